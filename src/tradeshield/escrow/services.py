@@ -1,0 +1,133 @@
+"""Escrow on top of the ledger: money in, held for the supplier, released or refunded exactly once.
+
+Per payment P of amount A into order O:
+  fund:P            buyer_funding  -> escrow:O        A   (money received)
+  fee:P             buyer_funding  -> processor_fees  F   (processing fee, charged on top)
+  hold:P:n          escrow:O       -> supplier:S      A   pending: earmarked for the supplier
+  release:P         posts hold:P:n for A - service fee; svcfee:P escrow:O -> platform_fees
+  refund:P:k        voids the hold, escrow:O -> refunds, and holds what remains as hold:P:n+1
+Transfer ids are derived from the payment, so a retried step is a no-op and a second release
+or refund of the same hold is refused by PostgreSQL's unique index on the resolved pending id.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from tradeshield.kit.money import apply_percent
+from tradeshield.ledger import services as ledger
+from tradeshield.ledger.models import Account, AccountKind, Transfer, TransferKind
+
+
+def escrow_account(order_id: str, currency: str) -> Account:
+    return ledger.account_ensure(kind=AccountKind.ESCROW, currency=currency, owner_ref=order_id)
+
+
+def supplier_account(supplier_id: str, currency: str) -> Account:
+    return ledger.account_ensure(kind=AccountKind.SUPPLIER_AVAILABLE, currency=currency, owner_ref=supplier_id)
+
+
+def _platform(kind: AccountKind, currency: str) -> Account:
+    return ledger.account_ensure(kind=kind, currency=currency)
+
+
+def escrow_fund(*, transfer_id: str, payment_id: str, order_id: str, currency: str, amount: int) -> Transfer:
+    return ledger.transfer_create(
+        id=transfer_id, debit=_platform(AccountKind.BUYER_FUNDING, currency),
+        credit=escrow_account(order_id, currency), amount=amount, code="escrow_fund", ref=payment_id,
+    )
+
+
+def processing_fee_collect(*, payment_id: str, currency: str, fee: int) -> None:
+    if fee > 0:
+        ledger.transfer_create(
+            id=f"fee:{payment_id}", debit=_platform(AccountKind.BUYER_FUNDING, currency),
+            credit=_platform(AccountKind.PROCESSOR_FEES, currency), amount=fee, code="processing_fee",
+            ref=payment_id,
+        )
+
+
+def processing_fee_refund(*, payment_id: str, currency: str, fee: int) -> None:
+    if fee > 0:
+        ledger.transfer_create(
+            id=f"feerefund:{payment_id}", debit=_platform(AccountKind.PROCESSOR_FEES, currency),
+            credit=_platform(AccountKind.REFUNDS, currency), amount=fee, code="processing_fee_refund",
+            ref=payment_id,
+        )
+
+
+def active_hold(payment_id: str) -> Transfer | None:
+    return (
+        Transfer.objects.filter(ref=payment_id, kind=TransferKind.PENDING, code="escrow_hold", resolution__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _hold_count(payment_id: str) -> int:
+    return Transfer.objects.filter(ref=payment_id, kind=TransferKind.PENDING, code="escrow_hold").count()
+
+
+def escrow_hold(*, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int) -> Transfer:
+    return ledger.transfer_create(
+        id=f"hold:{payment_id}:{_hold_count(payment_id) + 1}", debit=escrow_account(order_id, currency),
+        credit=supplier_account(supplier_id, currency), amount=amount, code="escrow_hold", ref=payment_id,
+        pending=True,
+    )
+
+
+def service_fee_for(amount: int) -> int:
+    return apply_percent(amount, Decimal(settings.TRADESHIELD_SERVICE_FEE_PERCENT))
+
+
+def escrow_release(*, payment_id: str, order_id: str, currency: str) -> tuple[int, int]:
+    """Release what is held for a payment: returns (paid to supplier, platform service fee)."""
+    hold = active_hold(payment_id)
+    if hold is None:
+        return 0, 0
+    fee = service_fee_for(hold.amount)
+    net = hold.amount - fee
+    if net > 0:
+        ledger.transfer_post(id=f"release:{payment_id}", pending_id=hold.id, amount=net, code="escrow_release")
+    else:
+        ledger.transfer_void(id=f"release:{payment_id}", pending_id=hold.id, code="escrow_release")
+    if fee > 0:
+        ledger.transfer_create(
+            id=f"svcfee:{payment_id}", debit=escrow_account(order_id, currency),
+            credit=_platform(AccountKind.PLATFORM_FEES, currency), amount=fee, code="service_fee", ref=payment_id,
+        )
+    return net, fee
+
+
+def escrow_refund(*, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int,
+                  refund_seq: int) -> int:
+    """Refund `amount` of a held payment to the buyer; the rest stays held. Returns what remains held."""
+    hold = active_hold(payment_id)
+    held = hold.amount if hold else 0
+    if hold is not None:
+        ledger.transfer_void(id=f"unhold:{hold.id}", pending_id=hold.id, code="escrow_unhold")
+    ledger.transfer_create(
+        id=f"refund:{payment_id}:{refund_seq}", debit=escrow_account(order_id, currency),
+        credit=_platform(AccountKind.REFUNDS, currency), amount=amount, code="escrow_refund", ref=payment_id,
+    )
+    remaining = held - amount
+    if remaining > 0:
+        escrow_hold(payment_id=payment_id, order_id=order_id, supplier_id=supplier_id, currency=currency,
+                    amount=remaining)
+    return max(remaining, 0)
+
+
+def unallocated_receipt(*, transfer_id: str, currency: str, amount: int, ref: str) -> Transfer:
+    return ledger.transfer_create(
+        id=transfer_id, debit=_platform(AccountKind.BUYER_FUNDING, currency),
+        credit=_platform(AccountKind.SUSPENSE, currency), amount=amount, code="unmatched_receipt", ref=ref,
+    )
+
+
+def excess_refund(*, transfer_id: str, payment_id: str, order_id: str, currency: str, amount: int) -> Transfer:
+    return ledger.transfer_create(
+        id=transfer_id, debit=escrow_account(order_id, currency), credit=_platform(AccountKind.REFUNDS, currency),
+        amount=amount, code="overpayment_refund", ref=payment_id,
+    )

@@ -1,0 +1,134 @@
+-- Ledger rules enforced by PostgreSQL itself, whatever code writes to these tables.
+
+-- 1. Transfers are append-only.
+CREATE OR REPLACE FUNCTION ledger_transfer_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'ledger transfers are append-only (% refused)', TG_OP
+        USING ERRCODE = 'raise_exception', CONSTRAINT = 'ledger_transfer_append_only';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_transfer_no_update ON ledger_transfer;
+CREATE TRIGGER ledger_transfer_no_update BEFORE UPDATE OR DELETE ON ledger_transfer
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_append_only();
+
+-- 2. Before a transfer is stored: currencies agree, a resolution matches its pending transfer.
+CREATE OR REPLACE FUNCTION ledger_transfer_validate() RETURNS trigger AS $$
+DECLARE
+    p ledger_transfer%ROWTYPE;
+    debit_currency text;
+    credit_currency text;
+BEGIN
+    SELECT currency INTO debit_currency FROM ledger_account WHERE id = NEW.debit_account_id;
+    SELECT currency INTO credit_currency FROM ledger_account WHERE id = NEW.credit_account_id;
+    IF debit_currency IS DISTINCT FROM NEW.currency OR credit_currency IS DISTINCT FROM NEW.currency THEN
+        RAISE EXCEPTION 'transfer % in % between accounts in % and %',
+            NEW.id, NEW.currency, debit_currency, credit_currency
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transfer_currency_matches';
+    END IF;
+    IF NEW.kind IN ('post', 'void', 'expire') THEN
+        SELECT * INTO p FROM ledger_transfer WHERE id = NEW.pending_id;
+        IF p.kind IS DISTINCT FROM 'pending' THEN
+            RAISE EXCEPTION 'transfer % resolves %, which is not pending', NEW.id, NEW.pending_id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transfer_resolves_pending';
+        END IF;
+        IF NEW.debit_account_id <> p.debit_account_id OR NEW.credit_account_id <> p.credit_account_id THEN
+            RAISE EXCEPTION 'transfer % must use the accounts of %', NEW.id, p.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transfer_resolves_pending';
+        END IF;
+        IF NEW.kind = 'post' AND NEW.amount > p.amount THEN
+            RAISE EXCEPTION 'post % of % exceeds the pending %', NEW.amount, p.id, p.amount
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transfer_post_within_pending';
+        END IF;
+        IF NEW.kind <> 'post' AND NEW.amount <> p.amount THEN
+            RAISE EXCEPTION '% of % must carry the pending amount %', NEW.kind, p.id, p.amount
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_transfer_resolves_pending';
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_transfer_validate ON ledger_transfer;
+CREATE TRIGGER ledger_transfer_validate BEFORE INSERT ON ledger_transfer
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_validate();
+
+-- 3. After a transfer is stored: move the balances, locking the two accounts in id order.
+CREATE OR REPLACE FUNCTION ledger_apply_to_account(
+    account text, d_pending bigint, d_posted bigint, c_pending bigint, c_posted bigint
+) RETURNS void AS $$
+BEGIN
+    UPDATE ledger_account
+       SET debits_pending = debits_pending + d_pending,
+           debits_posted = debits_posted + d_posted,
+           credits_pending = credits_pending + c_pending,
+           credits_posted = credits_posted + c_posted
+     WHERE id = account;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE OR REPLACE FUNCTION ledger_transfer_apply() RETURNS trigger AS $$
+DECLARE
+    held bigint := 0;      -- pending amount released by a resolution
+    pending_add bigint := 0;
+    posted_add bigint := 0;
+    first_is_debit boolean := NEW.debit_account_id < NEW.credit_account_id;
+BEGIN
+    IF NEW.kind = 'single' THEN
+        posted_add := NEW.amount;
+    ELSIF NEW.kind = 'pending' THEN
+        pending_add := NEW.amount;
+    ELSE
+        SELECT amount INTO held FROM ledger_transfer WHERE id = NEW.pending_id;
+        IF NEW.kind = 'post' THEN
+            posted_add := NEW.amount;
+        END IF;
+    END IF;
+    IF first_is_debit THEN
+        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
+        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
+    ELSE
+        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
+        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_transfer_apply ON ledger_transfer;
+CREATE TRIGGER ledger_transfer_apply AFTER INSERT ON ledger_transfer
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_apply();
+
+-- 4. Balances change only through transfers: a direct UPDATE of the totals is refused.
+CREATE OR REPLACE FUNCTION ledger_account_totals_guard() RETURNS trigger AS $$
+BEGIN
+    IF pg_trigger_depth() < 2 AND (
+        NEW.debits_pending <> OLD.debits_pending OR NEW.debits_posted <> OLD.debits_posted OR
+        NEW.credits_pending <> OLD.credits_pending OR NEW.credits_posted <> OLD.credits_posted OR
+        NEW.currency <> OLD.currency
+    ) THEN
+        RAISE EXCEPTION 'account % totals change only through transfers', OLD.id
+            USING ERRCODE = 'raise_exception', CONSTRAINT = 'ledger_account_totals_by_transfer';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_account_totals_guard ON ledger_account;
+CREATE TRIGGER ledger_account_totals_guard BEFORE UPDATE ON ledger_account
+    FOR EACH ROW EXECUTE FUNCTION ledger_account_totals_guard();
+
+-- New accounts start at zero.
+CREATE OR REPLACE FUNCTION ledger_account_starts_empty() RETURNS trigger AS $$
+BEGIN
+    IF NEW.debits_pending <> 0 OR NEW.debits_posted <> 0 OR NEW.credits_pending <> 0 OR NEW.credits_posted <> 0 THEN
+        RAISE EXCEPTION 'account % must start with zero totals', NEW.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'ledger_account_totals_by_transfer';
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_account_starts_empty ON ledger_account;
+CREATE TRIGGER ledger_account_starts_empty BEFORE INSERT ON ledger_account
+    FOR EACH ROW EXECUTE FUNCTION ledger_account_starts_empty();

@@ -1,0 +1,105 @@
+"""Double-entry, append-only ledger (TigerBeetle's vocabulary).
+
+Balances on `Account` are written only by the database trigger that runs on each transfer insert
+(see migrations/0002_ledger_rules.py); Python never updates them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+
+class AccountKind(models.TextChoices):
+    BUYER_FUNDING = "buyer_funding", "Buyer funding (outside world)"
+    ESCROW = "escrow", "Escrow per order"
+    SUPPLIER_AVAILABLE = "supplier_available", "Supplier available"
+    PLATFORM_FEES = "platform_fees", "Platform fee revenue"
+    PROCESSOR_FEES = "processor_fees", "Processor fees"
+    REFUNDS = "refunds", "Refunds paid out"
+    SUSPENSE = "suspense", "Unmatched receipts"
+
+
+# Accounts that hold money for someone: they may never go below zero.
+GUARDED_KINDS = {AccountKind.ESCROW, AccountKind.SUPPLIER_AVAILABLE, AccountKind.SUSPENSE}
+
+
+class Account(models.Model):
+    id = models.CharField(primary_key=True, max_length=160)
+    kind = models.CharField(max_length=32, choices=AccountKind.choices)
+    currency = models.CharField(max_length=3)
+    owner_ref = models.CharField(max_length=64, blank=True, default="")
+    guarded = models.BooleanField(default=False)
+    debits_pending = models.BigIntegerField(default=0)
+    debits_posted = models.BigIntegerField(default=0)
+    credits_pending = models.BigIntegerField(default=0)
+    credits_posted = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_account"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debits_pending__gte=0, debits_posted__gte=0, credits_pending__gte=0,
+                            credits_posted__gte=0),
+                name="ledger_account_totals_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(guarded=False)
+                | Q(credits_posted__gte=F("debits_posted") + F("debits_pending")),
+                name="ledger_account_guarded_no_overdraft",
+            ),
+        ]
+
+    @property
+    def balance(self) -> int:
+        """Credits minus debits, posted only."""
+        return self.credits_posted - self.debits_posted
+
+    @property
+    def available(self) -> int:
+        """What a guarded account may still send: posted balance less pending debits."""
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+class TransferKind(models.TextChoices):
+    SINGLE = "single", "Posted at once"
+    PENDING = "pending", "Pending (held)"
+    POST = "post", "Posts a pending transfer"
+    VOID = "void", "Voids a pending transfer"
+    EXPIRE = "expire", "Expires a pending transfer"
+
+
+RESOLVING_KINDS = (TransferKind.POST, TransferKind.VOID, TransferKind.EXPIRE)
+
+
+class Transfer(models.Model):
+    """One movement: debits one account, credits another. Never updated, never deleted."""
+
+    id = models.CharField(primary_key=True, max_length=160)
+    kind = models.CharField(max_length=8, choices=TransferKind.choices)
+    debit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    pending = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resolution"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    code = models.CharField(max_length=40)
+    ref = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_transfer"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_transfer_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(debit_account=F("credit_account")), name="ledger_transfer_distinct_accounts"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["single", "pending"], pending__isnull=True)
+                | Q(kind__in=["post", "void", "expire"], pending__isnull=False),
+                name="ledger_transfer_resolution_names_pending",
+            ),
+        ]

@@ -1,0 +1,79 @@
+"""Who is acting: a member of an organization (by session, personal token or API key) or staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tradeshield.accounts.models import User
+from tradeshield.kit.errors import Forbidden
+from tradeshield.organizations.models import MemberRole, Organization, OrgKind
+
+# What each member role may do. Owners and API keys may do everything their organization may.
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    MemberRole.OWNER: {"order.write", "order.confirm", "order.pay", "order.ship", "order.receive",
+                       "order.cancel", "order.refund", "org.admin"},
+    MemberRole.BUYER: {"order.write", "order.confirm", "order.pay", "order.receive", "order.cancel"},
+    MemberRole.SALES: {"order.write", "order.confirm", "order.ship", "order.cancel"},
+    MemberRole.FINANCE: {"order.pay", "order.refund"},
+}
+API_KEY_PERMISSIONS = ROLE_PERMISSIONS[MemberRole.OWNER] - {"org.admin"}
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | None
+    organization: Organization | None
+    role: str  # member role, "api_key", or "" for staff without an organization
+    via: str  # "session", "token", "api_key"
+    api_key_id: str | None = None
+
+    @property
+    def org_id(self) -> str | None:
+        return self.organization.id if self.organization else None
+
+    @property
+    def staff_role(self) -> str:
+        return self.user.staff_role if self.user else ""
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.staff_role)
+
+    @property
+    def is_buyer_org(self) -> bool:
+        return self.organization is not None and self.organization.kind == OrgKind.BUYER
+
+    @property
+    def is_supplier_org(self) -> bool:
+        return self.organization is not None and self.organization.kind == OrgKind.SUPPLIER
+
+    @property
+    def key(self) -> str:
+        """A stable identity used to scope idempotency keys and rate limits."""
+        if self.api_key_id:
+            return f"key:{self.api_key_id}"
+        return f"user:{self.user.id}" if self.user else "anonymous"
+
+    @property
+    def label(self) -> str:
+        if self.api_key_id:
+            return f"API key {self.api_key_id}"
+        return self.user.email if self.user else "system"
+
+    def can(self, permission: str) -> bool:
+        if self.role == "api_key":
+            return permission in API_KEY_PERMISSIONS
+        return permission in ROLE_PERMISSIONS.get(self.role, set())
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise Forbidden(
+                f"Your role does not allow this action ({permission}).", code="forbidden_role"
+            )
+
+
+def actor_for_user(user: User, via: str = "session") -> Actor:
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return Actor(user=user, organization=None, role="", via=via)
+    return Actor(user=user, organization=membership.organization, role=membership.role, via=via)

@@ -1,0 +1,96 @@
+"""Writes for organizations, members and credentials."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+
+from tradeshield.accounts.models import User
+from tradeshield.kit import clock
+from tradeshield.kit.errors import Invalid, NotFound, Unauthenticated
+from tradeshield.kit.ids import random_token
+from tradeshield.kit.money import check_currency
+from tradeshield.organizations.actors import Actor, actor_for_user
+from tradeshield.organizations.models import ApiKey, Membership, Organization, OrgKind, PersonalToken
+
+API_KEY_PREFIX = "tsk"
+PERSONAL_TOKEN_PREFIX = "tsp"
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def organization_create(
+    *, name: str, kind: OrgKind, country: str, languages: list[str] | None = None,
+    default_currency: str = "USD",
+) -> Organization:
+    if len(country) != 2 or not country.isalpha():
+        raise Invalid("Country must be an ISO 3166-1 alpha-2 code.", field="country")
+    check_currency(default_currency)
+    return Organization.objects.create(
+        name=name, kind=kind, country=country.upper(), languages=languages or ["en"],
+        default_currency=default_currency,
+    )
+
+
+@transaction.atomic
+def member_create(*, organization: Organization, email: str, password: str, role: str,
+                  full_name: str = "", preferred_language: str = "en") -> User:
+    user = User.objects.create_user(email, password, full_name=full_name, preferred_language=preferred_language)
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+def api_key_create(*, organization: Organization, name: str, created_by: User | None = None) -> tuple[ApiKey, str]:
+    """Create a key and return it with its secret. The secret is not stored and cannot be shown again."""
+    secret = random_token(API_KEY_PREFIX, 32)
+    key = ApiKey.objects.create(
+        organization=organization, name=name, prefix=secret[:10], secret_hash=secret_digest(secret),
+        created_by=created_by,
+    )
+    return key, secret
+
+
+def api_key_revoke(*, organization: Organization, key_id: str) -> ApiKey:
+    key = ApiKey.objects.filter(id=key_id, organization=organization).first()
+    if key is None:
+        raise NotFound("No such API key.", code="api_key_not_found")
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def personal_token_issue(*, email: str, password: str) -> tuple[str, PersonalToken]:
+    user = authenticate(username=email.lower(), password=password)
+    if user is None or not user.is_active:
+        raise Unauthenticated("Email or password is wrong.", code="invalid_credentials")
+    secret = random_token(PERSONAL_TOKEN_PREFIX, 32)
+    token = PersonalToken.objects.create(
+        secret_hash=secret_digest(secret), user=user,
+        expires_at=clock.now() + timedelta(seconds=settings.TRADESHIELD_API_TOKEN_TTL_SECONDS),
+    )
+    return secret, token
+
+
+def actor_from_bearer(secret: str) -> Actor | None:
+    digest = secret_digest(secret)
+    if secret.startswith(API_KEY_PREFIX + "_"):
+        key = ApiKey.objects.select_related("organization").filter(secret_hash=digest, revoked_at=None).first()
+        if key is None:
+            return None
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+        return Actor(user=None, organization=key.organization, role="api_key", via="api_key", api_key_id=key.id)
+    if secret.startswith(PERSONAL_TOKEN_PREFIX + "_"):
+        token = PersonalToken.objects.select_related("user").filter(
+            secret_hash=digest, expires_at__gt=clock.now()
+        ).first()
+        if token is None or not token.user.is_active:
+            return None
+        return actor_for_user(token.user, via="token")
+    return None
