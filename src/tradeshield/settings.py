@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tradeshield.idempotency.middleware.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -138,3 +139,13 @@ TRADESHIELD_BANK_WEBHOOK_SECRET = os.environ.get(
     "TRADESHIELD_BANK_WEBHOOK_SECRET", "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
 )
 TRADESHIELD_PUBLIC_URL = os.environ.get("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# --- Background jobs (Procrastinate) -------------------------------------------------------------
+# Maintained with src/tradeshield/worker.py. Tasks live in each app's `tasks.py` (autodiscovered) and
+# use `from procrastinate.contrib.django import app`. Jobs are stored in this same database, created by
+# `tradeshield migrate` (procrastinate's Django migrations).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # On SIGTERM/SIGINT a worker lets running jobs finish for this long, then aborts them.
+    "shutdown_graceful_timeout": float(os.environ.get("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", "30")),
+}

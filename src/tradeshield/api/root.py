@@ -1,3 +1,73 @@
-from ninja import NinjaAPI
+"""The /api/v1 application: routers from each domain, and one error format for everything."""
 
-api = NinjaAPI(title="TradeShield API", version="1.0.0", urls_namespace="api")
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tradeshield.kit.errors import DomainError
+from tradeshield.kit.http import error_json, error_response
+from tradeshield.orders.api import router as orders_router
+from tradeshield.orders.payments_api import router as payments_router
+from tradeshield.organizations.api import router as identity_router
+
+api = NinjaAPI(
+    title="TradeShield API",
+    version="1.0.0",
+    description="Trade assurance for cross-border B2B orders: escrow, payments, protection. "
+    "Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; money is integer minor units.",
+    urls_namespace="api",
+)
+api.add_router("", identity_router)
+api.add_router("", orders_router)
+api.add_router("", payments_router)
+
+PYDANTIC_CODES = {
+    "extra_forbidden": "unknown_field",
+    "missing": "missing_field",
+    "json_invalid": "malformed_json",
+}
+
+
+def _field(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(exc)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    kind = str(first.get("type", ""))
+    field = _field(first.get("loc", ()))
+    message = str(first.get("msg", "Invalid request."))
+    if kind == "extra_forbidden":
+        message = f"Unknown field {field!r}."
+    return error_json(422, PYDANTIC_CODES.get(kind, "invalid_value"), message, field or None)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_json(401, "unauthenticated", "Send a valid bearer token or sign in.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse request body" in str(exc):
+        return error_json(400, "malformed_json", "The request body is not valid JSON.")
+    return error_json(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_json(404, "not_found", "Not found.")

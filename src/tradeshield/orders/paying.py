@@ -1,0 +1,197 @@
+"""Money through an order: paying milestones into escrow, releasing on receipt, cancelling, refunding."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from tradeshield.kit import clock
+from tradeshield.kit.errors import Invalid
+from tradeshield.kit.money import CurrencyMismatch, check_amount
+from tradeshield.orders import states
+from tradeshield.orders.errors import OrderInvalid, OrderStateError
+from tradeshield.orders.models import Milestone, MilestoneStatus, Order
+from tradeshield.orders.services import _party, lock_order, record_event, require_party, transition
+from tradeshield.orders.states import OrderStatus
+from tradeshield.organizations.actors import Actor
+from tradeshield.payments import services as payments
+from tradeshield.payments.errors import PaymentNotFound
+from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES, Method, Payment, PaymentStatus
+
+
+def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
+    unpaid = list(order.milestones.select_for_update().filter(status=MilestoneStatus.UNPAID).order_by("position"))
+    if not unpaid:
+        raise OrderStateError("Every milestone of this order is paid or being paid.", code="order_not_payable")
+    if milestone_id is None:
+        return unpaid[0]
+    if milestone_id != unpaid[0].id:
+        if not order.milestones.filter(pk=milestone_id).exists():
+            raise OrderInvalid("No such milestone on this order.", field="milestone_id", code="milestone_not_found")
+        raise OrderStateError("Pay the milestones in order; this one is not next.", code="milestone_not_payable")
+    return unpaid[0]
+
+
+def _after_funded(order: Order, milestone: Milestone, payment: Payment, actor: Actor | None) -> None:
+    milestone.status, milestone.paid_at = MilestoneStatus.HELD, clock.now()
+    milestone.save(update_fields=["status", "paid_at"])
+    all_paid = not order.milestones.exclude(status=MilestoneStatus.HELD).exists()
+    target = OrderStatus.PAID if all_paid else OrderStatus.DEPOSIT_PAID
+    transition(order, target, actor=actor, error_code="order_not_payable", kind="order.paid" if all_paid
+               else "order.deposit_paid", payment_id=payment.id, milestone_id=milestone.id, amount=payment.amount)
+
+
+@transaction.atomic
+def order_pay(*, actor: Actor, order_id: str, method: str, milestone_id: str | None = None,
+              expected_amount: dict[str, Any] | None = None, card: dict[str, Any] | None = None,
+              bank_account: dict[str, Any] | None = None, wallet: str | None = None,
+              idempotency_key: str = "") -> Payment:
+    order = lock_order(actor, order_id)
+    require_party(actor, order, "buyer", "order.pay")
+    if order.status not in states.PAYABLE:
+        raise OrderStateError(f"An order that is {order.status} cannot be paid.", code="order_not_payable")
+    milestone = _next_milestone(order, milestone_id)
+    if expected_amount is not None:
+        if expected_amount.get("currency") != order.currency:
+            raise CurrencyMismatch(f"This order is paid in {order.currency}.", field="amount.currency")
+        if expected_amount.get("amount") != milestone.amount:
+            raise Invalid(f"This milestone is {milestone.amount} minor units.", field="amount.amount",
+                          code="amount_mismatch")
+    target = payments.PaymentTarget(order_id=order.id, milestone_id=milestone.id, buyer=order.buyer,
+                                    supplier=order.supplier, currency=order.currency, amount=milestone.amount)
+    if method == Method.CARD:
+        if card is None:
+            raise OrderInvalid("Card details are required.", field="card")
+        payment = payments.card_payment_start(target=target, card=card, idempotency_key=idempotency_key)
+    elif method == Method.ECHECK:
+        if bank_account is None:
+            raise OrderInvalid("Bank account details are required.", field="bank_account")
+        payment = payments.echeck_payment_start(target=target, bank_account=bank_account,
+                                                idempotency_key=idempotency_key)
+    elif method == Method.WALLET:
+        payment = payments.wallet_payment_start(target=target, wallet=wallet or "")
+    elif method == Method.BANK_TRANSFER:
+        payment = payments.bank_transfer_payment_start(target=target)
+    else:
+        raise OrderInvalid("Unknown payment method.", field="method", code="payment_method_unavailable")
+    record_event(order, "payment.initiated", actor, payment_id=payment.id, method=method, status=payment.status)
+    if payment.status == PaymentStatus.HELD:
+        _after_funded(order, milestone, payment, actor)
+    elif payment.status != PaymentStatus.FAILED:
+        milestone.status = MilestoneStatus.PAYING
+        milestone.save(update_fields=["status"])
+    return payment
+
+
+def _lock_payment_order(payment_id: str) -> tuple[Order, Payment]:
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        raise PaymentNotFound("No such payment.")
+    order = Order.objects.select_for_update().get(pk=payment.order_id)
+    return order, Payment.objects.select_for_update().get(pk=payment_id)
+
+
+@transaction.atomic
+def wallet_return(*, actor: Actor | None, payment_id: str, approval_token: str) -> Payment:
+    """The buyer came back from the wallet's approval page."""
+    order, payment = _lock_payment_order(payment_id)
+    if actor is not None and actor.org_id != order.buyer_id:
+        raise PaymentNotFound("No such payment.")
+    payments.wallet_payment_confirm(payment=payment, approval_token=approval_token)
+    _funded_late(order, payment, actor)
+    return payment
+
+
+def _funded_late(order: Order, payment: Payment, actor: Actor | None) -> None:
+    """Funds for a payment arrived after the request that started it; the order may have moved on."""
+    milestone = order.milestones.select_for_update().get(pk=payment.milestone_id)
+    if order.status in states.PAYABLE and milestone.status == MilestoneStatus.PAYING:
+        _after_funded(order, milestone, payment, actor)
+        return
+    payments.payment_refund(payment=payment, amount=None, reason="order no longer payable", include_fee=True)
+    record_event(order, "payment.refunded_late_funds", actor, payment_id=payment.id)
+
+
+@transaction.atomic
+def bank_receipt_apply(*, bank_transaction_id: str, reference: str, amount: int, currency: str,
+                       value_date: date, source: str, payer_name: str = "") -> payments.ReceiptOutcome:
+    outcome = payments.bank_receipt_record(
+        bank_transaction_id=bank_transaction_id, reference=reference, amount=amount, currency=currency,
+        value_date=value_date, source=source, payer_name=payer_name,
+    )
+    if outcome.payment is not None and not outcome.replay:
+        order, payment = _lock_payment_order(outcome.payment.id)
+        record_event(order, "payment.funds_received", None, payment_id=payment.id, amount=outcome.receipt.applied_amount,
+                     excess=outcome.receipt.excess_amount, bank_transaction_id=bank_transaction_id)
+        if outcome.became_funded:
+            _funded_late(order, payment, None)
+    return outcome
+
+
+@transaction.atomic
+def order_confirm_receipt(*, actor: Actor, order_id: str) -> Order:
+    """The buyer has the goods: complete the order and release every held payment to the supplier."""
+    order = lock_order(actor, order_id)
+    require_party(actor, order, "buyer", "order.receive")
+    if order.status not in states.RECEIVABLE:
+        raise OrderStateError(f"An order that is {order.status} cannot be received.", code="order_not_receivable")
+    transition(order, OrderStatus.COMPLETED, actor=actor, error_code="order_not_receivable", kind="order.completed")
+    released = 0
+    for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES):
+        payments.payment_release(payment=payment)
+        released += payment.released_amount
+    order.milestones.filter(status=MilestoneStatus.HELD).update(status=MilestoneStatus.RELEASED)
+    record_event(order, "escrow.released", actor, amount=released)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
+    """Cancel before shipment. Anything paid goes back to the buyer's original method in full."""
+    order = lock_order(actor, order_id)
+    side = _party(actor, order)
+    actor.require("order.cancel")
+    if order.status not in states.CANCELLABLE:
+        raise OrderStateError(f"An order that is {order.status} cannot be cancelled.", code="order_not_cancellable")
+    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
+    if funded and side == "buyer":
+        raise OrderStateError("A paid order is cancelled by the supplier, or through a dispute.",
+                              code="order_not_cancellable")
+    for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=OPEN_STATUSES):
+        payments.payment_cancel_open(payment=payment, reason=reason or "order cancelled")
+    refunded = sum(payments.payment_refund(payment=p, amount=None, reason=reason or "order cancelled",
+                                           include_fee=True) for p in funded)
+    order.milestones.exclude(status=MilestoneStatus.UNPAID).update(status=MilestoneStatus.REFUNDED)
+    target = OrderStatus.REFUNDED if funded else OrderStatus.CANCELLED
+    return transition(order, target, actor=actor, error_code="order_not_cancellable", kind=f"order.{target}",
+                      reason=reason, refunded=refunded)
+
+
+@transaction.atomic
+def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: str) -> Order:
+    """The supplier gives back part of what is held in escrow (latest milestone first)."""
+    order = lock_order(actor, order_id)
+    require_party(actor, order, "supplier", "order.refund")
+    check_amount(amount)
+    if order.status not in states.REFUNDABLE:
+        raise OrderStateError(f"An order that is {order.status} has nothing in escrow to refund.",
+                              code="order_not_refundable")
+    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES)
+                  .order_by("-created_at"))
+    held = {p.id: payments.held_amount(p) for p in funded}
+    if amount > sum(held.values()):
+        raise Invalid(f"At most {sum(held.values())} is held in escrow.", field="amount", code="refund_exceeds_held")
+    left = amount
+    for payment in funded:
+        part = min(left, held[payment.id])
+        if part:
+            payments.payment_refund(payment=payment, amount=part, reason=reason)
+            left -= part
+    record_event(order, "order.partially_refunded", actor, amount=amount, reason=reason)
+    if not any(payments.held_amount(p) for p in funded):
+        order.milestones.exclude(status=MilestoneStatus.UNPAID).update(status=MilestoneStatus.REFUNDED)
+        transition(order, OrderStatus.REFUNDED, actor=actor, error_code="order_not_refundable", kind="order.refunded",
+                   reason=reason)
+    return order

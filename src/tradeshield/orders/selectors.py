@@ -1,0 +1,64 @@
+"""Reads of orders, already scoped to the acting organization (staff see everything, read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from tradeshield.ledger.models import AccountKind
+from tradeshield.ledger.selectors import account_get
+from tradeshield.ledger.services import account_id_for
+from tradeshield.orders.errors import OrderNotFound
+from tradeshield.orders.models import Order
+from tradeshield.organizations.actors import Actor
+from tradeshield.payments.models import FUNDED_STATUSES, Payment
+
+
+def orders_visible_to(actor: Actor) -> QuerySet[Order]:
+    queryset = Order.objects.select_related("buyer", "supplier")
+    if actor.organization is not None:
+        return queryset.filter(Q(buyer=actor.organization) | Q(supplier=actor.organization))
+    if actor.is_staff:
+        return queryset
+    return queryset.none()
+
+
+def order_get(actor: Actor, order_id: str) -> Order:
+    order = orders_visible_to(actor).filter(pk=order_id).first()
+    if order is None:
+        raise OrderNotFound("No such order.")
+    return order
+
+
+def order_list(actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int = 20) -> list[Order]:
+    queryset = orders_visible_to(actor).order_by("-id")
+    if status:
+        queryset = queryset.filter(status=status)
+    if cursor:
+        queryset = queryset.filter(id__lt=cursor)
+    return list(queryset[:limit])
+
+
+@dataclass(frozen=True)
+class EscrowSummary:
+    currency: str
+    paid_in: int  # principal received into escrow
+    held: int  # earmarked for the supplier, waiting for release
+    released: int
+    refunded: int
+    balance: int  # what the escrow account holds now
+
+
+def escrow_summary(order: Order) -> EscrowSummary:
+    payments = list(Payment.objects.filter(order_id=order.id))
+    account = account_get(account_id_for(AccountKind.ESCROW, order.currency, order.id))
+    held = account.debits_pending if account else 0
+    return EscrowSummary(
+        currency=order.currency,
+        paid_in=sum(p.amount for p in payments if p.status in FUNDED_STATUSES or p.status in ("released", "refunded")),
+        held=held,
+        released=sum(p.released_amount for p in payments),
+        refunded=sum(p.refunded_amount for p in payments),
+        balance=account.balance if account else 0,
+    )

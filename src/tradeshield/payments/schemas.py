@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from tradeshield.kit.schemas import MoneySchema, StrictIn
+
+
+class CardIn(StrictIn):
+    number: str = Field(..., min_length=1, max_length=30)
+    exp_month: int = Field(..., ge=1, le=12)
+    exp_year: int = Field(..., ge=0, le=9999)
+    cvc: str = Field(..., min_length=1, max_length=4)
+    holder_name: str = Field("", max_length=200)
+    country: str = Field("", max_length=2, description="Card-issuing country (ISO 3166-1 alpha-2); decides the fee region.")
+
+
+class BankAccountIn(StrictIn):
+    routing_number: str = Field(..., min_length=1, max_length=9)
+    account_number: str = Field(..., min_length=1, max_length=17)
+    holder_name: str = Field("", max_length=200)
+
+
+class PaymentIn(StrictIn):
+    method: Literal["card", "bank_transfer", "echeck", "wallet"]
+    milestone_id: str | None = Field(None, description="Defaults to the next unpaid milestone.")
+    amount: MoneySchema | None = Field(None, description="If given, must equal the milestone's amount and currency.")
+    card: CardIn | None = None
+    bank_account: BankAccountIn | None = None
+    wallet: Literal["paypal", "alipay"] | None = None
+
+
+class WalletReturnIn(StrictIn):
+    approval_token: str = Field(..., min_length=1, max_length=200)
+
+
+class CardOut(Schema):
+    brand: str
+    last4: str
+    exp_month: int | None
+    exp_year: int | None
+    country: str
+
+
+class PaymentOut(Schema):
+    id: str
+    order_id: str
+    milestone_id: str
+    method: str
+    status: str
+    amount: MoneySchema
+    fee: MoneySchema
+    total_charged: MoneySchema
+    received: MoneySchema
+    released: MoneySchema
+    refunded: MoneySchema
+    card: CardOut | None
+    wallet: str | None
+    bank_instructions: dict[str, str] | None
+    redirect_url: str | None
+    failure_code: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TimelineStepOut(Schema):
+    kind: str
+    amount: MoneySchema | None
+    expected_by: date | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+class TimelineOut(Schema):
+    payment_id: str
+    status: str
+    steps: list[TimelineStepOut]
+
+
+class FeeQuoteOut(Schema):
+    method: str
+    network: str
+    region: str
+    percent: str
+    fee: MoneySchema
+    capped: bool
+    amount: MoneySchema
+    total: MoneySchema
+
+
+class BankReceiptIn(StrictIn):
+    bank_transaction_id: str = Field(..., min_length=1, max_length=80)
+    reference: str = Field(..., min_length=1, max_length=140)
+    amount: MoneySchema
+    value_date: date
+    payer_name: str = Field("", max_length=200)
+
+
+class BankReceiptOut(Schema):
+    bank_transaction_id: str
+    status: str
+    payment_id: str | None
+    applied: MoneySchema
+    excess: MoneySchema
+    replayed: bool
+
+
+class StatementImportOut(Schema):
+    rows: int
+    matched: int
+    unmatched: int
+    replayed: int
+    errors: list[str]
