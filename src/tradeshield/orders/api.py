@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from tradeshield.kit.errors import Invalid
 from tradeshield.kit.http import clamp_limit, page
@@ -55,14 +55,14 @@ def terms_from(payload: OrderIn) -> services.OrderTerms:
 
 
 @router.post("/orders", response={201: OrderOut, **ERRORS}, summary="Issue (supplier) or request (buyer) an order")
-def create_order(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     counterparty = payload.buyer_id if actor.is_supplier_org else payload.supplier_id
     if not counterparty:
         field = "buyer_id" if actor.is_supplier_org else "supplier_id"
         raise Invalid("Name the other side of the order.", field=field, code="counterparty_required")
     order = services.order_create(actor=actor, counterparty_id=counterparty, terms=terms_from(payload))
-    return 201, render_order(order)
+    return Status(201, render_order(order))
 
 
 @router.get("/orders", response={200: OrderPage, **ERRORS})
@@ -113,7 +113,7 @@ def payment_quote(request: HttpRequest, order_id: str, method: str, network: str
 
 @router.post("/orders/{order_id}/payments", response={201: PaymentOut, 402: PaymentOut, **ERRORS},
              summary="Pay a milestone into escrow (Idempotency-Key required)")
-def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> tuple[int, dict[str, Any]]:
+def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> Status[dict[str, Any]]:
     payment = paying.order_pay(
         actor=actor_of(request), order_id=order_id, method=payload.method, milestone_id=payload.milestone_id,
         expected_amount=payload.amount.model_dump() if payload.amount else None,
@@ -121,7 +121,7 @@ def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> t
         bank_account=payload.bank_account.model_dump() if payload.bank_account else None,
         wallet=payload.wallet, idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
-    return (402 if payment.status == "failed" else 201), render_payment(payment)
+    return Status((402 if payment.status == "failed" else 201), render_payment(payment))
 
 
 @router.get("/orders/{order_id}/payments", response={200: list[PaymentOut], **ERRORS})
@@ -169,10 +169,10 @@ def refund_order(request: HttpRequest, order_id: str, payload: RefundIn) -> dict
 
 
 @router.post("/orders/{order_id}/amendments", response={201: AmendmentOut, **ERRORS})
-def propose_amendment(request: HttpRequest, order_id: str, payload: AmendmentIn) -> tuple[int, dict[str, Any]]:
+def propose_amendment(request: HttpRequest, order_id: str, payload: AmendmentIn) -> Status[dict[str, Any]]:
     amendment = amendments.amendment_propose(actor=actor_of(request), order_id=order_id, changes=payload.changes,
                                              reason=payload.reason)
-    return 201, render_amendment(amendment)
+    return Status(201, render_amendment(amendment))
 
 
 @router.get("/orders/{order_id}/amendments", response={200: list[AmendmentOut], **ERRORS})

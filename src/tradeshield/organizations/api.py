@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Status, Schema
 from pydantic import Field
 
 from tradeshield.kit.errors import Forbidden
@@ -79,9 +79,9 @@ def _key(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
 
 @router.post("/auth/token", response={201: TokenOut, **ERRORS}, auth=None,
              summary="Exchange email and password for a short-lived personal token")
-def issue_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     secret, token = services.personal_token_issue(email=payload.email, password=payload.password)
-    return 201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at}
+    return Status(201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at})
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=API_AUTH)
@@ -121,10 +121,10 @@ def list_keys(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/api-keys", response={201: ApiKeyOut, **ERRORS}, auth=API_AUTH,
              summary="Create an API key; its secret is shown in this response only")
-def create_key(request: HttpRequest, payload: ApiKeyIn) -> tuple[int, dict[str, Any]]:
+def create_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     org = _require_admin(request)
     key, secret = services.api_key_create(organization=org, name=payload.name, created_by=actor_of(request).user)
-    return 201, _key(key, secret)
+    return Status(201, _key(key, secret))
 
 
 @router.post("/api-keys/{key_id}/revoke", response={200: ApiKeyOut, **ERRORS}, auth=API_AUTH)

@@ -1,0 +1,23 @@
+"""The demo marketplace's sign-in accounts (printed by `make run`). Demo data only."""
+
+DEMO_PASSWORD = "tradeshield-demo"
+
+DEMO_ACCOUNTS = [
+    {"email": "buyer@acme-imports.example", "password": DEMO_PASSWORD, "role": "buyer (owner)",
+     "organization": "Acme Imports Inc. (US, USD)"},
+    {"email": "einkauf@rhein-handel.example", "password": DEMO_PASSWORD, "role": "buyer (owner)",
+     "organization": "Rhein Handel GmbH (DE, EUR)"},
+    {"email": "kobai@sakura-trading.example", "password": DEMO_PASSWORD, "role": "buyer (owner)",
+     "organization": "Sakura Trading K.K. (JP, JPY)"},
+    {"email": "purchasing@gulf-supply.example", "password": DEMO_PASSWORD, "role": "buyer (owner)",
+     "organization": "Gulf Supply Co. (KW, KWD)"},
+    {"email": "sales@shenzhen-bright.example", "password": DEMO_PASSWORD, "role": "supplier (owner)",
+     "organization": "Shenzhen Bright Lighting Co. (CN)"},
+    {"email": "sales@saigon-textiles.example", "password": DEMO_PASSWORD, "role": "supplier (owner)",
+     "organization": "Saigon Textiles JSC (VN)"},
+    {"email": "finance@shenzhen-bright.example", "password": DEMO_PASSWORD, "role": "supplier (finance)",
+     "organization": "Shenzhen Bright Lighting Co. (CN)"},
+    {"email": "admin@tradeshield.example", "password": DEMO_PASSWORD, "role": "platform admin", "organization": "-"},
+    {"email": "expert@tradeshield.example", "password": DEMO_PASSWORD, "role": "trade expert", "organization": "-"},
+    {"email": "support@tradeshield.example", "password": DEMO_PASSWORD, "role": "support agent", "organization": "-"},
+]
