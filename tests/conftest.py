@@ -22,7 +22,7 @@ PASSWORD = "correct-horse-battery"
 class Party:
     org: Any
     user: Any
-    client: "ApiClient"
+    client: ApiClient
 
 
 class ApiClient:
@@ -43,7 +43,7 @@ class ApiClient:
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(f"/api/v1{path}", params, headers=self._headers(None))
 
-    def post(self, path: str, body: Any = None, *, key: str | None | bool = True, raw: str | None = None) -> Any:
+    def post(self, path: str, body: Any = None, *, key: str | bool | None = True, raw: str | None = None) -> Any:
         idem = str(uuid.uuid4()) if key is True else (key or None)
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         return self.client.post(f"/api/v1{path}", data=data, content_type="application/json",

@@ -22,7 +22,9 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("TRADESHIELD_DEBUG", False)
 SECRET_KEY = os.environ.get("TRADESHIELD_SECRET_KEY") or "dev-only-insecure-secret-key-change-me-in-production"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("TRADESHIELD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TRADESHIELD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TRADESHIELD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page from its own static files, never from a CDN
     "procrastinate.contrib.django",
     "tradeshield.accounts",
     "tradeshield.organizations",

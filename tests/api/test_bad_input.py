@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import VISA, confirmed_order, order_body, pay_card
 from tests.helpers import ledger_snapshot
+
 from tradeshield.orders.models import Order
 from tradeshield.payments.models import Payment
 

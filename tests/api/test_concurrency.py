@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
-
 from tests.conftest import confirmed_order, pay_card
 from tests.helpers import assert_books_balance, balance
+
 from tradeshield.ledger.models import Transfer
 
 # serialized_rollback restores the fee schedule that a data migration seeded, after each flush

@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 from django.test import Client
-
 from tests.conftest import MASTERCARD, confirmed_order, make_party, pay_card
 from tests.helpers import assert_books_balance, balance
+
 from tradeshield.organizations.models import OrgKind
 from tradeshield.payments import bank_webhook
 from tradeshield.payments.providers import WALLET_PROVIDER
@@ -22,19 +22,34 @@ CASES = [("USD", 1250, 125_000, 3_738), ("JPY", 1500, 150_000, 4_485), ("KWD", 1
 
 
 def bank_notify(client: Client, *, txn: str, reference: str, amount: int, currency: str) -> dict:
-    body = json.dumps({"bank_transaction_id": txn, "reference": reference, "value_date": "2026-11-25",
-                       "amount": {"amount": amount, "currency": currency}, "payer_name": "Acme"}).encode()
+    body = json.dumps(
+        {
+            "bank_transaction_id": txn,
+            "reference": reference,
+            "value_date": "2026-11-25",
+            "amount": {"amount": amount, "currency": currency},
+            "payer_name": "Acme",
+        }
+    ).encode()
     msg_id, ts = f"msg_{uuid.uuid4().hex}", int(time.time())
-    response = client.post("/api/v1/bank/notifications", data=body, content_type="application/json", headers={
-        "webhook-id": msg_id, "webhook-timestamp": str(ts),
-        "webhook-signature": bank_webhook.sign(msg_id=msg_id, timestamp=ts, body=body)})
+    response = client.post(
+        "/api/v1/bank/notifications",
+        data=body,
+        content_type="application/json",
+        headers={
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(ts),
+            "webhook-signature": bank_webhook.sign(msg_id=msg_id, timestamp=ts, body=body),
+        },
+    )
     assert response.status_code == 200, response.content
     return response.json()
 
 
 def finish(buyer, supplier, order_id: str, total: int, currency: str, fee: int) -> None:
-    shipped = supplier.client.post(f"/orders/{order_id}/ship", {"carrier": "COSCO", "tracking_number": "COSU123",
-                                                                "mode": "sea"}, key=False)
+    shipped = supplier.client.post(
+        f"/orders/{order_id}/ship", {"carrier": "COSCO", "tracking_number": "COSU123", "mode": "sea"}, key=False
+    )
     assert shipped.json()["status"] == "shipped"
     assert balance(f"supplier_available:{supplier.org.id}:{currency}") == 0
     received = buyer.client.post(f"/orders/{order_id}/confirm-receipt")
@@ -73,7 +88,9 @@ def test_card(buyer, supplier, currency, unit_price, total, fee):
 def test_wallet(buyer, supplier, currency, unit_price, total, fee):
     order = confirmed_order(buyer, supplier, currency=currency, unit_price=unit_price)
     started = buyer.client.post(f"/orders/{order['id']}/payments", {"method": "wallet", "wallet": "alipay"}).json()
-    assert started["status"] == "requires_action" and started["redirect_url"].endswith(f"/sandbox/wallet/{started['id']}")
+    assert started["status"] == "requires_action" and started["redirect_url"].endswith(
+        f"/sandbox/wallet/{started['id']}"
+    )
     assert buyer.client.get(f"/orders/{order['id']}").json()["status"] == "awaiting_payment"
     forged = buyer.client.post(f"/payments/{started['id']}/wallet-return", {"approval_token": "forged"})
     assert forged.status_code == 422 and forged.json()["error"]["code"] == "wallet_approval_invalid"
@@ -90,8 +107,7 @@ def test_bank_transfer_partial_then_over_payment(buyer, supplier, currency, unit
     assert payment["status"] == "awaiting_funds" and payment["fee"]["amount"] == 0
     reference = payment["bank_instructions"]["reference"]
     client = Client()
-    first = bank_notify(client, txn="BANK-1", reference=f"PO {reference} thanks", amount=total // 2,
-                        currency=currency)
+    first = bank_notify(client, txn="BANK-1", reference=f"PO {reference} thanks", amount=total // 2, currency=currency)
     assert first["status"] == "matched" and first["applied"]["amount"] == total // 2
     assert buyer.client.get(f"/payments/{payment['id']}").json()["status"] == "partially_funded"
     again = bank_notify(client, txn="BANK-1", reference=reference, amount=total // 2, currency=currency)
@@ -112,8 +128,12 @@ def test_bank_transfer_with_unknown_reference_goes_to_suspense(db):
 
 
 def test_bank_notification_with_bad_signature_is_refused(db):
-    response = Client().post("/api/v1/bank/notifications", data=b"{}", content_type="application/json", headers={
-        "webhook-id": "m1", "webhook-timestamp": str(int(time.time())), "webhook-signature": "v1,AAAA"})
+    response = Client().post(
+        "/api/v1/bank/notifications",
+        data=b"{}",
+        content_type="application/json",
+        headers={"webhook-id": "m1", "webhook-timestamp": str(int(time.time())), "webhook-signature": "v1,AAAA"},
+    )
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "webhook_signature_invalid"
 
@@ -126,25 +146,37 @@ def test_statement_import_by_staff(buyer, supplier):
     staff.user.staff_role = "admin"
     staff.user.save()
     staff.user.membership.delete()
-    csv_text = ("bank_transaction_id,value_date,reference,amount,currency,payer_name\n"
-                f"S-1,2026-11-25,{reference},1250.00,USD,Acme\n"
-                "S-2,2026-11-25,UNKNOWN,10.00,USD,Someone\n"
-                "S-3,not-a-date,X,1,USD,Bad\n")
-    response = staff.client.client.post("/api/v1/bank/statements", data=csv_text, content_type="text/csv",
-                                        headers={"Authorization": f"Bearer {staff.client.token}"})
+    csv_text = (
+        "bank_transaction_id,value_date,reference,amount,currency,payer_name\n"
+        f"S-1,2026-11-25,{reference},1250.00,USD,Acme\n"
+        "S-2,2026-11-25,UNKNOWN,10.00,USD,Someone\n"
+        "S-3,not-a-date,X,1,USD,Bad\n"
+    )
+    response = staff.client.client.post(
+        "/api/v1/bank/statements",
+        data=csv_text,
+        content_type="text/csv",
+        headers={"Authorization": f"Bearer {staff.client.token}"},
+    )
     assert response.status_code == 200, response.content
     assert response.json() | {"errors": []} == {"rows": 3, "matched": 1, "unmatched": 1, "replayed": 0, "errors": []}
     assert len(response.json()["errors"]) == 1
     assert buyer.client.get(f"/orders/{order['id']}").json()["status"] == "paid"
-    refused = buyer.client.client.post("/api/v1/bank/statements", data=csv_text, content_type="text/csv",
-                                       headers={"Authorization": f"Bearer {buyer.client.token}"})
+    refused = buyer.client.client.post(
+        "/api/v1/bank/statements",
+        data=csv_text,
+        content_type="text/csv",
+        headers={"Authorization": f"Bearer {buyer.client.token}"},
+    )
     assert refused.status_code == 403
 
 
 def test_echeck_usd_has_fixed_fee(buyer, supplier):
     order = confirmed_order(buyer, supplier)
-    paid = buyer.client.post(f"/orders/{order['id']}/payments", {
-        "method": "echeck", "bank_account": {"routing_number": "011000015", "account_number": "000123456789"}})
+    paid = buyer.client.post(
+        f"/orders/{order['id']}/payments",
+        {"method": "echeck", "bank_account": {"routing_number": "011000015", "account_number": "000123456789"}},
+    )
     assert paid.status_code == 201, paid.content
     assert paid.json()["fee"] == {"amount": 1_500, "currency": "USD"}
     finish(buyer, supplier, order["id"], 125_000, "USD", 1_500)
@@ -200,8 +232,9 @@ def test_cancel_before_shipment_refunds_everything(buyer, supplier):
 def test_partial_refund_then_release_of_the_rest(buyer, supplier):
     order = confirmed_order(buyer, supplier)
     pay_card(buyer, order["id"])
-    refunded = supplier.client.post(f"/orders/{order['id']}/refunds",
-                                    {"amount": {"amount": 25_000, "currency": "USD"}, "reason": "short by 20 pcs"})
+    refunded = supplier.client.post(
+        f"/orders/{order['id']}/refunds", {"amount": {"amount": 25_000, "currency": "USD"}, "reason": "short by 20 pcs"}
+    )
     assert refunded.status_code == 200, refunded.content
     assert refunded.json()["escrow"]["held"]["amount"] == 100_000
     finish_total = 100_000
@@ -215,8 +248,11 @@ def test_partial_refund_then_release_of_the_rest(buyer, supplier):
 
 def test_amendment_needs_both_sides_and_renews_the_hash(buyer, supplier):
     order = confirmed_order(buyer, supplier)
-    proposed = supplier.client.post(f"/orders/{order['id']}/amendments",
-                                    {"changes": {"named_place": "Yantian port"}, "reason": "port change"}, key=False)
+    proposed = supplier.client.post(
+        f"/orders/{order['id']}/amendments",
+        {"changes": {"named_place": "Yantian port"}, "reason": "port change"},
+        key=False,
+    )
     assert proposed.status_code == 201, proposed.content
     amendment = proposed.json()
     own = supplier.client.post(f"/amendments/{amendment['id']}/accept", key=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from tests.conftest import VISA, confirmed_order
 from tests.helpers import ledger_snapshot
+
 from tradeshield.idempotency.models import IdempotencyRecord
 from tradeshield.idempotency.services import fingerprint, purge_expired
 from tradeshield.kit import clock

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import confirmed_order, make_party, pay_card
 from tests.helpers import ledger_snapshot
+
 from tradeshield.organizations.models import OrgKind
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,7 @@ def test_api_keys_are_shown_once_hashed_and_revocable(buyer):
     secret = created["secret"]
     assert secret.startswith("tsk_")
     from tests.conftest import ApiClient
+
     from tradeshield.organizations.models import ApiKey
 
     assert secret not in {k.secret_hash for k in ApiKey.objects.all()}

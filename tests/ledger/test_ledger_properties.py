@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.helpers import assert_books_balance
+
 from tradeshield.kit.errors import DomainError
 from tradeshield.ledger import services as ledger
 from tradeshield.ledger.models import Account, AccountKind, Transfer
@@ -20,14 +20,22 @@ from tradeshield.ledger.models import Account, AccountKind, Transfer
 pytestmark = pytest.mark.django_db
 
 ACCOUNTS = [
-    (AccountKind.BUYER_FUNDING, ""), (AccountKind.ESCROW, "o1"), (AccountKind.ESCROW, "o2"),
-    (AccountKind.SUPPLIER_AVAILABLE, "s1"), (AccountKind.PLATFORM_FEES, ""), (AccountKind.REFUNDS, ""),
+    (AccountKind.BUYER_FUNDING, ""),
+    (AccountKind.ESCROW, "o1"),
+    (AccountKind.ESCROW, "o2"),
+    (AccountKind.SUPPLIER_AVAILABLE, "s1"),
+    (AccountKind.PLATFORM_FEES, ""),
+    (AccountKind.REFUNDS, ""),
 ]
 CURRENCIES = ["USD", "JPY", "KWD"]
 
 operation = st.one_of(
-    st.tuples(st.just("single"), st.integers(0, 5), st.integers(0, 5), st.integers(1, 5_000), st.sampled_from(CURRENCIES)),
-    st.tuples(st.just("pending"), st.integers(0, 5), st.integers(0, 5), st.integers(1, 5_000), st.sampled_from(CURRENCIES)),
+    st.tuples(
+        st.just("single"), st.integers(0, 5), st.integers(0, 5), st.integers(1, 5_000), st.sampled_from(CURRENCIES)
+    ),
+    st.tuples(
+        st.just("pending"), st.integers(0, 5), st.integers(0, 5), st.integers(1, 5_000), st.sampled_from(CURRENCIES)
+    ),
     st.tuples(st.just("post"), st.integers(0, 40), st.integers(0, 5_000)),
     st.tuples(st.just("void"), st.integers(0, 40)),
     st.tuples(st.just("expire"), st.integers(0, 40)),
@@ -41,8 +49,14 @@ def _apply(op: tuple, index: int, pendings: list[str]) -> None:
         if debit == credit:
             return
         accounts = [ledger.account_ensure(kind=k, currency=currency, owner_ref=o) for k, o in ACCOUNTS]
-        transfer = ledger.transfer_create(id=f"op{index}", debit=accounts[debit], credit=accounts[credit],
-                                          amount=amount, code=kind, pending=kind == "pending")
+        transfer = ledger.transfer_create(
+            id=f"op{index}",
+            debit=accounts[debit],
+            credit=accounts[credit],
+            amount=amount,
+            code=kind,
+            pending=kind == "pending",
+        )
         if kind == "pending":
             pendings.append(transfer.id)
         return

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
-
 from tests.helpers import assert_books_balance, ledger_snapshot
+
 from tradeshield.kit.money import InvalidAmount
 from tradeshield.ledger import services as ledger
 from tradeshield.ledger.errors import InsufficientFunds, PendingAlreadyResolved, TransferIdReused, TransferRejected

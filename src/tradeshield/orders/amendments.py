@@ -19,15 +19,25 @@ from tradeshield.orders.services import _party, lock_order, record_event
 from tradeshield.orders.terms import terms_hash
 from tradeshield.organizations.actors import Actor
 
-AMENDABLE_FIELDS = {"ship_by_date", "lead_time_days", "incoterm", "named_place", "inspection_required", "notes",
-                    "line_specifications"}
+AMENDABLE_FIELDS = {
+    "ship_by_date",
+    "lead_time_days",
+    "incoterm",
+    "named_place",
+    "inspection_required",
+    "notes",
+    "line_specifications",
+}
 
 
 def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - AMENDABLE_FIELDS
     if unknown or not changes:
-        raise OrderInvalid(f"These terms can be amended: {', '.join(sorted(AMENDABLE_FIELDS))}.", field="changes",
-                           code="amendment_invalid")
+        raise OrderInvalid(
+            f"These terms can be amended: {', '.join(sorted(AMENDABLE_FIELDS))}.",
+            field="changes",
+            code="amendment_invalid",
+        )
     clean = dict(changes)
     if "incoterm" in clean and clean["incoterm"] not in Incoterm.values:
         raise OrderInvalid("Unknown Incoterm 2020 rule.", field="changes.incoterm", code="amendment_invalid")
@@ -35,16 +45,22 @@ def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
         try:
             when = date.fromisoformat(str(clean["ship_by_date"]))
         except ValueError:
-            raise OrderInvalid("Dates are YYYY-MM-DD.", field="changes.ship_by_date", code="amendment_invalid") from None
+            raise OrderInvalid(
+                "Dates are YYYY-MM-DD.", field="changes.ship_by_date", code="amendment_invalid"
+            ) from None
         if when < clock.today():
-            raise OrderInvalid("The ship-by date is in the past.", field="changes.ship_by_date",
-                               code="amendment_invalid")
+            raise OrderInvalid(
+                "The ship-by date is in the past.", field="changes.ship_by_date", code="amendment_invalid"
+            )
         clean["ship_by_date"] = when.isoformat()
         clean.setdefault("lead_time_days", None)
     specs = clean.get("line_specifications", {})
     if not isinstance(specs, dict) or any(not str(k).isdigit() for k in specs):
-        raise OrderInvalid("line_specifications maps line positions to new specification text.",
-                           field="changes.line_specifications", code="amendment_invalid")
+        raise OrderInvalid(
+            "line_specifications maps line positions to new specification text.",
+            field="changes.line_specifications",
+            code="amendment_invalid",
+        )
     positions = set(order.lines.values_list("position", flat=True))
     if any(int(k) not in positions for k in specs):
         raise OrderInvalid("No line at that position.", field="changes.line_specifications", code="amendment_invalid")
@@ -60,8 +76,13 @@ def amendment_propose(*, actor: Actor, order_id: str, changes: dict[str, Any], r
         raise OrderStateError(f"An order that is {order.status} cannot be amended.", code="order_not_amendable")
     if order.amendments.filter(status=Amendment.Status.PROPOSED).exists():
         raise OrderStateError("An amendment is already waiting for an answer.", code="amendment_pending")
-    amendment = Amendment.objects.create(order=order, proposed_by=actor.organization, changes=_check_changes(order, changes),
-                                         reason=reason, base_terms_hash=order.terms_hash)
+    amendment = Amendment.objects.create(
+        order=order,
+        proposed_by_id=order.buyer_id if actor.org_id == order.buyer_id else order.supplier_id,
+        changes=_check_changes(order, changes),
+        reason=reason,
+        base_terms_hash=order.terms_hash,
+    )
     record_event(order, "amendment.proposed", actor, amendment_id=amendment.id, changes=amendment.changes)
     return amendment
 
@@ -95,8 +116,14 @@ def amendment_decide(*, actor: Actor, amendment_id: str, accept: bool) -> Amendm
     amendment.status = Amendment.Status.ACCEPTED if accept else Amendment.Status.REJECTED
     amendment.decided_at = now
     amendment.save(update_fields=["status", "decided_at"])
-    record_event(order, f"amendment.{amendment.status}", actor, amendment_id=amendment.id,
-                 terms_hash=order.terms_hash, terms_version=order.terms_version)
+    record_event(
+        order,
+        f"amendment.{amendment.status}",
+        actor,
+        amendment_id=amendment.id,
+        terms_hash=order.terms_hash,
+        terms_version=order.terms_version,
+    )
     return amendment
 
 

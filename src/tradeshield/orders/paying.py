@@ -39,15 +39,31 @@ def _after_funded(order: Order, milestone: Milestone, payment: Payment, actor: A
     milestone.save(update_fields=["status", "paid_at"])
     all_paid = not order.milestones.exclude(status=MilestoneStatus.HELD).exists()
     target = OrderStatus.PAID if all_paid else OrderStatus.DEPOSIT_PAID
-    transition(order, target, actor=actor, error_code="order_not_payable", kind="order.paid" if all_paid
-               else "order.deposit_paid", payment_id=payment.id, milestone_id=milestone.id, amount=payment.amount)
+    transition(
+        order,
+        target,
+        actor=actor,
+        error_code="order_not_payable",
+        kind="order.paid" if all_paid else "order.deposit_paid",
+        payment_id=payment.id,
+        milestone_id=milestone.id,
+        amount=payment.amount,
+    )
 
 
 @transaction.atomic
-def order_pay(*, actor: Actor, order_id: str, method: str, milestone_id: str | None = None,
-              expected_amount: dict[str, Any] | None = None, card: dict[str, Any] | None = None,
-              bank_account: dict[str, Any] | None = None, wallet: str | None = None,
-              idempotency_key: str = "") -> Payment:
+def order_pay(
+    *,
+    actor: Actor,
+    order_id: str,
+    method: str,
+    milestone_id: str | None = None,
+    expected_amount: dict[str, Any] | None = None,
+    card: dict[str, Any] | None = None,
+    bank_account: dict[str, Any] | None = None,
+    wallet: str | None = None,
+    idempotency_key: str = "",
+) -> Payment:
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.pay")
     if order.status not in states.PAYABLE:
@@ -57,10 +73,17 @@ def order_pay(*, actor: Actor, order_id: str, method: str, milestone_id: str | N
         if expected_amount.get("currency") != order.currency:
             raise CurrencyMismatch(f"This order is paid in {order.currency}.", field="amount.currency")
         if expected_amount.get("amount") != milestone.amount:
-            raise Invalid(f"This milestone is {milestone.amount} minor units.", field="amount.amount",
-                          code="amount_mismatch")
-    target = payments.PaymentTarget(order_id=order.id, milestone_id=milestone.id, buyer=order.buyer,
-                                    supplier=order.supplier, currency=order.currency, amount=milestone.amount)
+            raise Invalid(
+                f"This milestone is {milestone.amount} minor units.", field="amount.amount", code="amount_mismatch"
+            )
+    target = payments.PaymentTarget(
+        order_id=order.id,
+        milestone_id=milestone.id,
+        buyer=order.buyer,
+        supplier=order.supplier,
+        currency=order.currency,
+        amount=milestone.amount,
+    )
     if method == Method.CARD:
         if card is None:
             raise OrderInvalid("Card details are required.", field="card")
@@ -68,8 +91,9 @@ def order_pay(*, actor: Actor, order_id: str, method: str, milestone_id: str | N
     elif method == Method.ECHECK:
         if bank_account is None:
             raise OrderInvalid("Bank account details are required.", field="bank_account")
-        payment = payments.echeck_payment_start(target=target, bank_account=bank_account,
-                                                idempotency_key=idempotency_key)
+        payment = payments.echeck_payment_start(
+            target=target, bank_account=bank_account, idempotency_key=idempotency_key
+        )
     elif method == Method.WALLET:
         payment = payments.wallet_payment_start(target=target, wallet=wallet or "")
     elif method == Method.BANK_TRANSFER:
@@ -115,16 +139,36 @@ def _funded_late(order: Order, payment: Payment, actor: Actor | None) -> None:
 
 
 @transaction.atomic
-def bank_receipt_apply(*, bank_transaction_id: str, reference: str, amount: int, currency: str,
-                       value_date: date, source: str, payer_name: str = "") -> payments.ReceiptOutcome:
+def bank_receipt_apply(
+    *,
+    bank_transaction_id: str,
+    reference: str,
+    amount: int,
+    currency: str,
+    value_date: date,
+    source: str,
+    payer_name: str = "",
+) -> payments.ReceiptOutcome:
     outcome = payments.bank_receipt_record(
-        bank_transaction_id=bank_transaction_id, reference=reference, amount=amount, currency=currency,
-        value_date=value_date, source=source, payer_name=payer_name,
+        bank_transaction_id=bank_transaction_id,
+        reference=reference,
+        amount=amount,
+        currency=currency,
+        value_date=value_date,
+        source=source,
+        payer_name=payer_name,
     )
     if outcome.payment is not None and not outcome.replay:
         order, payment = _lock_payment_order(outcome.payment.id)
-        record_event(order, "payment.funds_received", None, payment_id=payment.id, amount=outcome.receipt.applied_amount,
-                     excess=outcome.receipt.excess_amount, bank_transaction_id=bank_transaction_id)
+        record_event(
+            order,
+            "payment.funds_received",
+            None,
+            payment_id=payment.id,
+            amount=outcome.receipt.applied_amount,
+            excess=outcome.receipt.excess_amount,
+            bank_transaction_id=bank_transaction_id,
+        )
         if outcome.became_funded:
             _funded_late(order, payment, None)
     return outcome
@@ -157,16 +201,26 @@ def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
         raise OrderStateError(f"An order that is {order.status} cannot be cancelled.", code="order_not_cancellable")
     funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
     if funded and side == "buyer":
-        raise OrderStateError("A paid order is cancelled by the supplier, or through a dispute.",
-                              code="order_not_cancellable")
+        raise OrderStateError(
+            "A paid order is cancelled by the supplier, or through a dispute.", code="order_not_cancellable"
+        )
     for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=OPEN_STATUSES):
         payments.payment_cancel_open(payment=payment, reason=reason or "order cancelled")
-    refunded = sum(payments.payment_refund(payment=p, amount=None, reason=reason or "order cancelled",
-                                           include_fee=True) for p in funded)
+    refunded = sum(
+        payments.payment_refund(payment=p, amount=None, reason=reason or "order cancelled", include_fee=True)
+        for p in funded
+    )
     order.milestones.exclude(status=MilestoneStatus.UNPAID).update(status=MilestoneStatus.REFUNDED)
     target = OrderStatus.REFUNDED if funded else OrderStatus.CANCELLED
-    return transition(order, target, actor=actor, error_code="order_not_cancellable", kind=f"order.{target}",
-                      reason=reason, refunded=refunded)
+    return transition(
+        order,
+        target,
+        actor=actor,
+        error_code="order_not_cancellable",
+        kind=f"order.{target}",
+        reason=reason,
+        refunded=refunded,
+    )
 
 
 @transaction.atomic
@@ -176,10 +230,14 @@ def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: st
     require_party(actor, order, "supplier", "order.refund")
     check_amount(amount)
     if order.status not in states.REFUNDABLE:
-        raise OrderStateError(f"An order that is {order.status} has nothing in escrow to refund.",
-                              code="order_not_refundable")
-    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES)
-                  .order_by("-created_at"))
+        raise OrderStateError(
+            f"An order that is {order.status} has nothing in escrow to refund.", code="order_not_refundable"
+        )
+    funded = list(
+        Payment.objects.select_for_update()
+        .filter(order_id=order.id, status__in=FUNDED_STATUSES)
+        .order_by("-created_at")
+    )
     held = {p.id: payments.held_amount(p) for p in funded}
     if amount > sum(held.values()):
         raise Invalid(f"At most {sum(held.values())} is held in escrow.", field="amount", code="refund_exceeds_held")
@@ -192,6 +250,12 @@ def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: st
     record_event(order, "order.partially_refunded", actor, amount=amount, reason=reason)
     if not any(payments.held_amount(p) for p in funded):
         order.milestones.exclude(status=MilestoneStatus.UNPAID).update(status=MilestoneStatus.REFUNDED)
-        transition(order, OrderStatus.REFUNDED, actor=actor, error_code="order_not_refundable", kind="order.refunded",
-                   reason=reason)
+        transition(
+            order,
+            OrderStatus.REFUNDED,
+            actor=actor,
+            error_code="order_not_refundable",
+            kind="order.refunded",
+            reason=reason,
+        )
     return order

@@ -21,13 +21,15 @@ class LineIn(StrictIn):
     product_name: str = Field(..., min_length=1, max_length=200)
     specifications: str = Field("", max_length=5000)
     attributes: list[AttributeIn] = Field(default_factory=list, max_length=50)
-    quantity: Decimal = Field(..., description="Decimal string, up to 3 decimals, e.g. \"1500\" or \"2.5\".")
+    quantity: Decimal = Field(..., description='Decimal string, up to 3 decimals, e.g. "1500" or "2.5".')
     unit: str = Field(..., min_length=1, max_length=20)
     unit_price: MoneySchema
 
 
 class PaymentPlanIn(StrictIn):
-    deposit_percent: Decimal | None = Field(None, description="Deposit as a percent string, e.g. \"30\"; omit to pay in full.")
+    deposit_percent: Decimal | None = Field(
+        None, description='Deposit as a percent string, e.g. "30"; omit to pay in full.'
+    )
 
 
 class OrderIn(StrictIn):
@@ -39,7 +41,7 @@ class OrderIn(StrictIn):
     named_place: str = Field(..., min_length=1, max_length=200)
     ship_by_date: date | None = None
     lead_time_days: int | None = Field(None, ge=1, le=365)
-    payment_plan: PaymentPlanIn = Field(default_factory=PaymentPlanIn)
+    payment_plan: PaymentPlanIn = Field(default_factory=lambda: PaymentPlanIn())
     inspection_required: bool = False
     notes: str = Field("", max_length=5000)
     lines: list[LineIn] = Field(..., min_length=1, max_length=100)

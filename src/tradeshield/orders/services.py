@@ -16,7 +16,14 @@ from django.db import transaction
 from tradeshield.kit import clock
 from tradeshield.kit.money import MAX_AMOUNT, check_amount, check_currency, round_minor, split_by_percent
 from tradeshield.orders import states
-from tradeshield.orders.errors import OrderInvalid, OrderNotFound, OrderStateError, StaffReadOnly, TermsChanged, WrongParty
+from tradeshield.orders.errors import (
+    OrderInvalid,
+    OrderNotFound,
+    OrderStateError,
+    StaffReadOnly,
+    TermsChanged,
+    WrongParty,
+)
 from tradeshield.orders.models import Incoterm, LineItem, Milestone, MilestoneKind, Order, OrderEvent
 from tradeshield.orders.states import OrderStatus
 from tradeshield.orders.terms import terms_hash
@@ -50,16 +57,21 @@ class OrderTerms:
     notes: str = ""
 
 
-def record_event(order: Order, kind: str, actor: Actor | None, *, from_status: str = "", to_status: str = "",
-                 **data: Any) -> OrderEvent:
+def record_event(
+    order: Order, kind: str, actor: Actor | None, *, from_status: str = "", to_status: str = "", **data: Any
+) -> OrderEvent:
     return OrderEvent.objects.create(
-        order=order, kind=kind, actor=actor.label if actor else "system",
-        actor_org=(actor.org_id or "") if actor else "", from_status=from_status, to_status=to_status, data=data,
+        order=order,
+        kind=kind,
+        actor=actor.label if actor else "system",
+        actor_org=(actor.org_id or "") if actor else "",
+        from_status=from_status,
+        to_status=to_status,
+        data=data,
     )
 
 
-def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str,
-               **data: Any) -> Order:
+def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str, **data: Any) -> Order:
     """Move an order to `target` if its status is still what we read (compare-and-set)."""
     source = order.status
     if not states.can_transition(source, target):
@@ -140,27 +152,43 @@ def _validate_terms(terms: OrderTerms) -> list[tuple[LineInput, int]]:
 
 def _write_terms(order: Order, terms: OrderTerms, priced: list[tuple[LineInput, int]]) -> None:
     order.title, order.currency, order.incoterm = terms.title.strip(), terms.currency, terms.incoterm
-    order.named_place, order.ship_by_date, order.lead_time_days = terms.named_place.strip(), terms.ship_by_date, terms.lead_time_days
+    order.named_place, order.ship_by_date, order.lead_time_days = (
+        terms.named_place.strip(),
+        terms.ship_by_date,
+        terms.lead_time_days,
+    )
     order.inspection_required, order.notes = terms.inspection_required, terms.notes
     order.total_amount = sum(amount for _, amount in priced)
     order.save()
     order.lines.all().delete()
     order.milestones.all().delete()
-    LineItem.objects.bulk_create([
-        LineItem(order=order, position=i, product_name=line.product_name.strip(), specifications=line.specifications,
-                 attributes=list(line.attributes), quantity=Decimal(line.quantity), unit=line.unit,
-                 unit_price=line.unit_price, amount=amount)
-        for i, (line, amount) in enumerate(priced, start=1)
-    ])
+    LineItem.objects.bulk_create(
+        [
+            LineItem(
+                order=order,
+                position=i,
+                product_name=line.product_name.strip(),
+                specifications=line.specifications,
+                attributes=list(line.attributes),
+                quantity=Decimal(line.quantity),
+                unit=line.unit,
+                unit_price=line.unit_price,
+                amount=amount,
+            )
+            for i, (line, amount) in enumerate(priced, start=1)
+        ]
+    )
     if terms.deposit_percent is None:
         plan = [(MilestoneKind.FULL, Decimal(100))]
     else:
         plan = [(MilestoneKind.DEPOSIT, terms.deposit_percent), (MilestoneKind.BALANCE, 100 - terms.deposit_percent)]
     amounts = split_by_percent(order.total_amount, [p for _, p in plan])
-    Milestone.objects.bulk_create([
-        Milestone(order=order, position=i, kind=kind, percent=percent, amount=amount)
-        for i, ((kind, percent), amount) in enumerate(zip(plan, amounts, strict=True), start=1)
-    ])
+    Milestone.objects.bulk_create(
+        [
+            Milestone(order=order, position=i, kind=kind, percent=percent, amount=amount)
+            for i, ((kind, percent), amount) in enumerate(zip(plan, amounts, strict=True), start=1)
+        ]
+    )
     order.terms_hash = terms_hash(order)
     order.save(update_fields=["terms_hash"])
 
@@ -178,8 +206,12 @@ def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Or
         field = "buyer_id" if wanted_kind == OrgKind.BUYER else "supplier_id"
         raise OrderInvalid(f"No {wanted_kind} organization with this id.", field=field, code="counterparty_not_found")
     buyer, supplier = (other, own) if own.kind == OrgKind.SUPPLIER else (own, other)
-    order = Order(buyer=buyer, supplier=supplier, initiated_by="supplier" if own.kind == OrgKind.SUPPLIER else "buyer",
-                  created_by=actor.user)
+    order = Order(
+        buyer=buyer,
+        supplier=supplier,
+        initiated_by="supplier" if own.kind == OrgKind.SUPPLIER else "buyer",
+        created_by=actor.user,
+    )
     _write_terms(order, terms, priced)
     record_event(order, "order.created", actor, to_status=order.status, terms_hash=order.terms_hash)
     return order
@@ -215,8 +247,14 @@ def order_confirm(*, actor: Actor, order_id: str, expected_terms_hash: str | Non
     if order.buyer_confirmed_at and order.supplier_confirmed_at:
         order.confirmed_at = now
         order.save(update_fields=["confirmed_at"])
-        transition(order, OrderStatus.AWAITING_PAYMENT, actor=actor, error_code="order_not_confirmable",
-                   kind="order.confirmed", terms_hash=order.terms_hash)
+        transition(
+            order,
+            OrderStatus.AWAITING_PAYMENT,
+            actor=actor,
+            error_code="order_not_confirmable",
+            kind="order.confirmed",
+            terms_hash=order.terms_hash,
+        )
     return order
 
 
@@ -226,8 +264,16 @@ def order_ship(*, actor: Actor, order_id: str, carrier: str, tracking_number: st
     require_party(actor, order, "supplier", "order.ship")
     if not carrier.strip() or not tracking_number.strip():
         raise OrderInvalid("Carrier and tracking number are required.", field="tracking_number")
-    return transition(order, OrderStatus.SHIPPED, actor=actor, error_code="order_not_shippable", kind="order.shipped",
-                      carrier=carrier.strip(), tracking_number=tracking_number.strip(), mode=mode)
+    return transition(
+        order,
+        OrderStatus.SHIPPED,
+        actor=actor,
+        error_code="order_not_shippable",
+        kind="order.shipped",
+        carrier=carrier.strip(),
+        tracking_number=tracking_number.strip(),
+        mode=mode,
+    )
 
 
 @transaction.atomic
@@ -235,5 +281,6 @@ def order_mark_delivered(*, actor: Actor, order_id: str) -> Order:
     order = lock_order(actor, order_id)
     _party(actor, order)
     actor.require("order.receive" if actor.org_id == order.buyer_id else "order.ship")
-    return transition(order, OrderStatus.DELIVERED, actor=actor, error_code="order_not_deliverable",
-                      kind="order.delivered")
+    return transition(
+        order, OrderStatus.DELIVERED, actor=actor, error_code="order_not_deliverable", kind="order.delivered"
+    )

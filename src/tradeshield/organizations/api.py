@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from tradeshield.kit.errors import Forbidden

@@ -10,8 +10,35 @@ from tradeshield.kit.money import apply_percent
 from tradeshield.payments.models import FeeRule
 
 APAC_COUNTRIES = {
-    "AU", "BD", "BN", "BT", "CN", "FJ", "HK", "ID", "IN", "JP", "KH", "KR", "LA", "LK", "MM", "MN", "MO",
-    "MV", "MY", "NP", "NZ", "PG", "PH", "PK", "SG", "TH", "TL", "TW", "VN",
+    "AU",
+    "BD",
+    "BN",
+    "BT",
+    "CN",
+    "FJ",
+    "HK",
+    "ID",
+    "IN",
+    "JP",
+    "KH",
+    "KR",
+    "LA",
+    "LK",
+    "MM",
+    "MN",
+    "MO",
+    "MV",
+    "MY",
+    "NP",
+    "NZ",
+    "PG",
+    "PH",
+    "PK",
+    "SG",
+    "TH",
+    "TL",
+    "TW",
+    "VN",
 }
 
 
@@ -32,7 +59,9 @@ class FeeQuote:
 
 def _pick_rule(method: str, network: str, region: str) -> FeeRule | None:
     candidates = FeeRule.objects.filter(method=method, active=True, network__in=[network, ""], region__in=[region, ""])
-    ranked = sorted(candidates, key=lambda r: (r.network == network and network != "", r.region == region), reverse=True)
+    ranked = sorted(
+        candidates, key=lambda r: (r.network == network and network != "", r.region == region), reverse=True
+    )
     return ranked[0] if ranked else None
 
 

@@ -15,7 +15,9 @@ class CardIn(StrictIn):
     exp_year: int = Field(..., ge=0, le=9999)
     cvc: str = Field(..., min_length=1, max_length=4)
     holder_name: str = Field("", max_length=200)
-    country: str = Field("", max_length=2, description="Card-issuing country (ISO 3166-1 alpha-2); decides the fee region.")
+    country: str = Field(
+        "", max_length=2, description="Card-issuing country (ISO 3166-1 alpha-2); decides the fee region."
+    )
 
 
 class BankAccountIn(StrictIn):

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.db.models.expressions
+from django.db import migrations, models
+
 import tradeshield.kit.clock
 import tradeshield.payments.models
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,70 @@
+# TradeShield: `make run` to try it, `make test` to check it. Works from a clean clone with only
+# python3 (3.11, with venv) and node/npm installed; everything else is installed here, into the repo.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+WORKERS ?= 2
+
+.PHONY: install run test lint clean distclean chromium
+
+install: $(VENV)/.installed node_modules/.installed chromium
+
+$(BIN)/python:
+	@echo "==> creating $(VENV) with $$($(PYTHON) --version)"
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the project's dependencies may have changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "==> installing Python packages (pip install -e '.[dev]')"
+	$(PIP) install -q -e '.[dev]'
+	@touch $@
+
+# Browser assets (bootstrap, bootstrap-icons, htmx, chart.js) are served from node_modules/.
+node_modules/.installed: package-lock.json package.json
+	@echo "==> installing browser assets (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Browser tests drive Debian's chromium; without it the test suite skips them.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "==> installing chromium (apt-get) for browser tests"; \
+		if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) \
+			>/tmp/tradeshield-apt-chromium.log 2>&1; then :; else \
+			echo "note: could not install chromium (see /tmp/tradeshield-apt-chromium.log); browser tests will be skipped"; \
+		fi; \
+	else \
+		echo "note: /usr/bin/chromium not found and cannot apt-get it here; browser tests will be skipped"; \
+	fi
+
+# Local, plain HTTP: cookies may not be HTTPS-only here (production keeps the secure default).
+run: install
+	$(BIN)/tradeshield migrate
+	$(BIN)/tradeshield seed-demo --if-empty
+	TRADESHIELD_SECURE_COOKIES=$${TRADESHIELD_SECURE_COOKIES:-0} \
+		$(BIN)/tradeshield serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# Full suite; options come from pyproject.toml. Set DATABASE_URL to test against an external server.
+test: install
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis var/static
+	find src tests -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true
+	find src -name '*.egg-info' -type d -prune -exec rm -rf {} + 2>/dev/null || true
+
+# Also removes installed tools and the embedded database's data (var/).
+distclean: clean
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,279 @@
+"""The `tradeshield` command: serve, run background jobs, migrate, seed, administer.
+
+Each command sets Django up lazily (inside the command), so `--help` is instant and never touches a
+database. With no DATABASE_URL, settings start an embedded PostgreSQL under var/ for the command's lifetime.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from tradeshield.cli.boot import (
+    check_database,
+    console,
+    database_errors,
+    database_label,
+    err_console,
+    fail,
+    first_line,
+    setup_django,
+)
+
+app = typer.Typer(
+    name="tradeshield",
+    help="TradeShield: trade assurance for cross-border B2B purchasing.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_show_locals=False,  # locals may hold secrets (database URL, passwords)
+)
+
+
+def _demo_accounts() -> list[dict[str, Any]]:
+    """`tradeshield.demo.accounts.DEMO_ACCOUNTS` if that module exists, else nothing."""
+    try:
+        from tradeshield.demo.accounts import DEMO_ACCOUNTS  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name in ("tradeshield.demo", "tradeshield.demo.accounts"):
+            return []
+        raise
+    return [dict(account) for account in DEMO_ACCOUNTS]
+
+
+def _demo_table(accounts: list[dict[str, Any]]) -> Table:
+    table = Table(title="Demo accounts", title_justify="left", expand=False)
+    for column in ("email", "password", "role", "organization"):
+        table.add_column(column.capitalize())
+    for account in accounts:
+        table.add_row(*(escape(str(account.get(key, ""))) for key in ("email", "password", "role", "organization")))
+    return table
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Web worker processes (gunicorn, threaded).")] = 2,
+    threads: Annotated[int, typer.Option(min=1, help="Threads per web worker.")] = 4,
+    job_worker: Annotated[
+        bool,
+        typer.Option("--worker/--no-worker", help="Also run one background-job worker in a child process."),
+    ] = True,
+) -> None:
+    """Serve the web app and API with gunicorn (production-grade), plus one job worker.
+
+    Static files are served by WhiteNoise straight from the installed packages: no collectstatic step.
+    Put a reverse proxy that terminates TLS in front of it in production.
+    """
+    from tradeshield.cli.server import check_port_free, serve_forever
+
+    check_port_free(host, port)
+    setup_django()
+    check_database(require_migrated=True)
+
+    from django.conf import settings
+
+    shown_host = {"0.0.0.0": "127.0.0.1", "::": "localhost", "": "127.0.0.1"}.get(host, host)
+    shown_host = f"[{shown_host}]" if ":" in shown_host else shown_host
+    base = f"http://{shown_host}:{port}"
+    lines = [
+        f"[bold]TradeShield[/] is serving at [link={base}/]{base}/[/]",
+        f"API docs   {base}/api/v1/docs",
+        f"OpenAPI    {base}/api/v1/openapi.json",
+        f"Database   {escape(database_label())}",
+        f"Web        {workers} worker(s) x {threads} thread(s)",
+        f"Jobs       {'one worker (child process)' if job_worker else 'not started (--no-worker)'}",
+        "Stop with Ctrl+C",
+    ]
+    console.print(Panel("\n".join(lines), expand=False, border_style="green"))
+    accounts = _demo_accounts()
+    if accounts:
+        console.print(_demo_table(accounts))
+    if settings.SESSION_COOKIE_SECURE:
+        console.print(
+            "[yellow]note:[/] cookies are HTTPS-only; for plain-HTTP local use set "
+            "TRADESHIELD_SECURE_COOKIES=0 (make run does)."
+        )
+    serve_forever(host=host, port=port, workers=workers, threads=threads, job_worker=job_worker)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at the same time.")] = 1,
+    queue: Annotated[
+        list[str] | None, typer.Option("--queue", "-q", help="Queue to listen to (repeatable; default all).")
+    ] = None,
+) -> None:
+    """Run a background-job worker (Procrastinate) until SIGTERM or Ctrl+C.
+
+    Production runs several of these beside `serve --no-worker`. On a stop signal running jobs get
+    TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT seconds to finish.
+    """
+    setup_django()
+    check_database(require_migrated=True)
+    from tradeshield.worker import run_worker
+
+    queues = list(queue or [])
+    console.print(
+        f"[green]job worker[/] pid {os.getpid()}: concurrency {concurrency}, "
+        f"queues {', '.join(queues) if queues else 'all'} ({escape(database_label())})"
+    )
+    with database_errors():
+        run_worker(concurrency=concurrency, queues=queues or None)
+    console.print(f"[green]job worker[/] pid {os.getpid()} stopped")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database schema (Django migrations, including the job queue's)."""
+    setup_django()
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    with database_errors():
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if not plan:
+            console.print(f"[green]✓[/] database schema is up to date ({escape(database_label())})")
+            return
+        with console.status(f"Applying {len(plan)} migration(s) to {escape(database_label())}…"):
+            call_command("migrate", interactive=False, verbosity=0)
+    console.print(f"[green]✓[/] applied {len(plan)} migration(s)")
+
+
+@app.command("seed-demo")
+def seed_demo(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing if the database already has data.")
+    ] = False,
+) -> None:
+    """Load demo organizations, users and orders (for trying the product, never for production)."""
+    setup_django()
+    try:
+        from tradeshield.demo.seed import seed_demo as run_seed  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name in ("tradeshield.demo", "tradeshield.demo.seed"):
+            fail("demo data is not available in this build (no tradeshield.demo.seed)")
+        raise
+    check_database(require_migrated=True)
+    with database_errors(), console.status("Seeding demo data…"):
+        seeded = run_seed(if_empty=if_empty)
+    if not seeded:
+        console.print("[green]✓[/] database already has data; demo seed skipped")
+        return
+    console.print("[green]✓[/] demo data loaded")
+    accounts = _demo_accounts()
+    if accounts:
+        console.print(_demo_table(accounts))
+
+
+@app.command()
+def createsuperuser(
+    email: Annotated[str, typer.Option("--email", help="Sign-in email of the platform admin.")],
+    password: Annotated[
+        str | None,
+        typer.Option(
+            "--password",
+            envvar="TRADESHIELD_ADMIN_PASSWORD",
+            help="Password (prompted for if omitted; may come from TRADESHIELD_ADMIN_PASSWORD).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create a platform admin (staff role admin, Django admin access)."""
+    setup_django()
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.db import IntegrityError
+
+    from tradeshield.accounts.models import User
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        fail(f"not a valid email address: {email}")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user=User(email=email))
+    except ValidationError as exc:
+        fail("password rejected: " + " ".join(exc.messages))
+    with database_errors():
+        if User.objects.filter(email__iexact=email).exists():
+            fail(f"a user with email {email} already exists")
+        try:
+            user = User.objects.create_superuser(email, password)
+        except IntegrityError as exc:
+            fail(f"could not create the user: {first_line(exc)}")
+    console.print(f"[green]✓[/] platform admin {escape(user.email)} created")
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage(
+    args: Annotated[
+        list[str] | None, typer.Argument(help="Django management command and its arguments.")
+    ] = None,
+) -> None:
+    """Run a Django management command, e.g. `tradeshield manage showmigrations`.
+
+    `tradeshield manage help` lists the commands; `tradeshield manage help NAME` shows one's options.
+    """
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    with database_errors():
+        execute_from_command_line(["tradeshield manage", *(args or [])])
+
+
+@app.command("ledger-check")
+def ledger_check() -> None:
+    """Audit the books: every currency balances to zero and account totals match the transfers.
+
+    Exits 1 if anything is off.
+    """
+    setup_django()
+    check_database(require_migrated=True)
+    from tradeshield.ledger.selectors import ledger_check as run_check
+
+    with database_errors():
+        totals = run_check()
+    if not totals:
+        console.print("[green]✓[/] ledger is empty: nothing to check")
+        return
+    table = Table(title="Ledger check", title_justify="left")
+    table.add_column("Currency")
+    table.add_column("Posted sum", justify="right")
+    table.add_column("Pending sum", justify="right")
+    table.add_column("Totals match transfers")
+    table.add_column("Result")
+    broken = 0
+    for row in totals:
+        ok = row.posted_sum == 0 and row.pending_sum == 0 and row.recomputed_matches
+        broken += not ok
+        table.add_row(
+            row.currency,
+            str(row.posted_sum),
+            str(row.pending_sum),
+            "yes" if row.recomputed_matches else "[red]no[/]",
+            "[green]ok[/]" if ok else "[bold red]BROKEN[/]",
+        )
+    console.print(table)
+    if broken:
+        err_console.print(f"[bold red]error:[/] {broken} currency ledger(s) do not balance")
+        raise typer.Exit(1)
+    console.print("[green]✓[/] the books balance")
+
+
+if __name__ == "__main__":
+    app(prog_name="tradeshield")
