@@ -1,6 +1,9 @@
 # TradeShield: `make run` to try it, `make test` to check it. Works from a clean clone with only
 # python3 (3.11, with venv) and node/npm installed; everything else is installed here, into the repo.
 
+SHELL       := bash
+.SHELLFLAGS := -o pipefail -c
+
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -21,7 +24,8 @@ $(BIN)/python:
 # Reinstall only when the project's dependencies may have changed.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	@echo "==> installing Python packages (pip install -e '.[dev]')"
-	$(PIP) install -q -e '.[dev]'
+	@# pip warns about optional local package mirrors that are not there: harmless, so hidden.
+	$(PIP) install -q -e '.[dev]' 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 	@touch $@
 
 # Browser assets (bootstrap, bootstrap-icons, htmx, chart.js) are served from node_modules/.

@@ -41,7 +41,7 @@ class OrderIn(StrictIn):
     named_place: str = Field(..., min_length=1, max_length=200)
     ship_by_date: date | None = None
     lead_time_days: int | None = Field(None, ge=1, le=365)
-    payment_plan: PaymentPlanIn = Field(default_factory=lambda: PaymentPlanIn())
+    payment_plan: PaymentPlanIn = Field(default_factory=lambda: PaymentPlanIn(deposit_percent=None))
     inspection_required: bool = False
     notes: str = Field("", max_length=5000)
     lines: list[LineIn] = Field(..., min_length=1, max_length=100)
