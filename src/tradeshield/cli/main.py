@@ -7,9 +7,11 @@ database. With no DATABASE_URL, settings start an embedded PostgreSQL under var/
 from __future__ import annotations
 
 import os
+import sys
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -47,9 +49,11 @@ def _demo_accounts() -> list[dict[str, Any]]:
 
 
 def _demo_table(accounts: list[dict[str, Any]]) -> Table:
-    table = Table(title="Demo accounts", title_justify="left", expand=False)
-    for column in ("email", "password", "role", "organization"):
-        table.add_column(column.capitalize())
+    table = Table(title="Demo accounts", title_justify="left", expand=False, box=box.SIMPLE_HEAD)
+    table.add_column("Email", no_wrap=True)  # copied into the login form: never truncated
+    table.add_column("Password", no_wrap=True)
+    table.add_column("Role")
+    table.add_column("Organization")
     for account in accounts:
         table.add_row(*(escape(str(account.get(key, ""))) for key in ("email", "password", "role", "organization")))
     return table
@@ -150,9 +154,7 @@ def migrate() -> None:
 
 @app.command("seed-demo")
 def seed_demo(
-    if_empty: Annotated[
-        bool, typer.Option("--if-empty", help="Do nothing if the database already has data.")
-    ] = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if the database already has data.")] = False,
 ) -> None:
     """Load demo organizations, users and orders (for trying the product, never for production)."""
     setup_django()
@@ -200,6 +202,8 @@ def createsuperuser(
     except ValidationError:
         fail(f"not a valid email address: {email}")
     if password is None:
+        if not sys.stdin.isatty():
+            fail("no --password given and no terminal to ask for one (or set TRADESHIELD_ADMIN_PASSWORD)")
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     from django.contrib.auth.password_validation import validate_password
 
@@ -221,9 +225,7 @@ def createsuperuser(
     context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
 )
 def manage(
-    args: Annotated[
-        list[str] | None, typer.Argument(help="Django management command and its arguments.")
-    ] = None,
+    args: Annotated[list[str] | None, typer.Argument(help="Django management command and its arguments.")] = None,
 ) -> None:
     """Run a Django management command, e.g. `tradeshield manage showmigrations`.
 
