@@ -38,3 +38,7 @@ class Page(Schema, Generic[T]):
 
 def money(amount: int, currency: str) -> dict[str, object]:
     return {"amount": amount, "currency": currency}
+
+
+# The error responses every endpoint documents.
+ERROR_RESPONSES: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}

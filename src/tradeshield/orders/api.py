@@ -9,7 +9,7 @@ from ninja import Router, Status
 
 from tradeshield.kit.errors import Invalid
 from tradeshield.kit.http import clamp_limit, page
-from tradeshield.kit.schemas import ErrorOut
+from tradeshield.kit.schemas import ERROR_RESPONSES
 from tradeshield.orders import amendments, paying, services
 from tradeshield.orders.models import OrderEvent
 from tradeshield.orders.render import render_amendment, render_event, render_order
@@ -32,7 +32,7 @@ from tradeshield.payments.schemas import FeeQuoteOut, PaymentIn, PaymentOut
 from tradeshield.payments.selectors import payments_for_order
 
 router = Router(tags=["orders"], auth=API_AUTH)
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = ERROR_RESPONSES
 
 
 def terms_from(payload: OrderIn) -> services.OrderTerms:

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from tradeshield.kit.errors import DomainError, Forbidden, Invalid
 from tradeshield.kit.money import from_major
-from tradeshield.kit.schemas import ErrorOut, money
+from tradeshield.kit.schemas import ERROR_RESPONSES, money
 from tradeshield.orders import paying
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.payments import bank_webhook
@@ -31,7 +31,7 @@ from tradeshield.payments.schemas import (
 from tradeshield.payments.selectors import payment_get, payment_timeline
 
 router = Router(tags=["payments"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = ERROR_RESPONSES
 STATEMENT_COLUMNS = ["bank_transaction_id", "value_date", "reference", "amount", "currency", "payer_name"]
 
 

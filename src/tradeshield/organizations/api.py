@@ -11,13 +11,13 @@ from pydantic import Field
 
 from tradeshield.kit.errors import Forbidden
 from tradeshield.kit.http import clamp_limit, page
-from tradeshield.kit.schemas import ErrorOut, StrictIn
+from tradeshield.kit.schemas import ERROR_RESPONSES, StrictIn
 from tradeshield.organizations import services
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.organizations.models import ApiKey, Organization
 
 router = Router(tags=["identity"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = ERROR_RESPONSES
 
 
 class TokenIn(StrictIn):
