@@ -1,14 +1,29 @@
+"""Template context for every page: who is acting and which navigation entries they get."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
 
+from tradeshield.accounts.models import StaffRole
 from tradeshield.organizations.actors import actor_for_user
+from tradeshield.organizations.models import MemberRole
 
 
 def actor(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"actor": None}
-    return {"actor": actor_for_user(user)}
+        return {"actor": None, "nav": {}}
+    current = actor_for_user(user)
+    roles: dict[str, Any] = {**dict(StaffRole.choices), **dict(MemberRole.choices)}
+    role = roles.get(current.role) or roles.get(current.staff_role, "")
+    return {
+        "actor": current,
+        "nav": {
+            "role": role,
+            "new_order": current.organization is not None and current.can("order.write"),
+            "api_keys": current.organization is not None and current.can("org.admin"),
+            "bank_import": current.staff_role in ("admin", "support_agent"),
+        },
+    }

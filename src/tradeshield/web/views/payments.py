@@ -1,0 +1,38 @@
+"""One payment's progress: initiated → authorized → captured → held in escrow → released / refunded."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tradeshield.kit.errors import DomainError
+from tradeshield.payments.models import Method, PaymentStatus
+from tradeshield.payments.render import render_payment
+from tradeshield.payments.selectors import payment_get, payment_timeline
+from tradeshield.web.presenters import payment_steps
+from tradeshield.web.views.common import actor_of, not_found_on
+from tradeshield.web.views.paying import decline_message, wallet_url
+
+
+@login_required
+def payment_detail(request: HttpRequest, payment_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        payment = payment_get(actor, payment_id)
+    except DomainError as error:
+        not_found_on(error)
+        raise
+    rendered = render_payment(payment)
+    waiting_for_funds = payment.status in (PaymentStatus.AWAITING_FUNDS, PaymentStatus.PARTIALLY_FUNDED)
+    is_buyer = actor.org_id == payment.buyer_id
+    return render(request, "web/payments/detail.html", {
+        "payment": payment,
+        "steps": payment_steps(payment, payment_timeline(payment)),
+        "bank_instructions": rendered["bank_instructions"] if waiting_for_funds and (is_buyer or actor.is_staff)
+        else None,
+        "outstanding": payment.amount - payment.received_amount,
+        "wallet_url": wallet_url(payment) if is_buyer and payment.method == Method.WALLET
+        and payment.status == PaymentStatus.REQUIRES_ACTION else "",
+        "decline": decline_message(payment) if payment.status == PaymentStatus.FAILED else "",
+    })
