@@ -62,7 +62,7 @@ test: install
 # Runs every checker, then fails if any did.
 lint: install
 	@status=0; \
-	echo "==> ruff";         $(BIN)/ruff check src tests || status=1; \
+	echo "==> ruff";         $(BIN)/ruff check src tests && $(BIN)/ruff format --check src tests || status=1; \
 	echo "==> mypy";         DATABASE_URL=$${DATABASE_URL:-postgresql://lint@localhost/lint} $(BIN)/mypy src || status=1; \
 	echo "==> import-linter"; $(BIN)/lint-imports       || status=1; \
 	exit $$status

@@ -46,12 +46,14 @@ class ApiClient:
     def post(self, path: str, body: Any = None, *, key: str | bool | None = True, raw: str | None = None) -> Any:
         idem = str(uuid.uuid4()) if key is True else (key or None)
         data = raw if raw is not None else json.dumps(body if body is not None else {})
-        return self.client.post(f"/api/v1{path}", data=data, content_type="application/json",
-                                headers=self._headers(idem))
+        return self.client.post(
+            f"/api/v1{path}", data=data, content_type="application/json", headers=self._headers(idem)
+        )
 
     def put(self, path: str, body: Any) -> Any:
-        return self.client.put(f"/api/v1{path}", data=json.dumps(body), content_type="application/json",
-                               headers=self._headers(None))
+        return self.client.put(
+            f"/api/v1{path}", data=json.dumps(body), content_type="application/json", headers=self._headers(None)
+        )
 
 
 def make_party(kind: OrgKind, name: str, country: str, role: str = "owner", currency: str = "USD") -> Party:
@@ -77,8 +79,15 @@ def other_buyer(db: None) -> Party:
     return make_party(OrgKind.BUYER, "Rival Trading", "DE")
 
 
-def order_body(*, buyer_id: str, currency: str = "USD", unit_price: int = 1250, quantity: str = "100",
-               deposit_percent: str | None = None, **extra: Any) -> dict[str, Any]:
+def order_body(
+    *,
+    buyer_id: str,
+    currency: str = "USD",
+    unit_price: int = 1250,
+    quantity: str = "100",
+    deposit_percent: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "buyer_id": buyer_id,
         "title": "LED panels",
@@ -86,14 +95,16 @@ def order_body(*, buyer_id: str, currency: str = "USD", unit_price: int = 1250, 
         "incoterm": "FOB",
         "named_place": "Shenzhen port",
         "ship_by_date": (clock.today() + timedelta(days=30)).isoformat(),
-        "lines": [{
-            "product_name": "LED panel 60x60",
-            "specifications": "4000K, 40 W, CE marked",
-            "attributes": [{"name": "power", "value": "40", "unit": "W", "tolerance": "±5%"}],
-            "quantity": quantity,
-            "unit": "pcs",
-            "unit_price": {"amount": unit_price, "currency": currency},
-        }],
+        "lines": [
+            {
+                "product_name": "LED panel 60x60",
+                "specifications": "4000K, 40 W, CE marked",
+                "attributes": [{"name": "power", "value": "40", "unit": "W", "tolerance": "±5%"}],
+                "quantity": quantity,
+                "unit": "pcs",
+                "unit_price": {"amount": unit_price, "currency": currency},
+            }
+        ],
     }
     if deposit_percent is not None:
         body["payment_plan"] = {"deposit_percent": deposit_percent}

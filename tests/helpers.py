@@ -24,5 +24,6 @@ def assert_books_balance() -> None:
 
 
 def ledger_snapshot() -> dict[str, tuple[int, int, int, int]]:
-    return {a.id: (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
-            for a in Account.objects.all()}
+    return {
+        a.id: (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) for a in Account.objects.all()
+    }

@@ -51,8 +51,9 @@ SCRIPT = textwrap.dedent("""
 def test_embedded_server_runs_a_whole_order(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRADESHIELD_EMBEDDED_DB")}
     env["TRADESHIELD_VAR_DIR"] = str(tmp_path / "var")
-    result = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=240,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=240, check=False
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert lines["HOST"].startswith(str(tmp_path))  # a Unix socket inside our own data folder

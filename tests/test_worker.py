@@ -31,15 +31,25 @@ def _wait_for_worker_sessions_to_end() -> None:
     pytest-django drop the test database.
     """
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()")
+        cur.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
 
 
 def test_expired_idempotency_keys_are_purged_by_the_worker():
-    IdempotencyRecord.objects.create(scope="s", key="old", method="POST", path="/", request_hash="h",
-                                     locked_until=clock.now(), created_at=clock.now() - timedelta(days=2))
-    IdempotencyRecord.objects.create(scope="s", key="fresh", method="POST", path="/", request_hash="h",
-                                     locked_until=clock.now())
+    IdempotencyRecord.objects.create(
+        scope="s",
+        key="old",
+        method="POST",
+        path="/",
+        request_hash="h",
+        locked_until=clock.now(),
+        created_at=clock.now() - timedelta(days=2),
+    )
+    IdempotencyRecord.objects.create(
+        scope="s", key="fresh", method="POST", path="/", request_hash="h", locked_until=clock.now()
+    )
     purge_expired_keys.defer(timestamp=0)
     run_pending_jobs()
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["fresh"]

@@ -42,28 +42,37 @@ def test_bad_quantities(buyer, supplier, quantity):
 
 
 def test_currency_rules(buyer, supplier):
-    _error(supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, currency="XYZ"), key=False),
-           422, "unsupported_currency")
+    _error(
+        supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, currency="XYZ"), key=False),
+        422,
+        "unsupported_currency",
+    )
     body = order_body(buyer_id=buyer.org.id)
     body["lines"][0]["unit_price"]["currency"] = "EUR"
     _error(supplier.client.post("/orders", body, key=False), 422, "currency_mismatch")
     order = confirmed_order(buyer, supplier)
     before = ledger_snapshot()
-    wrong = buyer.client.post(f"/orders/{order['id']}/payments", {"method": "card", "card": VISA,
-                                                                   "amount": {"amount": 125_000, "currency": "EUR"}})
+    wrong = buyer.client.post(
+        f"/orders/{order['id']}/payments",
+        {"method": "card", "card": VISA, "amount": {"amount": 125_000, "currency": "EUR"}},
+    )
     _error(wrong, 422, "currency_mismatch")
-    short = buyer.client.post(f"/orders/{order['id']}/payments", {"method": "card", "card": VISA,
-                                                                   "amount": {"amount": 1, "currency": "USD"}})
+    short = buyer.client.post(
+        f"/orders/{order['id']}/payments", {"method": "card", "card": VISA, "amount": {"amount": 1, "currency": "USD"}}
+    )
     _error(short, 422, "amount_mismatch")
     assert ledger_snapshot() == before and Payment.objects.count() == 0
 
 
-@pytest.mark.parametrize(("card", "code"), [
-    ({"number": "4242424242424241", "exp_month": 12, "exp_year": 2030, "cvc": "123"}, "card_invalid"),
-    ({"number": "4242424242424242", "exp_month": 1, "exp_year": 2020, "cvc": "123"}, "card_expired"),
-    ({"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "12"}, "card_invalid"),
-    ({"number": "9999999999999995", "exp_month": 12, "exp_year": 2030, "cvc": "123"}, "card_brand_unsupported"),
-])
+@pytest.mark.parametrize(
+    ("card", "code"),
+    [
+        ({"number": "4242424242424241", "exp_month": 12, "exp_year": 2030, "cvc": "123"}, "card_invalid"),
+        ({"number": "4242424242424242", "exp_month": 1, "exp_year": 2020, "cvc": "123"}, "card_expired"),
+        ({"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "12"}, "card_invalid"),
+        ({"number": "9999999999999995", "exp_month": 12, "exp_year": 2030, "cvc": "123"}, "card_brand_unsupported"),
+    ],
+)
 def test_bad_cards_change_nothing(buyer, supplier, card, code):
     order = confirmed_order(buyer, supplier)
     before = ledger_snapshot()
@@ -76,8 +85,9 @@ def test_bad_cards_change_nothing(buyer, supplier, card, code):
 def test_a_declined_card_records_a_failed_attempt_and_moves_no_money(buyer, supplier):
     order = confirmed_order(buyer, supplier)
     before = ledger_snapshot()
-    declined = pay_card(buyer, order["id"], {"number": "4000000000000002", "exp_month": 12, "exp_year": 2030,
-                                             "cvc": "123"})
+    declined = pay_card(
+        buyer, order["id"], {"number": "4000000000000002", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+    )
     assert declined.status_code == 402 and declined.json()["failure_code"] == "card_declined"
     assert ledger_snapshot() == before
     assert buyer.client.get(f"/orders/{order['id']}").json()["status"] == "awaiting_payment"
@@ -99,8 +109,13 @@ def test_paying_twice_and_confirming_out_of_turn(buyer, supplier):
     _error(pay_card(buyer, order["id"]), 409, "order_not_payable")
     _error(buyer.client.post(f"/orders/{order['id']}/confirm", key=False), 409, "order_not_confirmable")
     _error(buyer.client.post(f"/orders/{order['id']}/confirm-receipt"), 409, "order_not_receivable")
-    _error(supplier.client.post(f"/orders/{order['id']}/refunds", {"amount": {"amount": 200_000, "currency": "USD"},
-                                                                    "reason": "x"}), 422, "refund_exceeds_held")
+    _error(
+        supplier.client.post(
+            f"/orders/{order['id']}/refunds", {"amount": {"amount": 200_000, "currency": "USD"}, "reason": "x"}
+        ),
+        422,
+        "refund_exceeds_held",
+    )
     assert ledger_snapshot() == before
 
 
@@ -108,25 +123,38 @@ def test_confirming_changed_terms_is_refused(buyer, supplier):
     created = supplier.client.post("/orders", order_body(buyer_id=buyer.org.id), key=False).json()
     edited = supplier.client.put(f"/orders/{created['id']}", order_body(buyer_id=buyer.org.id, unit_price=1300))
     assert edited.status_code == 200
-    _error(buyer.client.post(f"/orders/{created['id']}/confirm", {"terms_hash": created["terms_hash"]}, key=False),
-           409, "terms_changed")
+    _error(
+        buyer.client.post(f"/orders/{created['id']}/confirm", {"terms_hash": created["terms_hash"]}, key=False),
+        409,
+        "terms_changed",
+    )
 
 
 def test_supplier_cannot_pay_and_buyer_cannot_ship(buyer, supplier):
     order = confirmed_order(buyer, supplier)
     _error(pay_card(supplier, order["id"]), 403, "wrong_party")
     pay_card(buyer, order["id"])
-    _error(buyer.client.post(f"/orders/{order['id']}/ship", {"carrier": "x", "tracking_number": "y"}, key=False),
-           403, "wrong_party")
+    _error(
+        buyer.client.post(f"/orders/{order['id']}/ship", {"carrier": "x", "tracking_number": "y"}, key=False),
+        403,
+        "wrong_party",
+    )
 
 
 def test_order_terms_validation(buyer, supplier):
     both = order_body(buyer_id=buyer.org.id, lead_time_days=30)
     _error(supplier.client.post("/orders", both, key=False), 422, "order_invalid")
-    _error(supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, incoterm="XXX"), key=False),
-           422, "order_invalid")
-    _error(supplier.client.post("/orders", order_body(buyer_id=supplier.org.id), key=False),
-           422, "counterparty_not_found")
-    _error(supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, deposit_percent="100"), key=False),
-           422, "order_invalid")
+    _error(
+        supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, incoterm="XXX"), key=False),
+        422,
+        "order_invalid",
+    )
+    _error(
+        supplier.client.post("/orders", order_body(buyer_id=supplier.org.id), key=False), 422, "counterparty_not_found"
+    )
+    _error(
+        supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, deposit_percent="100"), key=False),
+        422,
+        "order_invalid",
+    )
     assert Order.objects.count() == 0

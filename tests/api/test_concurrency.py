@@ -62,8 +62,9 @@ def test_twenty_simultaneous_confirm_receipts_release_once(buyer, supplier):
 def test_twenty_simultaneous_cancels_refund_once(buyer, supplier):
     order = confirmed_order(buyer, supplier)
     pay_card(buyer, order["id"])
-    statuses = race(lambda i: supplier.client.post(f"/orders/{order['id']}/cancel", {"reason": "x"},
-                                                   key=f"c{i}").status_code)
+    statuses = race(
+        lambda i: supplier.client.post(f"/orders/{order['id']}/cancel", {"reason": "x"}, key=f"c{i}").status_code
+    )
     assert statuses == Counter({200: 1, 409: RACERS - 1})
     assert balance("refunds:USD") == 125_000 + 3_738
     assert balance(f"escrow:{order['id']}:USD") == 0

@@ -40,9 +40,14 @@ def test_same_key_with_a_different_body_is_refused(buyer, supplier):
 def test_a_request_still_in_flight_is_a_409(buyer, supplier):
     order = confirmed_order(buyer, supplier)
     path = f"/api/v1/orders/{order['id']}/confirm-receipt"
-    IdempotencyRecord.objects.create(scope=f"user:{buyer.user.id}", key="busy", method="POST", path=path,
-                                     request_hash=fingerprint("POST", path, b"{}"),
-                                     locked_until=clock.now() + timedelta(seconds=30))
+    IdempotencyRecord.objects.create(
+        scope=f"user:{buyer.user.id}",
+        key="busy",
+        method="POST",
+        path=path,
+        request_hash=fingerprint("POST", path, b"{}"),
+        locked_until=clock.now() + timedelta(seconds=30),
+    )
     response = buyer.client.post(f"/orders/{order['id']}/confirm-receipt", {}, key="busy")
     assert response.status_code == 409 and response.json()["error"]["code"] == "idempotency_request_in_flight"
 
@@ -51,9 +56,14 @@ def test_an_abandoned_claim_is_taken_over_after_its_lock_expires(buyer, supplier
     order = confirmed_order(buyer, supplier)
     path = f"/api/v1/orders/{order['id']}/payments"
     body = b'{"method": "bank_transfer"}'
-    IdempotencyRecord.objects.create(scope=f"user:{buyer.user.id}", key="crashed", method="POST", path=path,
-                                     request_hash=fingerprint("POST", path, body),
-                                     locked_until=clock.now() - timedelta(seconds=1))
+    IdempotencyRecord.objects.create(
+        scope=f"user:{buyer.user.id}",
+        key="crashed",
+        method="POST",
+        path=path,
+        request_hash=fingerprint("POST", path, body),
+        locked_until=clock.now() - timedelta(seconds=1),
+    )
     response = buyer.client.post(f"/orders/{order['id']}/payments", raw=body.decode(), key="crashed")
     assert response.status_code == 201
 
@@ -74,9 +84,23 @@ def test_keys_are_scoped_to_the_caller(buyer, supplier, other_buyer):
 
 
 def test_records_older_than_the_retention_are_purged(buyer, supplier):
-    IdempotencyRecord.objects.create(scope="x", key="old", method="POST", path="/", request_hash="h",
-                                     locked_until=clock.now(), created_at=clock.now() - timedelta(hours=25))
-    IdempotencyRecord.objects.create(scope="x", key="new", method="POST", path="/", request_hash="h",
-                                     locked_until=clock.now(), created_at=clock.now() - timedelta(hours=23))
+    IdempotencyRecord.objects.create(
+        scope="x",
+        key="old",
+        method="POST",
+        path="/",
+        request_hash="h",
+        locked_until=clock.now(),
+        created_at=clock.now() - timedelta(hours=25),
+    )
+    IdempotencyRecord.objects.create(
+        scope="x",
+        key="new",
+        method="POST",
+        path="/",
+        request_hash="h",
+        locked_until=clock.now(),
+        created_at=clock.now() - timedelta(hours=23),
+    )
     assert purge_expired() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from openapi_spec_validator import validate
@@ -20,4 +22,4 @@ def test_docs_page_is_served_without_a_cdn():
     assert page.status_code == 200
     html = page.content.decode()
     assert "/static/ninja/swagger-ui-bundle" in html
-    assert "cdn" not in html.lower()
+    assert not re.search(r'(src|href)="(https?:)?//', html)

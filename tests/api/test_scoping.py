@@ -17,18 +17,28 @@ def test_every_order_and_payment_endpoint_is_404_for_strangers(buyer, supplier, 
     oid, pid = order["id"], payment["id"]
     amendment = supplier.client.post(f"/orders/{oid}/amendments", {"changes": {"notes": "x"}}, key=False).json()
     before = ledger_snapshot()
-    gets = [f"/orders/{oid}", f"/orders/{oid}/events", f"/orders/{oid}/payments", f"/orders/{oid}/amendments",
-            f"/payments/{pid}", f"/payments/{pid}/timeline"]
+    gets = [
+        f"/orders/{oid}",
+        f"/orders/{oid}/events",
+        f"/orders/{oid}/payments",
+        f"/orders/{oid}/amendments",
+        f"/payments/{pid}",
+        f"/payments/{pid}/timeline",
+    ]
     for path in gets:
         assert other_buyer.client.get(path).status_code == 404, path
     assert other_buyer.client.get(f"/orders/{oid}/payment-quote", method="card").status_code == 404
     posts = [
-        (f"/orders/{oid}/confirm", {}), (f"/orders/{oid}/payments", {"method": "bank_transfer"}),
-        (f"/orders/{oid}/ship", {"carrier": "x", "tracking_number": "y"}), (f"/orders/{oid}/mark-delivered", {}),
-        (f"/orders/{oid}/confirm-receipt", {}), (f"/orders/{oid}/cancel", {}),
+        (f"/orders/{oid}/confirm", {}),
+        (f"/orders/{oid}/payments", {"method": "bank_transfer"}),
+        (f"/orders/{oid}/ship", {"carrier": "x", "tracking_number": "y"}),
+        (f"/orders/{oid}/mark-delivered", {}),
+        (f"/orders/{oid}/confirm-receipt", {}),
+        (f"/orders/{oid}/cancel", {}),
         (f"/orders/{oid}/refunds", {"amount": {"amount": 1, "currency": "USD"}, "reason": "x"}),
         (f"/orders/{oid}/amendments", {"changes": {"notes": "y"}}),
-        (f"/amendments/{amendment['id']}/accept", {}), (f"/payments/{pid}/wallet-return", {"approval_token": "t"}),
+        (f"/amendments/{amendment['id']}/accept", {}),
+        (f"/payments/{pid}/wallet-return", {"approval_token": "t"}),
     ]
     for path, body in posts:
         response = other_buyer.client.post(path, body)

@@ -55,13 +55,32 @@ def make_staff(role: str = "support_agent") -> Member:
     return Member(org=None, user=user, client=client)
 
 
-def make_order(supplier: Member, buyer: Member, *, title: str = "LED panels", currency: str = "USD",
-               unit_price: int = 1250, quantity: str = "100", deposit: str | None = None) -> Order:
+def make_order(
+    supplier: Member,
+    buyer: Member,
+    *,
+    title: str = "LED panels",
+    currency: str = "USD",
+    unit_price: int = 1250,
+    quantity: str = "100",
+    deposit: str | None = None,
+) -> Order:
     terms = services.OrderTerms(
-        title=title, currency=currency, incoterm="FOB", named_place="Shenzhen (Yantian)",
-        ship_by_date=clock.today() + timedelta(days=30), deposit_percent=Decimal(deposit) if deposit else None,
-        lines=[services.LineInput(product_name="LED panel 60x60", quantity=Decimal(quantity), unit="pcs",
-                                  unit_price=unit_price, specifications="4000 K, 40 W")],
+        title=title,
+        currency=currency,
+        incoterm="FOB",
+        named_place="Shenzhen (Yantian)",
+        ship_by_date=clock.today() + timedelta(days=30),
+        deposit_percent=Decimal(deposit) if deposit else None,
+        lines=[
+            services.LineInput(
+                product_name="LED panel 60x60",
+                quantity=Decimal(quantity),
+                unit="pcs",
+                unit_price=unit_price,
+                specifications="4000 K, 40 W",
+            )
+        ],
     )
     return services.order_create(actor=supplier.actor, counterparty_id=buyer.org.id, terms=terms)
 
@@ -83,8 +102,7 @@ def paid(supplier: Member, buyer: Member, **kwargs: Any) -> Order:
 
 def shipped(supplier: Member, buyer: Member, **kwargs: Any) -> Order:
     order = paid(supplier, buyer, **kwargs)
-    services.order_ship(actor=supplier.actor, order_id=order.id, carrier="COSCO", tracking_number="COSU123",
-                        mode="sea")
+    services.order_ship(actor=supplier.actor, order_id=order.id, carrier="COSCO", tracking_number="COSU123", mode="sea")
     order.refresh_from_db()
     return order
 
@@ -97,7 +115,7 @@ def hidden(html: str, name: str, action: str = "") -> str:
     """The value of the hidden input `name`, in the form posting to `action` if given."""
     if action:
         start = html.index(f'action="{action}"')
-        html = html[start:html.index("</form>", start)]
+        html = html[start : html.index("</form>", start)]
     match = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert match, f"no hidden input {name!r}"
     return match.group(1)

@@ -54,8 +54,13 @@ def test_csrf_is_enforced_on_forms(buyer, supplier):
 def test_another_organizations_order_and_payments_are_not_found(buyer, supplier, rival):
     order = paid(supplier, buyer)
     payment_id = order.events.get(kind="payment.initiated").data["payment_id"]
-    for url in (f"/orders/{order.id}/", f"/orders/{order.id}/pay/", f"/payments/{payment_id}/",
-                f"/sandbox/wallet/{payment_id}/", "/orders/ord_doesnotexist/"):
+    for url in (
+        f"/orders/{order.id}/",
+        f"/orders/{order.id}/pay/",
+        f"/payments/{payment_id}/",
+        f"/sandbox/wallet/{payment_id}/",
+        "/orders/ord_doesnotexist/",
+    ):
         assert rival.client.get(url).status_code == 404, url
     response = rival.client.post(f"/orders/{order.id}/cancel/", {"reason": "mine now", "idempotency_key": "k1"})
     assert response.status_code == 404
@@ -77,8 +82,9 @@ def test_staff_see_every_order_read_only(buyer, supplier, rival, staff):
     assert f'href="/orders/{first.id}/pay/"' not in html
     assert 'name="idempotency_key"' not in html
 
-    response = staff.client.post(f"/orders/{second.id}/confirm/", {"expected_terms_hash": second.terms_hash},
-                                 follow=True)
+    response = staff.client.post(
+        f"/orders/{second.id}/confirm/", {"expected_terms_hash": second.terms_hash}, follow=True
+    )
     assert any("staff can view orders" in m for m in messages_of(response))
     assert Order.objects.get(pk=second.id).buyer_confirmed_at is None
 

@@ -15,9 +15,15 @@ pytestmark = pytest.mark.django_db
 
 def card_post(page: str, number: str = "4242 4242 4242 4242", **extra: str) -> dict[str, str]:
     return {
-        "method": "card", "idempotency_key": hidden(page, "idempotency_key"),
-        "milestone_id": hidden(page, "milestone_id"), "expected_amount": hidden(page, "expected_amount"),
-        "number": number, "exp_month": "12", "exp_year": str(VISA["exp_year"]), "cvc": "123", "country": "US",
+        "method": "card",
+        "idempotency_key": hidden(page, "idempotency_key"),
+        "milestone_id": hidden(page, "milestone_id"),
+        "expected_amount": hidden(page, "expected_amount"),
+        "number": number,
+        "exp_month": "12",
+        "exp_year": str(VISA["exp_year"]),
+        "cvc": "123",
+        "country": "US",
         **extra,
     }
 
@@ -103,8 +109,9 @@ def test_confirm_receipt_needs_the_tick_box(buyer, supplier):
 def test_same_key_with_different_details_is_refused(buyer, supplier):
     order = confirmed(supplier, buyer)
     buyer.client.post(f"/orders/{order.id}/cancel/", {"reason": "first", "idempotency_key": "same"})
-    again = buyer.client.post(f"/orders/{order.id}/cancel/", {"reason": "second", "idempotency_key": "same"},
-                              follow=True)
+    again = buyer.client.post(
+        f"/orders/{order.id}/cancel/", {"reason": "second", "idempotency_key": "same"}, follow=True
+    )
     assert any("different details" in m for m in messages_of(again))
 
 
@@ -112,10 +119,16 @@ def test_wallet_sandbox_flow_completes_a_payment(buyer, supplier):
     order = confirmed(supplier, buyer, deposit="30")
     page = buyer.client.get(f"/orders/{order.id}/pay/?method=wallet").content.decode()
     assert 'value="paypal"' in page and 'value="alipay"' in page
-    response = buyer.client.post(f"/orders/{order.id}/pay/", {
-        "method": "wallet", "wallet": "paypal", "idempotency_key": hidden(page, "idempotency_key"),
-        "milestone_id": hidden(page, "milestone_id"), "expected_amount": hidden(page, "expected_amount"),
-    })
+    response = buyer.client.post(
+        f"/orders/{order.id}/pay/",
+        {
+            "method": "wallet",
+            "wallet": "paypal",
+            "idempotency_key": hidden(page, "idempotency_key"),
+            "milestone_id": hidden(page, "milestone_id"),
+            "expected_amount": hidden(page, "expected_amount"),
+        },
+    )
     payment = Payment.objects.get(order_id=order.id)
     assert response.status_code == 302 and response["Location"] == f"/sandbox/wallet/{payment.id}/"
     assert payment.status == "requires_action"
@@ -140,10 +153,16 @@ def test_wallet_sandbox_flow_completes_a_payment(buyer, supplier):
 def test_bank_transfer_instructions_then_staff_import_the_statement(buyer, supplier, staff):
     order = confirmed(supplier, buyer)
     page = buyer.client.get(f"/orders/{order.id}/pay/?method=bank_transfer").content.decode()
-    response = buyer.client.post(f"/orders/{order.id}/pay/", {
-        "method": "bank_transfer", "idempotency_key": hidden(page, "idempotency_key"),
-        "milestone_id": hidden(page, "milestone_id"), "expected_amount": hidden(page, "expected_amount"),
-    }, follow=True)
+    response = buyer.client.post(
+        f"/orders/{order.id}/pay/",
+        {
+            "method": "bank_transfer",
+            "idempotency_key": hidden(page, "idempotency_key"),
+            "milestone_id": hidden(page, "milestone_id"),
+            "expected_amount": hidden(page, "expected_amount"),
+        },
+        follow=True,
+    )
     payment = Payment.objects.get(order_id=order.id)
     html = response.content.decode()
     assert payment.status == "awaiting_funds" and payment.bank_reference in html
@@ -152,10 +171,12 @@ def test_bank_transfer_instructions_then_staff_import_the_statement(buyer, suppl
     supplier_view = supplier.client.get(f"/payments/{payment.id}/").content.decode()
     assert "Waiting for the bank transfer" in supplier_view and "GB00SAND" not in supplier_view
 
-    csv = ("bank_transaction_id,value_date,reference,amount,currency,payer_name\n"
-           f"BTX-1,2025-01-15,Order {payment.bank_reference},1250.00,USD,Acme\n"
-           "BTX-2,2025-01-15,unknown,5.00,USD,Someone\n"
-           "BTX-3,not-a-date,x,1.00,USD,Bad\n")
+    csv = (
+        "bank_transaction_id,value_date,reference,amount,currency,payer_name\n"
+        f"BTX-1,2025-01-15,Order {payment.bank_reference},1250.00,USD,Acme\n"
+        "BTX-2,2025-01-15,unknown,5.00,USD,Someone\n"
+        "BTX-3,not-a-date,x,1.00,USD,Bad\n"
+    )
     result = staff.client.post("/staff/bank-statements/", {"text": csv}).content.decode()
     assert "matched" in result and "line 4" in result
     order.refresh_from_db()
@@ -172,3 +193,23 @@ def test_pay_page_for_supplier_or_paid_order(buyer, supplier):
     response = supplier.client.get(f"/orders/{order.id}/pay/", follow=True)
     assert any("Only the buyer" in m for m in messages_of(response))
     assert "Nothing is due" in buyer.client.get(f"/orders/{order.id}/pay/").content.decode()
+
+
+def test_buyer_abandons_a_wallet_payment_and_pays_by_card_instead(buyer, supplier, rival):
+    from tradeshield.orders import paying as order_paying
+
+    order = confirmed(supplier, buyer)
+    wallet = order_paying.order_pay(actor=buyer.actor, order_id=order.id, method="wallet", wallet="paypal")
+    page = buyer.client.get(f"/payments/{wallet.id}/").content.decode()
+    assert "Abandon this payment" in page
+    assert "Abandon this payment" not in supplier.client.get(f"/payments/{wallet.id}/").content.decode()
+    assert rival.client.post(f"/payments/{wallet.id}/abandon/", {"idempotency_key": "x"}).status_code == 404
+    response = buyer.client.post(
+        f"/payments/{wallet.id}/abandon/", {"idempotency_key": hidden(page, "idempotency_key")}
+    )
+    assert response.status_code == 302 and response["Location"] == f"/orders/{order.id}/pay/"
+    assert Payment.objects.get(pk=wallet.id).status == "cancelled"
+    card = order_paying.order_pay(actor=buyer.actor, order_id=order.id, method="card", card=VISA)
+    assert card.status == "held"
+    assert Order.objects.get(pk=order.id).status == "paid"
+    assert_books_balance()

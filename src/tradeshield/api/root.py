@@ -18,7 +18,7 @@ api = NinjaAPI(
     title="TradeShield API",
     version="1.0.0",
     description="Trade assurance for cross-border B2B orders: escrow, payments, protection. "
-    "Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`; money is integer minor units.",
+    'Errors are `{"error": {"code", "message", "field"}}`; money is integer minor units.',
     urls_namespace="api",
 )
 api.add_router("", identity_router)

@@ -35,16 +35,23 @@ def _platform(kind: AccountKind, currency: str) -> Account:
 
 def escrow_fund(*, transfer_id: str, payment_id: str, order_id: str, currency: str, amount: int) -> Transfer:
     return ledger.transfer_create(
-        id=transfer_id, debit=_platform(AccountKind.BUYER_FUNDING, currency),
-        credit=escrow_account(order_id, currency), amount=amount, code="escrow_fund", ref=payment_id,
+        id=transfer_id,
+        debit=_platform(AccountKind.BUYER_FUNDING, currency),
+        credit=escrow_account(order_id, currency),
+        amount=amount,
+        code="escrow_fund",
+        ref=payment_id,
     )
 
 
 def processing_fee_collect(*, payment_id: str, currency: str, fee: int) -> None:
     if fee > 0:
         ledger.transfer_create(
-            id=f"fee:{payment_id}", debit=_platform(AccountKind.BUYER_FUNDING, currency),
-            credit=_platform(AccountKind.PROCESSOR_FEES, currency), amount=fee, code="processing_fee",
+            id=f"fee:{payment_id}",
+            debit=_platform(AccountKind.BUYER_FUNDING, currency),
+            credit=_platform(AccountKind.PROCESSOR_FEES, currency),
+            amount=fee,
+            code="processing_fee",
             ref=payment_id,
         )
 
@@ -52,8 +59,11 @@ def processing_fee_collect(*, payment_id: str, currency: str, fee: int) -> None:
 def processing_fee_refund(*, payment_id: str, currency: str, fee: int) -> None:
     if fee > 0:
         ledger.transfer_create(
-            id=f"feerefund:{payment_id}", debit=_platform(AccountKind.PROCESSOR_FEES, currency),
-            credit=_platform(AccountKind.REFUNDS, currency), amount=fee, code="processing_fee_refund",
+            id=f"feerefund:{payment_id}",
+            debit=_platform(AccountKind.PROCESSOR_FEES, currency),
+            credit=_platform(AccountKind.REFUNDS, currency),
+            amount=fee,
+            code="processing_fee_refund",
             ref=payment_id,
         )
 
@@ -72,8 +82,12 @@ def _hold_count(payment_id: str) -> int:
 
 def escrow_hold(*, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int) -> Transfer:
     return ledger.transfer_create(
-        id=f"hold:{payment_id}:{_hold_count(payment_id) + 1}", debit=escrow_account(order_id, currency),
-        credit=supplier_account(supplier_id, currency), amount=amount, code="escrow_hold", ref=payment_id,
+        id=f"hold:{payment_id}:{_hold_count(payment_id) + 1}",
+        debit=escrow_account(order_id, currency),
+        credit=supplier_account(supplier_id, currency),
+        amount=amount,
+        code="escrow_hold",
+        ref=payment_id,
         pending=True,
     )
 
@@ -95,39 +109,57 @@ def escrow_release(*, payment_id: str, order_id: str, currency: str) -> tuple[in
         ledger.transfer_void(id=f"release:{payment_id}", pending_id=hold.id, code="escrow_release")
     if fee > 0:
         ledger.transfer_create(
-            id=f"svcfee:{payment_id}", debit=escrow_account(order_id, currency),
-            credit=_platform(AccountKind.PLATFORM_FEES, currency), amount=fee, code="service_fee", ref=payment_id,
+            id=f"svcfee:{payment_id}",
+            debit=escrow_account(order_id, currency),
+            credit=_platform(AccountKind.PLATFORM_FEES, currency),
+            amount=fee,
+            code="service_fee",
+            ref=payment_id,
         )
     return net, fee
 
 
-def escrow_refund(*, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int,
-                  refund_seq: int) -> int:
+def escrow_refund(
+    *, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int, refund_seq: int
+) -> int:
     """Refund `amount` of a held payment to the buyer; the rest stays held. Returns what remains held."""
     hold = active_hold(payment_id)
     held = hold.amount if hold else 0
     if hold is not None:
         ledger.transfer_void(id=f"unhold:{hold.id}", pending_id=hold.id, code="escrow_unhold")
     ledger.transfer_create(
-        id=f"refund:{payment_id}:{refund_seq}", debit=escrow_account(order_id, currency),
-        credit=_platform(AccountKind.REFUNDS, currency), amount=amount, code="escrow_refund", ref=payment_id,
+        id=f"refund:{payment_id}:{refund_seq}",
+        debit=escrow_account(order_id, currency),
+        credit=_platform(AccountKind.REFUNDS, currency),
+        amount=amount,
+        code="escrow_refund",
+        ref=payment_id,
     )
     remaining = held - amount
     if remaining > 0:
-        escrow_hold(payment_id=payment_id, order_id=order_id, supplier_id=supplier_id, currency=currency,
-                    amount=remaining)
+        escrow_hold(
+            payment_id=payment_id, order_id=order_id, supplier_id=supplier_id, currency=currency, amount=remaining
+        )
     return max(remaining, 0)
 
 
 def unallocated_receipt(*, transfer_id: str, currency: str, amount: int, ref: str) -> Transfer:
     return ledger.transfer_create(
-        id=transfer_id, debit=_platform(AccountKind.BUYER_FUNDING, currency),
-        credit=_platform(AccountKind.SUSPENSE, currency), amount=amount, code="unmatched_receipt", ref=ref,
+        id=transfer_id,
+        debit=_platform(AccountKind.BUYER_FUNDING, currency),
+        credit=_platform(AccountKind.SUSPENSE, currency),
+        amount=amount,
+        code="unmatched_receipt",
+        ref=ref,
     )
 
 
 def excess_refund(*, transfer_id: str, payment_id: str, order_id: str, currency: str, amount: int) -> Transfer:
     return ledger.transfer_create(
-        id=transfer_id, debit=escrow_account(order_id, currency), credit=_platform(AccountKind.REFUNDS, currency),
-        amount=amount, code="overpayment_refund", ref=payment_id,
+        id=transfer_id,
+        debit=escrow_account(order_id, currency),
+        credit=_platform(AccountKind.REFUNDS, currency),
+        amount=amount,
+        code="overpayment_refund",
+        ref=payment_id,
     )

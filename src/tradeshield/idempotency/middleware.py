@@ -14,7 +14,7 @@ from tradeshield.organizations.auth import actor_for_request
 
 API_PREFIX = "/api/v1/"
 MONEY_MOVING = re.compile(
-    r"^/api/v1/(orders/[^/]+/(payments|confirm-receipt|cancel|refunds)|payments/[^/]+/wallet-return)/?$"
+    r"^/api/v1/(orders/[^/]+/(payments|confirm-receipt|cancel|refunds)|payments/[^/]+/(wallet-return|cancel))/?$"
 )
 
 
@@ -28,20 +28,32 @@ class IdempotencyMiddleware:
         key = request.headers.get("Idempotency-Key")
         if key is None:
             if MONEY_MOVING.match(request.path):
-                return error_json(400, "idempotency_key_required",
-                                  "This request moves money: send an Idempotency-Key header.", "Idempotency-Key")
+                return error_json(
+                    400,
+                    "idempotency_key_required",
+                    "This request moves money: send an Idempotency-Key header.",
+                    "Idempotency-Key",
+                )
             return self.get_response(request)
         actor = actor_for_request(request)
         if actor is None:
             return self.get_response(request)  # the endpoint answers 401
         try:
-            claim = services.claim(scope=actor.key, key=key, method=request.method, path=request.path,
-                                   request_hash=services.fingerprint(request.method, request.path, request.body))
+            claim = services.claim(
+                scope=actor.key,
+                key=key,
+                method=request.method,
+                path=request.path,
+                request_hash=services.fingerprint(request.method, request.path, request.body),
+            )
         except DomainError as error:
             return error_response(error)
         if claim.replay:
-            response = HttpResponse(bytes(claim.record.response_body or b""), status=claim.record.response_status,
-                                    content_type="application/json")
+            response = HttpResponse(
+                bytes(claim.record.response_body or b""),
+                status=claim.record.response_status,
+                content_type="application/json",
+            )
             response["Idempotent-Replayed"] = "true"
             return response
         try:

@@ -51,8 +51,14 @@ def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) ->
     now = clock.now()
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.create(scope=scope, key=key, method=method, path=path,
-                                                      request_hash=request_hash, locked_until=now + IN_FLIGHT_LOCK)
+            record = IdempotencyRecord.objects.create(
+                scope=scope,
+                key=key,
+                method=method,
+                path=path,
+                request_hash=request_hash,
+                locked_until=now + IN_FLIGHT_LOCK,
+            )
         return Claim(record, replay=False)
     except IntegrityError:
         pass
@@ -61,8 +67,9 @@ def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) ->
         raise KeyReused("This Idempotency-Key was used with a different request.")
     if record.state == IdempotencyRecord.State.DONE:
         return Claim(record, replay=True)
-    reclaimed = IdempotencyRecord.objects.filter(pk=record.pk, state=IdempotencyRecord.State.IN_FLIGHT,
-                                                 locked_until__lt=now).update(locked_until=now + IN_FLIGHT_LOCK)
+    reclaimed = IdempotencyRecord.objects.filter(
+        pk=record.pk, state=IdempotencyRecord.State.IN_FLIGHT, locked_until__lt=now
+    ).update(locked_until=now + IN_FLIGHT_LOCK)
     if reclaimed != 1:
         raise RequestInFlight("A request with this Idempotency-Key is still being processed.")
     return Claim(record, replay=False)
@@ -73,7 +80,9 @@ def claim_complete(record: IdempotencyRecord, status: int, body: bytes) -> None:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()  # let the client retry
         return
     IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyRecord.State.DONE, response_status=status, response_body=body,
+        state=IdempotencyRecord.State.DONE,
+        response_status=status,
+        response_body=body,
     )
 
 

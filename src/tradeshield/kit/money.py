@@ -14,10 +14,33 @@ from tradeshield.kit.errors import DomainError
 
 # ISO 4217 minor-unit exponents of the currencies the platform settles in.
 CURRENCY_EXPONENTS: dict[str, int] = {
-    "USD": 2, "EUR": 2, "GBP": 2, "CNY": 2, "HKD": 2, "SGD": 2, "AUD": 2, "CAD": 2, "CHF": 2,
-    "INR": 2, "MXN": 2, "BRL": 2, "AED": 2, "SAR": 2, "THB": 2, "MYR": 2, "TRY": 2, "PLN": 2,
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0,
-    "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3, "TND": 3,
+    "USD": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "CNY": 2,
+    "HKD": 2,
+    "SGD": 2,
+    "AUD": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "INR": 2,
+    "MXN": 2,
+    "BRL": 2,
+    "AED": 2,
+    "SAR": 2,
+    "THB": 2,
+    "MYR": 2,
+    "TRY": 2,
+    "PLN": 2,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "KWD": 3,
+    "BHD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
 }
 
 # Largest amount accepted anywhere: fits PostgreSQL bigint with room for sums of many rows.

@@ -40,13 +40,11 @@ class Account(models.Model):
         db_table = "ledger_account"
         constraints = [
             models.CheckConstraint(
-                condition=Q(debits_pending__gte=0, debits_posted__gte=0, credits_pending__gte=0,
-                            credits_posted__gte=0),
+                condition=Q(debits_pending__gte=0, debits_posted__gte=0, credits_pending__gte=0, credits_posted__gte=0),
                 name="ledger_account_totals_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(guarded=False)
-                | Q(credits_posted__gte=F("debits_posted") + F("debits_pending")),
+                condition=Q(guarded=False) | Q(credits_posted__gte=F("debits_posted") + F("debits_pending")),
                 name="ledger_account_guarded_no_overdraft",
             ),
         ]
@@ -82,9 +80,7 @@ class Transfer(models.Model):
     credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    pending = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resolution"
-    )
+    pending = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="resolution")
     expires_at = models.DateTimeField(null=True, blank=True)
     code = models.CharField(max_length=40)
     ref = models.CharField(max_length=64, blank=True, default="", db_index=True)

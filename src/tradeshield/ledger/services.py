@@ -59,7 +59,12 @@ def _explain_refusal(transfer: Transfer, exc: IntegrityError) -> Transfer:
 
 def _same_transfer(a: Transfer, b: Transfer) -> bool:
     return (a.kind, a.debit_account_id, a.credit_account_id, a.amount, a.currency, a.pending_id) == (
-        b.kind, b.debit_account_id, b.credit_account_id, b.amount, b.currency, b.pending_id,
+        b.kind,
+        b.debit_account_id,
+        b.credit_account_id,
+        b.amount,
+        b.currency,
+        b.pending_id,
     )
 
 

@@ -39,18 +39,32 @@ def terms_from(payload: OrderIn) -> services.OrderTerms:
     lines = []
     for index, line in enumerate(payload.lines):
         if line.unit_price.currency != payload.currency:
-            raise Invalid(f"Prices must be in the order currency {payload.currency}.",
-                          field=f"lines[{index}].unit_price.currency", code="currency_mismatch")
-        lines.append(services.LineInput(
-            product_name=line.product_name, quantity=line.quantity, unit=line.unit,
-            unit_price=line.unit_price.amount, specifications=line.specifications,
-            attributes=tuple(a.model_dump() for a in line.attributes),
-        ))
+            raise Invalid(
+                f"Prices must be in the order currency {payload.currency}.",
+                field=f"lines[{index}].unit_price.currency",
+                code="currency_mismatch",
+            )
+        lines.append(
+            services.LineInput(
+                product_name=line.product_name,
+                quantity=line.quantity,
+                unit=line.unit,
+                unit_price=line.unit_price.amount,
+                specifications=line.specifications,
+                attributes=tuple(a.model_dump() for a in line.attributes),
+            )
+        )
     return services.OrderTerms(
-        title=payload.title, currency=payload.currency.upper(), incoterm=payload.incoterm.upper(),
-        named_place=payload.named_place, lines=lines, ship_by_date=payload.ship_by_date,
-        lead_time_days=payload.lead_time_days, deposit_percent=payload.payment_plan.deposit_percent,
-        inspection_required=payload.inspection_required, notes=payload.notes,
+        title=payload.title,
+        currency=payload.currency.upper(),
+        incoterm=payload.incoterm.upper(),
+        named_place=payload.named_place,
+        lines=lines,
+        ship_by_date=payload.ship_by_date,
+        lead_time_days=payload.lead_time_days,
+        deposit_percent=payload.payment_plan.deposit_percent,
+        inspection_required=payload.inspection_required,
+        notes=payload.notes,
     )
 
 
@@ -66,8 +80,9 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
 
 
 @router.get("/orders", response={200: OrderPage, **ERRORS})
-def list_orders(request: HttpRequest, status: str | None = None, cursor: str | None = None,
-                limit: int | None = None) -> dict[str, Any]:
+def list_orders(
+    request: HttpRequest, status: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
     size = clamp_limit(limit)
     orders = order_list(actor_of(request), status=status, cursor=cursor, limit=size + 1)
     return page(orders, size, lambda o: o.id, render_order)
@@ -96,30 +111,41 @@ def _reload(request: HttpRequest, order_id: str) -> dict[str, Any]:
 
 @router.post("/orders/{order_id}/confirm", response={200: OrderOut, **ERRORS}, summary="Confirm the terms")
 def confirm_order(request: HttpRequest, order_id: str, payload: ConfirmIn | None = None) -> dict[str, Any]:
-    services.order_confirm(actor=actor_of(request), order_id=order_id,
-                           expected_terms_hash=payload.terms_hash if payload else None)
+    services.order_confirm(
+        actor=actor_of(request), order_id=order_id, expected_terms_hash=payload.terms_hash if payload else None
+    )
     return _reload(request, order_id)
 
 
-@router.get("/orders/{order_id}/payment-quote", response={200: FeeQuoteOut, **ERRORS},
-            summary="The processing fee for paying the next milestone with a method")
-def payment_quote(request: HttpRequest, order_id: str, method: str, network: str = "",
-                  country: str = "") -> dict[str, Any]:
+@router.get(
+    "/orders/{order_id}/payment-quote",
+    response={200: FeeQuoteOut, **ERRORS},
+    summary="The processing fee for paying the next milestone with a method",
+)
+def payment_quote(
+    request: HttpRequest, order_id: str, method: str, network: str = "", country: str = ""
+) -> dict[str, Any]:
     from tradeshield.orders.quotes import quote_next_milestone
 
-    return quote_next_milestone(order_get(actor_of(request), order_id), method=method, network=network,
-                                country=country)
+    return quote_next_milestone(order_get(actor_of(request), order_id), method=method, network=network, country=country)
 
 
-@router.post("/orders/{order_id}/payments", response={201: PaymentOut, 402: PaymentOut, **ERRORS},
-             summary="Pay a milestone into escrow (Idempotency-Key required)")
+@router.post(
+    "/orders/{order_id}/payments",
+    response={201: PaymentOut, 402: PaymentOut, **ERRORS},
+    summary="Pay a milestone into escrow (Idempotency-Key required)",
+)
 def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> Status[dict[str, Any]]:
     payment = paying.order_pay(
-        actor=actor_of(request), order_id=order_id, method=payload.method, milestone_id=payload.milestone_id,
+        actor=actor_of(request),
+        order_id=order_id,
+        method=payload.method,
+        milestone_id=payload.milestone_id,
         expected_amount=payload.amount.model_dump() if payload.amount else None,
         card=payload.card.model_dump() if payload.card else None,
         bank_account=payload.bank_account.model_dump() if payload.bank_account else None,
-        wallet=payload.wallet, idempotency_key=request.headers.get("Idempotency-Key", ""),
+        wallet=payload.wallet,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status((402 if payment.status == "failed" else 201), render_payment(payment))
 
@@ -132,8 +158,13 @@ def list_order_payments(request: HttpRequest, order_id: str) -> list[dict[str, A
 
 @router.post("/orders/{order_id}/ship", response={200: OrderOut, **ERRORS})
 def ship_order(request: HttpRequest, order_id: str, payload: ShipIn) -> dict[str, Any]:
-    services.order_ship(actor=actor_of(request), order_id=order_id, carrier=payload.carrier,
-                        tracking_number=payload.tracking_number, mode=payload.mode)
+    services.order_ship(
+        actor=actor_of(request),
+        order_id=order_id,
+        carrier=payload.carrier,
+        tracking_number=payload.tracking_number,
+        mode=payload.mode,
+    )
     return _reload(request, order_id)
 
 
@@ -143,35 +174,46 @@ def mark_delivered(request: HttpRequest, order_id: str) -> dict[str, Any]:
     return _reload(request, order_id)
 
 
-@router.post("/orders/{order_id}/confirm-receipt", response={200: OrderOut, **ERRORS},
-             summary="Buyer confirms receipt: escrow releases to the supplier (Idempotency-Key required)")
+@router.post(
+    "/orders/{order_id}/confirm-receipt",
+    response={200: OrderOut, **ERRORS},
+    summary="Buyer confirms receipt: escrow releases to the supplier (Idempotency-Key required)",
+)
 def confirm_receipt(request: HttpRequest, order_id: str) -> dict[str, Any]:
     paying.order_confirm_receipt(actor=actor_of(request), order_id=order_id)
     return _reload(request, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", response={200: OrderOut, **ERRORS},
-             summary="Cancel before shipment; payments are refunded in full (Idempotency-Key required)")
+@router.post(
+    "/orders/{order_id}/cancel",
+    response={200: OrderOut, **ERRORS},
+    summary="Cancel before shipment; payments are refunded in full (Idempotency-Key required)",
+)
 def cancel_order(request: HttpRequest, order_id: str, payload: CancelIn | None = None) -> dict[str, Any]:
     paying.order_cancel(actor=actor_of(request), order_id=order_id, reason=payload.reason if payload else "")
     return _reload(request, order_id)
 
 
-@router.post("/orders/{order_id}/refunds", response={200: OrderOut, **ERRORS},
-             summary="Supplier refunds part of the escrowed amount (Idempotency-Key required)")
+@router.post(
+    "/orders/{order_id}/refunds",
+    response={200: OrderOut, **ERRORS},
+    summary="Supplier refunds part of the escrowed amount (Idempotency-Key required)",
+)
 def refund_order(request: HttpRequest, order_id: str, payload: RefundIn) -> dict[str, Any]:
     order = order_get(actor_of(request), order_id)
     if payload.amount.currency != order.currency:
         raise Invalid(f"This order is in {order.currency}.", field="amount.currency", code="currency_mismatch")
-    paying.order_refund_partial(actor=actor_of(request), order_id=order_id, amount=payload.amount.amount,
-                                reason=payload.reason)
+    paying.order_refund_partial(
+        actor=actor_of(request), order_id=order_id, amount=payload.amount.amount, reason=payload.reason
+    )
     return _reload(request, order_id)
 
 
 @router.post("/orders/{order_id}/amendments", response={201: AmendmentOut, **ERRORS})
 def propose_amendment(request: HttpRequest, order_id: str, payload: AmendmentIn) -> Status[dict[str, Any]]:
-    amendment = amendments.amendment_propose(actor=actor_of(request), order_id=order_id, changes=payload.changes,
-                                             reason=payload.reason)
+    amendment = amendments.amendment_propose(
+        actor=actor_of(request), order_id=order_id, changes=payload.changes, reason=payload.reason
+    )
     return Status(201, render_amendment(amendment))
 
 
@@ -183,18 +225,18 @@ def list_amendments(request: HttpRequest, order_id: str) -> list[dict[str, Any]]
 
 @router.post("/amendments/{amendment_id}/accept", response={200: AmendmentOut, **ERRORS})
 def accept_amendment(request: HttpRequest, amendment_id: str) -> dict[str, Any]:
-    return render_amendment(amendments.amendment_decide(actor=actor_of(request), amendment_id=amendment_id,
-                                                        accept=True))
+    return render_amendment(
+        amendments.amendment_decide(actor=actor_of(request), amendment_id=amendment_id, accept=True)
+    )
 
 
 @router.post("/amendments/{amendment_id}/reject", response={200: AmendmentOut, **ERRORS})
 def reject_amendment(request: HttpRequest, amendment_id: str) -> dict[str, Any]:
-    return render_amendment(amendments.amendment_decide(actor=actor_of(request), amendment_id=amendment_id,
-                                                        accept=False))
+    return render_amendment(
+        amendments.amendment_decide(actor=actor_of(request), amendment_id=amendment_id, accept=False)
+    )
 
 
 @router.post("/amendments/{amendment_id}/withdraw", response={200: AmendmentOut, **ERRORS})
 def withdraw_amendment(request: HttpRequest, amendment_id: str) -> dict[str, Any]:
     return render_amendment(amendments.amendment_withdraw(actor=actor_of(request), amendment_id=amendment_id))
-
-

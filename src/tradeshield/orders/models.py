@@ -166,6 +166,7 @@ class Amendment(models.Model):
     class Meta:
         db_table = "trade_order_amendment"
         constraints = [
-            models.UniqueConstraint(fields=["order"], condition=Q(status="proposed"),
-                                    name="amendment_one_open_per_order"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="proposed"), name="amendment_one_open_per_order"
+            ),
         ]

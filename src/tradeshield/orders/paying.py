@@ -259,3 +259,25 @@ def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: st
             reason=reason,
         )
     return order
+
+
+@transaction.atomic
+def payment_abandon(*, actor: Actor, payment_id: str, reason: str = "") -> Payment:
+    """The buyer gives up a payment still waiting (wallet approval or bank transfer) to pay another way.
+
+    Money that already arrived for it is refunded; the milestone becomes payable again.
+    """
+    order, payment = _lock_payment_order(payment_id)
+    if actor.org_id not in (order.buyer_id, order.supplier_id):
+        raise PaymentNotFound("No such payment.")
+    require_party(actor, order, "buyer", "order.pay")
+    if payment.status not in OPEN_STATUSES:
+        raise OrderStateError(
+            f"A payment that is {payment.status} cannot be abandoned.", code="payment_not_abandonable"
+        )
+    payments.payment_cancel_open(payment=payment, reason=reason or "abandoned by the buyer")
+    order.milestones.filter(pk=payment.milestone_id, status=MilestoneStatus.PAYING).update(
+        status=MilestoneStatus.UNPAID
+    )
+    record_event(order, "payment.abandoned", actor, payment_id=payment.id, refunded=payment.refunded_amount)
+    return payment

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
 from pydantic import ValidationError
 
-from tradeshield.kit.errors import DomainError, Forbidden, Invalid
-from tradeshield.kit.money import from_major
+from tradeshield.kit.errors import Forbidden, Invalid
 from tradeshield.kit.schemas import ERROR_RESPONSES, money
 from tradeshield.orders import paying
+from tradeshield.orders.bank import statement_import
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.payments import bank_webhook
 from tradeshield.payments.render import render_payment, render_step
@@ -32,7 +28,6 @@ from tradeshield.payments.selectors import payment_get, payment_timeline
 
 router = Router(tags=["payments"])
 ERRORS = ERROR_RESPONSES
-STATEMENT_COLUMNS = ["bank_transaction_id", "value_date", "reference", "amount", "currency", "payer_name"]
 
 
 @router.get("/payments/{payment_id}", response={200: PaymentOut, **ERRORS}, auth=API_AUTH)
@@ -40,74 +35,92 @@ def get_payment(request: HttpRequest, payment_id: str) -> dict[str, Any]:
     return render_payment(payment_get(actor_of(request), payment_id))
 
 
-@router.get("/payments/{payment_id}/timeline", response={200: TimelineOut, **ERRORS}, auth=API_AUTH,
-            summary="Payment progress: initiated → authorized → captured → held → released / refunded")
+@router.get(
+    "/payments/{payment_id}/timeline",
+    response={200: TimelineOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Payment progress: initiated → authorized → captured → held → released / refunded",
+)
 def get_timeline(request: HttpRequest, payment_id: str) -> dict[str, Any]:
     payment = payment_get(actor_of(request), payment_id)
-    return {"payment_id": payment.id, "status": payment.status,
-            "steps": [render_step(payment, e) for e in payment_timeline(payment)]}
+    return {
+        "payment_id": payment.id,
+        "status": payment.status,
+        "steps": [render_step(payment, e) for e in payment_timeline(payment)],
+    }
 
 
-@router.post("/payments/{payment_id}/wallet-return", response={200: PaymentOut, **ERRORS}, auth=API_AUTH,
-             summary="Complete a wallet payment with the approval token the wallet returned")
+@router.post(
+    "/payments/{payment_id}/wallet-return",
+    response={200: PaymentOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Complete a wallet payment with the approval token the wallet returned",
+)
 def wallet_return(request: HttpRequest, payment_id: str, payload: WalletReturnIn) -> dict[str, Any]:
     actor = actor_of(request)
     payment_get(actor, payment_id)
-    return render_payment(paying.wallet_return(actor=actor, payment_id=payment_id,
-                                               approval_token=payload.approval_token))
+    return render_payment(
+        paying.wallet_return(actor=actor, payment_id=payment_id, approval_token=payload.approval_token)
+    )
+
+
+@router.post(
+    "/payments/{payment_id}/cancel",
+    response={200: PaymentOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Abandon a payment still waiting for wallet approval or a bank transfer (Idempotency-Key required)",
+)
+def cancel_payment(request: HttpRequest, payment_id: str) -> dict[str, Any]:
+    return render_payment(paying.payment_abandon(actor=actor_of(request), payment_id=payment_id))
 
 
 def _receipt_out(outcome: Any) -> dict[str, Any]:
     receipt = outcome.receipt
-    return {"bank_transaction_id": receipt.bank_transaction_id, "status": receipt.status,
-            "payment_id": receipt.payment_id, "applied": money(receipt.applied_amount, receipt.currency),
-            "excess": money(receipt.excess_amount, receipt.currency), "replayed": outcome.replay}
+    return {
+        "bank_transaction_id": receipt.bank_transaction_id,
+        "status": receipt.status,
+        "payment_id": receipt.payment_id,
+        "applied": money(receipt.applied_amount, receipt.currency),
+        "excess": money(receipt.excess_amount, receipt.currency),
+        "replayed": outcome.replay,
+    }
 
 
-@router.post("/bank/notifications", response={200: BankReceiptOut, **ERRORS}, auth=None,
-             summary="Signed notification from the collecting bank (Standard Webhooks signature)")
+@router.post(
+    "/bank/notifications",
+    response={200: BankReceiptOut, **ERRORS},
+    auth=None,
+    summary="Signed notification from the collecting bank (Standard Webhooks signature)",
+)
 def bank_notification(request: HttpRequest) -> dict[str, Any]:
-    bank_webhook.verify(msg_id=request.headers.get("webhook-id", ""),
-                        timestamp=request.headers.get("webhook-timestamp", ""),
-                        signature_header=request.headers.get("webhook-signature", ""), body=request.body)
+    bank_webhook.verify(
+        msg_id=request.headers.get("webhook-id", ""),
+        timestamp=request.headers.get("webhook-timestamp", ""),
+        signature_header=request.headers.get("webhook-signature", ""),
+        body=request.body,
+    )
     try:
         payload = BankReceiptIn.model_validate(json.loads(request.body))
     except (ValueError, ValidationError) as exc:
         raise Invalid("The notification body is not a valid bank receipt.", code="bank_receipt_invalid") from exc
     outcome = paying.bank_receipt_apply(
-        bank_transaction_id=payload.bank_transaction_id, reference=payload.reference,
-        amount=payload.amount.amount, currency=payload.amount.currency, value_date=payload.value_date,
-        source="webhook", payer_name=payload.payer_name,
+        bank_transaction_id=payload.bank_transaction_id,
+        reference=payload.reference,
+        amount=payload.amount.amount,
+        currency=payload.amount.currency,
+        value_date=payload.value_date,
+        source="webhook",
+        payer_name=payload.payer_name,
     )
     return _receipt_out(outcome)
 
 
-def statement_import(text: str) -> dict[str, Any]:
-    """Apply a CSV bank statement. Each row is its own transaction; bad rows are reported, not fatal."""
-    reader = csv.DictReader(io.StringIO(text))
-    if reader.fieldnames is None or set(STATEMENT_COLUMNS) - set(reader.fieldnames):
-        raise Invalid(f"The statement needs the columns {', '.join(STATEMENT_COLUMNS)}.", code="statement_invalid")
-    result: dict[str, Any] = {"rows": 0, "matched": 0, "unmatched": 0, "replayed": 0, "errors": []}
-    for number, row in enumerate(reader, start=2):
-        result["rows"] += 1
-        try:
-            currency = (row["currency"] or "").strip().upper()
-            outcome = paying.bank_receipt_apply(
-                bank_transaction_id=row["bank_transaction_id"].strip(), reference=row["reference"] or "",
-                amount=from_major(Decimal(row["amount"].strip()), currency), currency=currency,
-                value_date=date.fromisoformat(row["value_date"].strip()), source="statement",
-                payer_name=row.get("payer_name") or "",
-            )
-        except (DomainError, InvalidOperation, ValueError, AttributeError) as exc:
-            result["errors"].append(f"line {number}: {getattr(exc, 'message', None) or 'unreadable value'}")
-            continue
-        key = "replayed" if outcome.replay else outcome.receipt.status
-        result[key] += 1
-    return result
-
-
-@router.post("/bank/statements", response={200: StatementImportOut, **ERRORS}, auth=API_AUTH,
-             summary="Import a CSV bank statement (platform staff)")
+@router.post(
+    "/bank/statements",
+    response={200: StatementImportOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Import a CSV bank statement (platform staff)",
+)
 def import_statement(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
     if actor.staff_role not in ("admin", "support_agent"):

@@ -19,11 +19,20 @@ def quote_next_milestone(order: Order, *, method: str, network: str = "", countr
     milestone = order.milestones.filter(status=MilestoneStatus.UNPAID).order_by("position").first()
     if milestone is None:
         raise OrderStateError("Nothing is left to pay on this order.", code="order_not_payable")
-    quote = fee_quote(method=method, amount=milestone.amount, currency=order.currency, network=network,
-                      country=country or order.buyer.country)
+    quote = fee_quote(
+        method=method,
+        amount=milestone.amount,
+        currency=order.currency,
+        network=network,
+        country=country or order.buyer.country,
+    )
     return {
-        "method": method, "network": network, "region": quote.region, "percent": str(quote.percent),
-        "fee": money(quote.fee, order.currency), "capped": quote.capped,
+        "method": method,
+        "network": network,
+        "region": quote.region,
+        "percent": str(quote.percent),
+        "fee": money(quote.fee, order.currency),
+        "capped": quote.capped,
         "amount": money(milestone.amount, order.currency),
         "total": money(milestone.amount + quote.fee, order.currency),
     }

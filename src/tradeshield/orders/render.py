@@ -33,20 +33,34 @@ def render_order(order: Order) -> dict[str, Any]:
         "supplier_confirmed_at": order.supplier_confirmed_at,
         "lines": [
             {
-                "position": line.position, "product_name": line.product_name, "specifications": line.specifications,
-                "attributes": line.attributes, "quantity": str(line.quantity.normalize()), "unit": line.unit,
-                "unit_price": money(line.unit_price, cur), "amount": money(line.amount, cur),
+                "position": line.position,
+                "product_name": line.product_name,
+                "specifications": line.specifications,
+                "attributes": line.attributes,
+                "quantity": str(line.quantity.normalize()),
+                "unit": line.unit,
+                "unit_price": money(line.unit_price, cur),
+                "amount": money(line.amount, cur),
             }
             for line in order.lines.all()
         ],
         "milestones": [
-            {"id": m.id, "position": m.position, "kind": m.kind, "percent": str(m.percent),
-             "amount": money(m.amount, cur), "status": m.status, "paid_at": m.paid_at}
+            {
+                "id": m.id,
+                "position": m.position,
+                "kind": m.kind,
+                "percent": str(m.percent),
+                "amount": money(m.amount, cur),
+                "status": m.status,
+                "paid_at": m.paid_at,
+            }
             for m in order.milestones.all()
         ],
         "escrow": {
-            "paid_in": money(escrow.paid_in, cur), "held": money(escrow.held, cur),
-            "released": money(escrow.released, cur), "refunded": money(escrow.refunded, cur),
+            "paid_in": money(escrow.paid_in, cur),
+            "held": money(escrow.held, cur),
+            "released": money(escrow.released, cur),
+            "refunded": money(escrow.refunded, cur),
             "balance": money(escrow.balance, cur),
         },
         "created_at": order.created_at,
@@ -55,11 +69,24 @@ def render_order(order: Order) -> dict[str, Any]:
 
 
 def render_event(event: OrderEvent) -> dict[str, Any]:
-    return {"kind": event.kind, "actor": event.actor, "from_status": event.from_status,
-            "to_status": event.to_status, "data": event.data, "created_at": event.created_at}
+    return {
+        "kind": event.kind,
+        "actor": event.actor,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "data": event.data,
+        "created_at": event.created_at,
+    }
 
 
 def render_amendment(amendment: Amendment) -> dict[str, Any]:
-    return {"id": amendment.id, "order_id": amendment.order_id, "proposed_by": amendment.proposed_by_id,
-            "changes": amendment.changes, "reason": amendment.reason, "status": amendment.status,
-            "created_at": amendment.created_at, "decided_at": amendment.decided_at}
+    return {
+        "id": amendment.id,
+        "order_id": amendment.order_id,
+        "proposed_by": amendment.proposed_by_id,
+        "changes": amendment.changes,
+        "reason": amendment.reason,
+        "status": amendment.status,
+        "created_at": amendment.created_at,
+        "decided_at": amendment.decided_at,
+    }

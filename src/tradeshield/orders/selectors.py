@@ -62,3 +62,18 @@ def escrow_summary(order: Order) -> EscrowSummary:
         refunded=sum(p.refunded_amount for p in payments),
         balance=account.balance if account else 0,
     )
+
+
+def escrow_held_by_currency(actor: Actor) -> dict[str, int]:
+    """What is held for suppliers across the actor's orders, per currency, in one query."""
+    from django.db.models import Sum
+
+    from tradeshield.ledger.models import Account
+
+    rows = (
+        Account.objects.filter(kind=AccountKind.ESCROW, owner_ref__in=orders_visible_to(actor).values("id"))
+        .values("currency")
+        .annotate(held=Sum("debits_pending"))
+        .order_by("currency")
+    )
+    return {row["currency"]: int(row["held"] or 0) for row in rows if row["held"]}

@@ -10,8 +10,16 @@ from tradeshield.organizations.models import MemberRole, Organization, OrgKind
 
 # What each member role may do. Owners and API keys may do everything their organization may.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
-    MemberRole.OWNER: {"order.write", "order.confirm", "order.pay", "order.ship", "order.receive",
-                       "order.cancel", "order.refund", "org.admin"},
+    MemberRole.OWNER: {
+        "order.write",
+        "order.confirm",
+        "order.pay",
+        "order.ship",
+        "order.receive",
+        "order.cancel",
+        "order.refund",
+        "org.admin",
+    },
     MemberRole.BUYER: {"order.write", "order.confirm", "order.pay", "order.receive", "order.cancel"},
     MemberRole.SALES: {"order.write", "order.confirm", "order.ship", "order.cancel"},
     MemberRole.FINANCE: {"order.pay", "order.refund"},
@@ -67,9 +75,7 @@ class Actor:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise Forbidden(
-                f"Your role does not allow this action ({permission}).", code="forbidden_role"
-            )
+            raise Forbidden(f"Your role does not allow this action ({permission}).", code="forbidden_role")
 
 
 def actor_for_user(user: User, via: str = "session") -> Actor:

@@ -15,6 +15,7 @@ from tradeshield.kit.schemas import ERROR_RESPONSES, StrictIn
 from tradeshield.organizations import services
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.organizations.models import ApiKey, Organization
+from tradeshield.organizations.selectors import api_keys_for
 
 router = Router(tags=["identity"])
 ERRORS = ERROR_RESPONSES
@@ -68,17 +69,34 @@ class OrganizationPage(Schema):
 
 
 def _org(org: Organization) -> dict[str, Any]:
-    return {"id": org.id, "name": org.name, "kind": org.kind, "country": org.country, "languages": org.languages,
-            "default_currency": org.default_currency}
+    return {
+        "id": org.id,
+        "name": org.name,
+        "kind": org.kind,
+        "country": org.country,
+        "languages": org.languages,
+        "default_currency": org.default_currency,
+    }
 
 
 def _key(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
-    return {"id": key.id, "name": key.name, "prefix": key.prefix, "created_at": key.created_at,
-            "last_used_at": key.last_used_at, "revoked_at": key.revoked_at, "secret": secret}
+    return {
+        "id": key.id,
+        "name": key.name,
+        "prefix": key.prefix,
+        "created_at": key.created_at,
+        "last_used_at": key.last_used_at,
+        "revoked_at": key.revoked_at,
+        "secret": secret,
+    }
 
 
-@router.post("/auth/token", response={201: TokenOut, **ERRORS}, auth=None,
-             summary="Exchange email and password for a short-lived personal token")
+@router.post(
+    "/auth/token",
+    response={201: TokenOut, **ERRORS},
+    auth=None,
+    summary="Exchange email and password for a short-lived personal token",
+)
 def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     secret, token = services.personal_token_issue(email=payload.email, password=payload.password)
     return Status(201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at})
@@ -87,15 +105,24 @@ def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=API_AUTH)
 def me(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
-    return {"user_id": actor.user.id if actor.user else None, "email": actor.user.email if actor.user else None,
-            "role": actor.role, "staff_role": actor.staff_role,
-            "organization": _org(actor.organization) if actor.organization else None}
+    return {
+        "user_id": actor.user.id if actor.user else None,
+        "email": actor.user.email if actor.user else None,
+        "role": actor.role,
+        "staff_role": actor.staff_role,
+        "organization": _org(actor.organization) if actor.organization else None,
+    }
 
 
-@router.get("/organizations", response={200: OrganizationPage, **ERRORS}, auth=API_AUTH,
-            summary="The directory of buyer and supplier organizations")
-def list_organizations(request: HttpRequest, kind: str | None = None, cursor: str | None = None,
-                       limit: int | None = None) -> dict[str, Any]:
+@router.get(
+    "/organizations",
+    response={200: OrganizationPage, **ERRORS},
+    auth=API_AUTH,
+    summary="The directory of buyer and supplier organizations",
+)
+def list_organizations(
+    request: HttpRequest, kind: str | None = None, cursor: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
     actor_of(request)
     size = clamp_limit(limit)
     queryset = Organization.objects.order_by("id")
@@ -116,11 +143,15 @@ def _require_admin(request: HttpRequest) -> Organization:
 @router.get("/api-keys", response={200: list[ApiKeyOut], **ERRORS}, auth=API_AUTH)
 def list_keys(request: HttpRequest) -> list[dict[str, Any]]:
     org = _require_admin(request)
-    return [_key(k) for k in org.api_keys.order_by("-created_at")]
+    return [_key(k) for k in api_keys_for(org)]
 
 
-@router.post("/api-keys", response={201: ApiKeyOut, **ERRORS}, auth=API_AUTH,
-             summary="Create an API key; its secret is shown in this response only")
+@router.post(
+    "/api-keys",
+    response={201: ApiKeyOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Create an API key; its secret is shown in this response only",
+)
 def create_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
     org = _require_admin(request)
     key, secret = services.api_key_create(organization=org, name=payload.name, created_by=actor_of(request).user)

@@ -26,21 +26,35 @@ def secret_digest(secret: str) -> str:
 
 
 def organization_create(
-    *, name: str, kind: OrgKind, country: str, languages: list[str] | None = None,
+    *,
+    name: str,
+    kind: OrgKind,
+    country: str,
+    languages: list[str] | None = None,
     default_currency: str = "USD",
 ) -> Organization:
     if len(country) != 2 or not country.isalpha():
         raise Invalid("Country must be an ISO 3166-1 alpha-2 code.", field="country")
     check_currency(default_currency)
     return Organization.objects.create(
-        name=name, kind=kind, country=country.upper(), languages=languages or ["en"],
+        name=name,
+        kind=kind,
+        country=country.upper(),
+        languages=languages or ["en"],
         default_currency=default_currency,
     )
 
 
 @transaction.atomic
-def member_create(*, organization: Organization, email: str, password: str, role: str,
-                  full_name: str = "", preferred_language: str = "en") -> User:
+def member_create(
+    *,
+    organization: Organization,
+    email: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    preferred_language: str = "en",
+) -> User:
     user = User.objects.create_user(email, password, full_name=full_name, preferred_language=preferred_language)
     Membership.objects.create(user=user, organization=organization, role=role)
     return user
@@ -50,7 +64,10 @@ def api_key_create(*, organization: Organization, name: str, created_by: User | 
     """Create a key and return it with its secret. The secret is not stored and cannot be shown again."""
     secret = random_token(API_KEY_PREFIX, 32)
     key = ApiKey.objects.create(
-        organization=organization, name=name, prefix=secret[:10], secret_hash=secret_digest(secret),
+        organization=organization,
+        name=name,
+        prefix=secret[:10],
+        secret_hash=secret_digest(secret),
         created_by=created_by,
     )
     return key, secret
@@ -72,7 +89,8 @@ def personal_token_issue(*, email: str, password: str) -> tuple[str, PersonalTok
         raise Unauthenticated("Email or password is wrong.", code="invalid_credentials")
     secret = random_token(PERSONAL_TOKEN_PREFIX, 32)
     token = PersonalToken.objects.create(
-        secret_hash=secret_digest(secret), user=user,
+        secret_hash=secret_digest(secret),
+        user=user,
         expires_at=clock.now() + timedelta(seconds=settings.TRADESHIELD_API_TOKEN_TTL_SECONDS),
     )
     return secret, token
@@ -87,9 +105,9 @@ def actor_from_bearer(secret: str) -> Actor | None:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
         return Actor(user=None, organization=key.organization, role="api_key", via="api_key", api_key_id=key.id)
     if secret.startswith(PERSONAL_TOKEN_PREFIX + "_"):
-        token = PersonalToken.objects.select_related("user").filter(
-            secret_hash=digest, expires_at__gt=clock.now()
-        ).first()
+        token = (
+            PersonalToken.objects.select_related("user").filter(secret_hash=digest, expires_at__gt=clock.now()).first()
+        )
         if token is None or not token.user.is_active:
             return None
         return actor_for_user(token.user, via="token")

@@ -72,8 +72,7 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
-                condition=Q(fee_amount__gte=0, received_amount__gte=0, refunded_amount__gte=0,
-                            released_amount__gte=0),
+                condition=Q(fee_amount__gte=0, received_amount__gte=0, refunded_amount__gte=0, released_amount__gte=0),
                 name="payment_amounts_non_negative",
             ),
             models.CheckConstraint(
@@ -83,8 +82,16 @@ class Payment(models.Model):
             # At most one live payment per milestone: a second attempt waits for the first to end.
             models.UniqueConstraint(
                 fields=["milestone_id"],
-                condition=Q(status__in=["requires_action", "awaiting_funds", "partially_funded", "held",
-                                        "released", "partially_refunded"]),
+                condition=Q(
+                    status__in=[
+                        "requires_action",
+                        "awaiting_funds",
+                        "partially_funded",
+                        "held",
+                        "released",
+                        "partially_refunded",
+                    ]
+                ),
                 name="payment_one_live_per_milestone",
             ),
         ]

@@ -38,8 +38,9 @@ class CardProvider(Protocol):
 class BankDebitProvider(Protocol):
     name: str
 
-    def debit(self, *, routing_number: str, account_number: str, amount: int, currency: str,
-              idempotency_key: str) -> ChargeResult: ...
+    def debit(
+        self, *, routing_number: str, account_number: str, amount: int, currency: str, idempotency_key: str
+    ) -> ChargeResult: ...
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str: ...
 
@@ -89,11 +90,13 @@ class SandboxCards:
 class SandboxBankDebit:
     name = "sandbox_ach"
 
-    def debit(self, *, routing_number: str, account_number: str, amount: int, currency: str,
-              idempotency_key: str) -> ChargeResult:
+    def debit(
+        self, *, routing_number: str, account_number: str, amount: int, currency: str, idempotency_key: str
+    ) -> ChargeResult:
         if account_number.endswith("0002"):
-            return ChargeResult(approved=False, decline_code="account_closed",
-                                decline_message="The bank account is closed.")
+            return ChargeResult(
+                approved=False, decline_code="account_closed", decline_message="The bank account is closed."
+            )
         return ChargeResult(approved=True, reference=_ref("ach", idempotency_key))
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str:
@@ -132,7 +135,7 @@ class SandboxBank:
             "iban": "GB00SAND00000012345678",
             "reference": reference,
             "note": "Put the reference in the payment details, exactly as shown. Only transfers to this "
-                    "account with this reference are protected.",
+            "account with this reference are protected.",
         }
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str:

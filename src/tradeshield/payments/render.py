@@ -11,22 +11,42 @@ def render_payment(payment: Payment) -> dict[str, Any]:
     cur = payment.currency
     card = None
     if payment.method == Method.CARD:
-        card = {"brand": payment.card_brand, "last4": payment.card_last4, "exp_month": payment.card_exp_month,
-                "exp_year": payment.card_exp_year, "country": payment.card_country}
+        card = {
+            "brand": payment.card_brand,
+            "last4": payment.card_last4,
+            "exp_month": payment.card_exp_month,
+            "exp_year": payment.card_exp_year,
+            "country": payment.card_country,
+        }
     return {
-        "id": payment.id, "order_id": payment.order_id, "milestone_id": payment.milestone_id,
-        "method": payment.method, "status": payment.status, "amount": money(payment.amount, cur),
-        "fee": money(payment.fee_amount, cur), "total_charged": money(payment.total_charged, cur),
-        "received": money(payment.received_amount, cur), "released": money(payment.released_amount, cur),
-        "refunded": money(payment.refunded_amount, cur), "card": card, "wallet": payment.wallet or None,
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "milestone_id": payment.milestone_id,
+        "method": payment.method,
+        "status": payment.status,
+        "amount": money(payment.amount, cur),
+        "fee": money(payment.fee_amount, cur),
+        "total_charged": money(payment.total_charged, cur),
+        "received": money(payment.received_amount, cur),
+        "released": money(payment.released_amount, cur),
+        "refunded": money(payment.refunded_amount, cur),
+        "card": card,
+        "wallet": payment.wallet or None,
         "bank_instructions": bank_instructions(payment) if payment.method == Method.BANK_TRANSFER else None,
-        "redirect_url": payment.provider_reference if payment.method == Method.WALLET
-        and payment.status == "requires_action" else None,
+        "redirect_url": payment.provider_reference
+        if payment.method == Method.WALLET and payment.status == "requires_action"
+        else None,
         "failure_code": payment.failure_code or None,
-        "created_at": payment.created_at, "updated_at": payment.updated_at,
+        "created_at": payment.created_at,
+        "updated_at": payment.updated_at,
     }
 
 
 def render_step(payment: Payment, event: PaymentEvent) -> dict[str, Any]:
-    return {"kind": event.kind, "amount": money(event.amount, payment.currency) if event.amount is not None else None,
-            "expected_by": event.expected_by, "detail": event.detail, "created_at": event.created_at}
+    return {
+        "kind": event.kind,
+        "amount": money(event.amount, payment.currency) if event.amount is not None else None,
+        "expected_by": event.expected_by,
+        "detail": event.detail,
+        "created_at": event.created_at,
+    }

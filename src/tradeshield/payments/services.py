@@ -37,8 +37,9 @@ class PaymentTarget:
     amount: int
 
 
-def _event(payment: Payment, kind: str, amount: int | None = None, expected_by: date | None = None,
-           **detail: Any) -> None:
+def _event(
+    payment: Payment, kind: str, amount: int | None = None, expected_by: date | None = None, **detail: Any
+) -> None:
     PaymentEvent.objects.create(payment=payment, kind=kind, amount=amount, detail=detail, expected_by=expected_by)
 
 
@@ -51,9 +52,17 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
-                order_id=target.order_id, milestone_id=target.milestone_id, buyer=target.buyer,
-                supplier=target.supplier, method=method, provider=provider, status=status,
-                currency=target.currency, amount=target.amount, fee_amount=fee, **extra,
+                order_id=target.order_id,
+                milestone_id=target.milestone_id,
+                buyer=target.buyer,
+                supplier=target.supplier,
+                method=method,
+                provider=provider,
+                status=status,
+                currency=target.currency,
+                amount=target.amount,
+                fee_amount=fee,
+                **extra,
             )
     except IntegrityError as exc:
         raise PaymentNotConfirmable(
@@ -65,15 +74,25 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
 
 def _fund_and_hold(payment: Payment) -> None:
     """Money has arrived in full: put it in the order's escrow and hold it for the supplier."""
-    escrow.escrow_fund(transfer_id=f"fund:{payment.id}", payment_id=payment.id, order_id=payment.order_id,
-                       currency=payment.currency, amount=payment.amount)
+    escrow.escrow_fund(
+        transfer_id=f"fund:{payment.id}",
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        currency=payment.currency,
+        amount=payment.amount,
+    )
     escrow.processing_fee_collect(payment_id=payment.id, currency=payment.currency, fee=payment.fee_amount)
     _hold(payment)
 
 
 def _hold(payment: Payment) -> None:
-    escrow.escrow_hold(payment_id=payment.id, order_id=payment.order_id, supplier_id=payment.supplier_id,
-                       currency=payment.currency, amount=payment.amount)
+    escrow.escrow_hold(
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        supplier_id=payment.supplier_id,
+        currency=payment.currency,
+        amount=payment.amount,
+    )
     payment.status = PaymentStatus.HELD
     payment.received_amount = max(payment.received_amount, payment.amount + payment.fee_amount)
     _save(payment, "status", "received_amount")
@@ -89,18 +108,31 @@ def _failed(payment: Payment, code: str, message: str) -> Payment:
 
 
 def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempotency_key: str) -> Payment:
-    checked = card_check(number=str(card.get("number", "")), exp_month=int(card.get("exp_month", 0)),
-                         exp_year=int(card.get("exp_year", 0)), cvc=str(card.get("cvc", "")))
-    country = str(card.get("country") or target.buyer.country)
-    quote = fee_quote(method=Method.CARD, amount=target.amount, currency=target.currency, network=checked.brand,
-                      country=country)
-    payment = _new_payment(
-        target, Method.CARD, providers.CARD_PROVIDER.name, PaymentStatus.REQUIRES_ACTION, quote.fee,
-        card_brand=checked.brand, card_last4=checked.last4, card_exp_month=checked.exp_month,
-        card_exp_year=checked.exp_year, card_country=country.upper(),
+    checked = card_check(
+        number=str(card.get("number", "")),
+        exp_month=int(card.get("exp_month", 0)),
+        exp_year=int(card.get("exp_year", 0)),
+        cvc=str(card.get("cvc", "")),
     )
-    result = providers.CARD_PROVIDER.charge(card=checked, amount=payment.total_charged, currency=payment.currency,
-                                            idempotency_key=payment.id)
+    country = str(card.get("country") or target.buyer.country)
+    quote = fee_quote(
+        method=Method.CARD, amount=target.amount, currency=target.currency, network=checked.brand, country=country
+    )
+    payment = _new_payment(
+        target,
+        Method.CARD,
+        providers.CARD_PROVIDER.name,
+        PaymentStatus.REQUIRES_ACTION,
+        quote.fee,
+        card_brand=checked.brand,
+        card_last4=checked.last4,
+        card_exp_month=checked.exp_month,
+        card_exp_year=checked.exp_year,
+        card_country=country.upper(),
+    )
+    result = providers.CARD_PROVIDER.charge(
+        card=checked, amount=payment.total_charged, currency=payment.currency, idempotency_key=payment.id
+    )
     if not result.approved:
         return _failed(payment, result.decline_code, result.decline_message)
     payment.provider_reference, payment.provider_token = result.reference, result.token
@@ -117,17 +149,33 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
     if target.currency != "USD":
         raise PaymentMethodUnavailable("e-Check is only available for USD orders.", field="method")
     if not aba_routing_valid(routing):
-        raise CardInvalid("The routing number is not a valid ABA number.", field="bank_account.routing_number",
-                          code="routing_number_invalid")
+        raise CardInvalid(
+            "The routing number is not a valid ABA number.",
+            field="bank_account.routing_number",
+            code="routing_number_invalid",
+        )
     if not (account.isdigit() and 4 <= len(account) <= 17):
-        raise CardInvalid("The account number must be 4 to 17 digits.", field="bank_account.account_number",
-                          code="account_number_invalid")
+        raise CardInvalid(
+            "The account number must be 4 to 17 digits.",
+            field="bank_account.account_number",
+            code="account_number_invalid",
+        )
     quote = fee_quote(method=Method.ECHECK, amount=target.amount, currency=target.currency)
-    payment = _new_payment(target, Method.ECHECK, providers.BANK_DEBIT_PROVIDER.name,
-                           PaymentStatus.REQUIRES_ACTION, quote.fee, card_last4=account[-4:])
-    result = providers.BANK_DEBIT_PROVIDER.debit(routing_number=routing, account_number=account,
-                                                 amount=payment.total_charged, currency=payment.currency,
-                                                 idempotency_key=payment.id)
+    payment = _new_payment(
+        target,
+        Method.ECHECK,
+        providers.BANK_DEBIT_PROVIDER.name,
+        PaymentStatus.REQUIRES_ACTION,
+        quote.fee,
+        card_last4=account[-4:],
+    )
+    result = providers.BANK_DEBIT_PROVIDER.debit(
+        routing_number=routing,
+        account_number=account,
+        amount=payment.total_charged,
+        currency=payment.currency,
+        idempotency_key=payment.id,
+    )
     if not result.approved:
         return _failed(payment, result.decline_code, result.decline_message)
     payment.provider_reference = result.reference
@@ -142,8 +190,9 @@ def wallet_payment_start(*, target: PaymentTarget, wallet: str) -> Payment:
     if wallet not in ("paypal", "alipay"):
         raise PaymentMethodUnavailable("Wallet must be paypal or alipay.", field="wallet")
     quote = fee_quote(method=Method.WALLET, amount=target.amount, currency=target.currency, network=wallet)
-    payment = _new_payment(target, Method.WALLET, providers.WALLET_PROVIDER.name, PaymentStatus.REQUIRES_ACTION,
-                           quote.fee, wallet=wallet)
+    payment = _new_payment(
+        target, Method.WALLET, providers.WALLET_PROVIDER.name, PaymentStatus.REQUIRES_ACTION, quote.fee, wallet=wallet
+    )
     payment.provider_reference = providers.WALLET_PROVIDER.start(
         payment_id=payment.id, wallet=wallet, amount=payment.total_charged, currency=payment.currency
     )
@@ -156,8 +205,9 @@ def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
     if payment.method != Method.WALLET or payment.status != PaymentStatus.REQUIRES_ACTION:
         raise PaymentNotConfirmable("This payment is not waiting for a wallet approval.")
     if not providers.WALLET_PROVIDER.verify(payment_id=payment.id, approval_token=approval_token):
-        raise PaymentNotConfirmable("The wallet approval could not be verified.", code="wallet_approval_invalid",
-                                    status=422)
+        raise PaymentNotConfirmable(
+            "The wallet approval could not be verified.", code="wallet_approval_invalid", status=422
+        )
     _event(payment, "authorized", payment.total_charged, wallet=payment.wallet)
     _event(payment, "captured", payment.total_charged)
     _fund_and_hold(payment)
@@ -165,8 +215,14 @@ def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
 
 
 def bank_transfer_payment_start(*, target: PaymentTarget) -> Payment:
-    payment = _new_payment(target, Method.BANK_TRANSFER, providers.BANK_TRANSFER_PROVIDER.name,
-                           PaymentStatus.AWAITING_FUNDS, 0, bank_reference=providers.new_bank_reference())
+    payment = _new_payment(
+        target,
+        Method.BANK_TRANSFER,
+        providers.BANK_TRANSFER_PROVIDER.name,
+        PaymentStatus.AWAITING_FUNDS,
+        0,
+        bank_reference=providers.new_bank_reference(),
+    )
     _event(payment, "awaiting_funds", payment.amount, expected_by=funds_expected_by(Method.BANK_TRANSFER))
     return payment
 
@@ -185,8 +241,16 @@ class ReceiptOutcome:
     replay: bool = False
 
 
-def bank_receipt_record(*, bank_transaction_id: str, reference: str, amount: int, currency: str,
-                        value_date: date, source: str, payer_name: str = "") -> ReceiptOutcome:
+def bank_receipt_record(
+    *,
+    bank_transaction_id: str,
+    reference: str,
+    amount: int,
+    currency: str,
+    value_date: date,
+    source: str,
+    payer_name: str = "",
+) -> ReceiptOutcome:
     """Apply money seen on the collection account. Idempotent per bank transaction id."""
     check_amount(amount)
     if not bank_transaction_id:
@@ -201,28 +265,54 @@ def bank_receipt_record(*, bank_transaction_id: str, reference: str, amount: int
         .filter(bank_reference__in=[normalized, *[w for w in reference.upper().split() if w.startswith("TS")]])
         .first()
     )
-    receipt = BankReceipt(bank_transaction_id=bank_transaction_id, reference=reference[:140], amount=amount,
-                          currency=currency, payer_name=payer_name[:200], value_date=value_date, source=source)
+    receipt = BankReceipt(
+        bank_transaction_id=bank_transaction_id,
+        reference=reference[:140],
+        amount=amount,
+        currency=currency,
+        payer_name=payer_name[:200],
+        value_date=value_date,
+        source=source,
+    )
     if payment is None or payment.currency != currency:
         receipt.status = BankReceipt.Status.UNMATCHED
         receipt.save()
-        escrow.unallocated_receipt(transfer_id=f"receipt:{bank_transaction_id}", currency=currency, amount=amount,
-                                   ref=bank_transaction_id)
+        escrow.unallocated_receipt(
+            transfer_id=f"receipt:{bank_transaction_id}", currency=currency, amount=amount, ref=bank_transaction_id
+        )
         return ReceiptOutcome(receipt, None, False)
 
     receipt.payment, receipt.status = payment, BankReceipt.Status.MATCHED
-    outstanding = payment.amount - payment.received_amount if payment.status in (
-        PaymentStatus.AWAITING_FUNDS, PaymentStatus.PARTIALLY_FUNDED) else 0
+    outstanding = (
+        payment.amount - payment.received_amount
+        if payment.status in (PaymentStatus.AWAITING_FUNDS, PaymentStatus.PARTIALLY_FUNDED)
+        else 0
+    )
     applied = min(amount, max(outstanding, 0))
     receipt.applied_amount, receipt.excess_amount = applied, amount - applied
     receipt.save()
-    escrow.escrow_fund(transfer_id=f"receipt:{bank_transaction_id}", payment_id=payment.id,
-                       order_id=payment.order_id, currency=currency, amount=amount)
+    escrow.escrow_fund(
+        transfer_id=f"receipt:{bank_transaction_id}",
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        currency=currency,
+        amount=amount,
+    )
     if receipt.excess_amount:
-        escrow.excess_refund(transfer_id=f"excess:{bank_transaction_id}", payment_id=payment.id,
-                             order_id=payment.order_id, currency=currency, amount=receipt.excess_amount)
-        _event(payment, "overpayment_refunded", receipt.excess_amount,
-               expected_by=refund_expected_by(Method.BANK_TRANSFER), bank_transaction_id=bank_transaction_id)
+        escrow.excess_refund(
+            transfer_id=f"excess:{bank_transaction_id}",
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            currency=currency,
+            amount=receipt.excess_amount,
+        )
+        _event(
+            payment,
+            "overpayment_refunded",
+            receipt.excess_amount,
+            expected_by=refund_expected_by(Method.BANK_TRANSFER),
+            bank_transaction_id=bank_transaction_id,
+        )
     if not applied:
         return ReceiptOutcome(receipt, payment, False)
     payment.received_amount += applied
@@ -260,9 +350,14 @@ def payment_refund(*, payment: Payment, amount: int | None, reason: str, include
     if amount <= 0 or amount > held:
         raise RefundExceedsHeld(f"At most {held} can be refunded from this payment.", field="amount")
     seq = payment.events.filter(kind__in=["refunded", "partially_refunded"]).count() + 1
-    remaining = escrow.escrow_refund(payment_id=payment.id, order_id=payment.order_id,
-                                     supplier_id=payment.supplier_id, currency=payment.currency, amount=amount,
-                                     refund_seq=seq)
+    remaining = escrow.escrow_refund(
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        supplier_id=payment.supplier_id,
+        currency=payment.currency,
+        amount=amount,
+        refund_seq=seq,
+    )
     refunded = amount
     if include_fee and remaining == 0:
         escrow.processing_fee_refund(payment_id=payment.id, currency=payment.currency, fee=payment.fee_amount)
@@ -277,11 +372,17 @@ def payment_refund(*, payment: Payment, amount: int | None, reason: str, include
 def payment_cancel_open(*, payment: Payment, reason: str) -> Payment:
     """Stop waiting for a payment that never completed; money already received is refunded."""
     if payment.status == PaymentStatus.PARTIALLY_FUNDED and payment.received_amount:
-        escrow.excess_refund(transfer_id=f"cancelrefund:{payment.id}", payment_id=payment.id,
-                             order_id=payment.order_id, currency=payment.currency, amount=payment.received_amount)
+        escrow.excess_refund(
+            transfer_id=f"cancelrefund:{payment.id}",
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            currency=payment.currency,
+            amount=payment.received_amount,
+        )
         payment.refunded_amount = payment.received_amount
-        _event(payment, "refunded", payment.received_amount, expected_by=refund_expected_by(payment.method),
-               reason=reason)
+        _event(
+            payment, "refunded", payment.received_amount, expected_by=refund_expected_by(payment.method), reason=reason
+        )
     payment.status = PaymentStatus.CANCELLED
     _save(payment, "status", "refunded_amount")
     _event(payment, "cancelled", reason=reason)

@@ -15,8 +15,13 @@ from tradeshield.kit.money import CURRENCY_EXPONENTS, currency_exponent, from_ma
 from tradeshield.orders.models import Incoterm
 from tradeshield.organizations.models import Organization, OrgKind
 
-SHIP_MODES = [("sea", _("Sea freight")), ("air", _("Air freight")), ("express", _("Express courier")),
-              ("rail", _("Rail")), ("road", _("Road"))]
+SHIP_MODES = [
+    ("sea", _("Sea freight")),
+    ("air", _("Air freight")),
+    ("express", _("Express courier")),
+    ("rail", _("Rail")),
+    ("road", _("Road")),
+]
 WALLETS = [("paypal", "PayPal"), ("alipay", "Alipay")]
 
 
@@ -53,9 +58,14 @@ class BootstrapMixin:
 
 
 def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(label=label, min_value=Decimal("0.001"), max_digits=18, decimal_places=3,
-                              widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal",
-                                                              "class": "text-end num"}), **kwargs)
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.001"),
+        max_digits=18,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "text-end num"}),
+        **kwargs,
+    )
 
 
 def to_minor(value: Decimal, currency: str) -> int:
@@ -64,14 +74,16 @@ def to_minor(value: Decimal, currency: str) -> int:
     if value.as_tuple().exponent < -exponent:  # type: ignore[operator]
         if exponent == 0:
             raise forms.ValidationError(_("%(currency)s has no decimals.") % {"currency": currency})
-        raise forms.ValidationError(_("%(currency)s has at most %(n)s decimals.") % {"currency": currency,
-                                                                                    "n": exponent})
+        raise forms.ValidationError(
+            _("%(currency)s has at most %(n)s decimals.") % {"currency": currency, "n": exponent}
+        )
     return from_major(value, currency)
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True,
-                                                                                  "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     def clean(self) -> dict[str, Any]:
         if self.cleaned_data.get("username"):
@@ -84,18 +96,30 @@ class OrderForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     currency = forms.ChoiceField(label=_("Currency"), choices=[(c, c) for c in sorted(CURRENCY_EXPONENTS)])
     incoterm = forms.ChoiceField(label=_("Incoterm® 2020"), choices=Incoterm.choices, initial=Incoterm.FOB)
-    named_place = forms.CharField(label=_("Named place"), max_length=200,
-                                  help_text=_("The port or address the Incoterm refers to, e.g. “Shenzhen (Yantian)”."))
-    schedule = forms.ChoiceField(label=_("Shipping deadline"), widget=forms.RadioSelect, initial="date",
-                                 choices=[("date", _("Ship by a date")), ("lead_time", _("Lead time after payment"))])
-    ship_by_date = forms.DateField(label=_("Ship-by date"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    named_place = forms.CharField(
+        label=_("Named place"),
+        max_length=200,
+        help_text=_("The port or address the Incoterm refers to, e.g. “Shenzhen (Yantian)”."),
+    )
+    schedule = forms.ChoiceField(
+        label=_("Shipping deadline"),
+        widget=forms.RadioSelect,
+        initial="date",
+        choices=[("date", _("Ship by a date")), ("lead_time", _("Lead time after payment"))],
+    )
+    ship_by_date = forms.DateField(
+        label=_("Ship-by date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), required=False, min_value=1, max_value=365)
-    payment_plan = forms.ChoiceField(label=_("Payment plan"), widget=forms.RadioSelect, initial="full",
-                                     choices=[("full", _("Pay in full before shipment")),
-                                              ("deposit", _("Deposit now, balance before shipment"))])
-    deposit_percent = forms.DecimalField(label=_("Deposit (%)"), required=False, min_value=1, max_value=99,
-                                         decimal_places=2, initial=30)
+    payment_plan = forms.ChoiceField(
+        label=_("Payment plan"),
+        widget=forms.RadioSelect,
+        initial="full",
+        choices=[("full", _("Pay in full before shipment")), ("deposit", _("Deposit now, balance before shipment"))],
+    )
+    deposit_percent = forms.DecimalField(
+        label=_("Deposit (%)"), required=False, min_value=1, max_value=99, decimal_places=2, initial=30
+    )
     inspection_required = forms.BooleanField(label=_("Pre-shipment inspection required"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -132,10 +156,16 @@ class OrderForm(BootstrapMixin, forms.Form):
 class LineForm(BootstrapMixin, forms.Form):
     product_name = forms.CharField(label=_("Product"), max_length=200)
     specifications = forms.CharField(label=_("Specifications"), required=False, max_length=2000)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.001"), max_digits=16, decimal_places=3,
-                                  widget=forms.NumberInput(attrs={"step": "any", "class": "text-end num"}))
-    unit = forms.CharField(label=_("Unit"), max_length=20, initial="pcs",
-                           widget=forms.TextInput(attrs={"data-default": "pcs"}))
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        min_value=Decimal("0.001"),
+        max_digits=16,
+        decimal_places=3,
+        widget=forms.NumberInput(attrs={"step": "any", "class": "text-end num"}),
+    )
+    unit = forms.CharField(
+        label=_("Unit"), max_length=20, initial="pcs", widget=forms.TextInput(attrs={"data-default": "pcs"})
+    )
     unit_price = money_field(_("Unit price"))
 
 
@@ -167,10 +197,12 @@ class RefundForm(BootstrapMixin, forms.Form):
 
 
 class AmendmentForm(BootstrapMixin, forms.Form):
-    ship_by_date = forms.DateField(label=_("New ship-by date"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    incoterm = forms.ChoiceField(label=_("New Incoterm"), required=False,
-                                 choices=[("", _("No change")), *Incoterm.choices])
+    ship_by_date = forms.DateField(
+        label=_("New ship-by date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    incoterm = forms.ChoiceField(
+        label=_("New Incoterm"), required=False, choices=[("", _("No change")), *Incoterm.choices]
+    )
     named_place = forms.CharField(label=_("New named place"), required=False, max_length=200)
     notes = forms.CharField(label=_("New notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Why"), required=False, max_length=500)
@@ -197,27 +229,50 @@ def _year_choices() -> list[tuple[int | str, Any]]:
 
 
 class CardForm(PayFormBase):
-    number = forms.CharField(label=_("Card number"), max_length=23, widget=NoEchoInput(attrs={
-        "autocomplete": "cc-number", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}))
-    exp_month = forms.TypedChoiceField(label=_("Expiry month"), coerce=int,
-                                       choices=[("", _("Month")), *((m, f"{m:02d}") for m in range(1, 13))],
-                                       widget=forms.Select(attrs={"autocomplete": "cc-exp-month"}))
-    exp_year = forms.TypedChoiceField(label=_("Expiry year"), coerce=int, choices=_year_choices,
-                                      widget=forms.Select(attrs={"autocomplete": "cc-exp-year"}))
-    cvc = forms.CharField(label=_("Security code (CVC)"), max_length=4, widget=NoEchoInput(attrs={
-        "autocomplete": "cc-csc", "inputmode": "numeric"}))
-    country = forms.CharField(label=_("Card issued in (country code)"), min_length=2, max_length=2,
-                              widget=forms.TextInput(attrs={"autocomplete": "billing country"}))
+    number = forms.CharField(
+        label=_("Card number"),
+        max_length=23,
+        widget=NoEchoInput(
+            attrs={"autocomplete": "cc-number", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}
+        ),
+    )
+    exp_month = forms.TypedChoiceField(
+        label=_("Expiry month"),
+        coerce=int,
+        choices=[("", _("Month")), *((m, f"{m:02d}") for m in range(1, 13))],
+        widget=forms.Select(attrs={"autocomplete": "cc-exp-month"}),
+    )
+    exp_year = forms.TypedChoiceField(
+        label=_("Expiry year"),
+        coerce=int,
+        choices=_year_choices,
+        widget=forms.Select(attrs={"autocomplete": "cc-exp-year"}),
+    )
+    cvc = forms.CharField(
+        label=_("Security code (CVC)"),
+        max_length=4,
+        widget=NoEchoInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
+    )
+    country = forms.CharField(
+        label=_("Card issued in (country code)"),
+        min_length=2,
+        max_length=2,
+        widget=forms.TextInput(attrs={"autocomplete": "billing country"}),
+    )
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()
 
 
 class EcheckForm(PayFormBase):
-    routing_number = forms.CharField(label=_("ABA routing number"), max_length=9, widget=forms.TextInput(
-        attrs={"inputmode": "numeric"}))
-    account_number = forms.CharField(label=_("Account number"), max_length=17, widget=NoEchoInput(
-        attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    routing_number = forms.CharField(
+        label=_("ABA routing number"), max_length=9, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    account_number = forms.CharField(
+        label=_("Account number"),
+        max_length=17,
+        widget=NoEchoInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 class WalletForm(PayFormBase):
@@ -229,13 +284,19 @@ class BankTransferForm(PayFormBase):
 
 
 PAY_FORMS: dict[str, type[PayFormBase]] = {
-    "card": CardForm, "bank_transfer": BankTransferForm, "echeck": EcheckForm, "wallet": WalletForm,
+    "card": CardForm,
+    "bank_transfer": BankTransferForm,
+    "echeck": EcheckForm,
+    "wallet": WalletForm,
 }
 
 
 class StatementForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(label=_("Paste CSV"), required=False, widget=forms.Textarea(attrs={
-        "rows": 8, "class": "font-monospace", "spellcheck": "false"}))
+    text = forms.CharField(
+        label=_("Paste CSV"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace", "spellcheck": "false"}),
+    )
     file = forms.FileField(label=_("…or upload a CSV file"), required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -252,5 +313,6 @@ class StatementForm(BootstrapMixin, forms.Form):
 
 
 class ApiKeyForm(BootstrapMixin, forms.Form):
-    name = forms.CharField(label=_("Key name"), max_length=100,
-                           help_text=_("Where the key is used, e.g. “ERP integration”."))
+    name = forms.CharField(
+        label=_("Key name"), max_length=100, help_text=_("Where the key is used, e.g. “ERP integration”.")
+    )

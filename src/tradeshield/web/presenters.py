@@ -21,35 +21,59 @@ from tradeshield.payments.models import Method, Payment, PaymentEvent, PaymentSt
 # One tone per status; app.css defines the colours of each tone (badges and charts share them).
 STATUS_TONES: dict[str, dict[str, str]] = {
     "order": {
-        OrderStatus.DRAFT: "neutral", OrderStatus.AWAITING_PAYMENT: "warning",
-        OrderStatus.DEPOSIT_PAID: "info", OrderStatus.PAID: "primary", OrderStatus.SHIPPED: "violet",
-        OrderStatus.DELIVERED: "indigo", OrderStatus.COMPLETED: "success", OrderStatus.CANCELLED: "muted",
+        OrderStatus.DRAFT: "neutral",
+        OrderStatus.AWAITING_PAYMENT: "warning",
+        OrderStatus.DEPOSIT_PAID: "info",
+        OrderStatus.PAID: "primary",
+        OrderStatus.SHIPPED: "violet",
+        OrderStatus.DELIVERED: "indigo",
+        OrderStatus.COMPLETED: "success",
+        OrderStatus.CANCELLED: "muted",
         OrderStatus.REFUNDED: "danger",
     },
     "payment": {
-        PaymentStatus.REQUIRES_ACTION: "warning", PaymentStatus.AWAITING_FUNDS: "warning",
-        PaymentStatus.PARTIALLY_FUNDED: "info", PaymentStatus.HELD: "primary", PaymentStatus.RELEASED: "success",
-        PaymentStatus.PARTIALLY_REFUNDED: "danger", PaymentStatus.REFUNDED: "danger",
-        PaymentStatus.FAILED: "danger", PaymentStatus.CANCELLED: "muted",
+        PaymentStatus.REQUIRES_ACTION: "warning",
+        PaymentStatus.AWAITING_FUNDS: "warning",
+        PaymentStatus.PARTIALLY_FUNDED: "info",
+        PaymentStatus.HELD: "primary",
+        PaymentStatus.RELEASED: "success",
+        PaymentStatus.PARTIALLY_REFUNDED: "danger",
+        PaymentStatus.REFUNDED: "danger",
+        PaymentStatus.FAILED: "danger",
+        PaymentStatus.CANCELLED: "muted",
     },
     "milestone": {
-        MilestoneStatus.UNPAID: "neutral", MilestoneStatus.PAYING: "warning", MilestoneStatus.HELD: "primary",
-        MilestoneStatus.RELEASED: "success", MilestoneStatus.REFUNDED: "danger",
+        MilestoneStatus.UNPAID: "neutral",
+        MilestoneStatus.PAYING: "warning",
+        MilestoneStatus.HELD: "primary",
+        MilestoneStatus.RELEASED: "success",
+        MilestoneStatus.REFUNDED: "danger",
     },
     "amendment": {
-        Amendment.Status.PROPOSED: "warning", Amendment.Status.ACCEPTED: "success",
-        Amendment.Status.REJECTED: "danger", Amendment.Status.WITHDRAWN: "muted",
+        Amendment.Status.PROPOSED: "warning",
+        Amendment.Status.ACCEPTED: "success",
+        Amendment.Status.REJECTED: "danger",
+        Amendment.Status.WITHDRAWN: "muted",
     },
 }
 STATUS_LABELS: dict[str, dict[str, Any]] = {
-    "order": dict(OrderStatus.choices), "payment": dict(PaymentStatus.choices),
-    "milestone": dict(MilestoneStatus.choices), "amendment": dict(Amendment.Status.choices),
+    "order": dict(OrderStatus.choices),
+    "payment": dict(PaymentStatus.choices),
+    "milestone": dict(MilestoneStatus.choices),
+    "amendment": dict(Amendment.Status.choices),
 }
 
 
 NETWORK_NAMES = {
-    "visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "jcb": "JCB", "unionpay": "UnionPay",
-    "discover": "Discover", "diners": "Diners Club", "paypal": "PayPal", "alipay": "Alipay",
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "American Express",
+    "jcb": "JCB",
+    "unionpay": "UnionPay",
+    "discover": "Discover",
+    "diners": "Diners Club",
+    "paypal": "PayPal",
+    "alipay": "Alipay",
 }
 
 
@@ -91,10 +115,18 @@ EVENT_TITLES: dict[str, Any] = {
     "amendment.withdrawn": _("Amendment withdrawn"),
 }
 EVENT_ICONS = {
-    "order.created": "file-earmark-plus", "order.confirmed": "patch-check", "payment.initiated": "credit-card",
-    "order.paid": "safe", "order.deposit_paid": "safe", "order.shipped": "truck", "order.delivered": "box-seam",
-    "order.completed": "check2-circle", "escrow.released": "cash-coin", "order.cancelled": "x-circle",
-    "order.refunded": "arrow-counterclockwise", "order.partially_refunded": "arrow-counterclockwise",
+    "order.created": "file-earmark-plus",
+    "order.confirmed": "patch-check",
+    "payment.initiated": "credit-card",
+    "order.paid": "safe",
+    "order.deposit_paid": "safe",
+    "order.shipped": "truck",
+    "order.delivered": "box-seam",
+    "order.completed": "check2-circle",
+    "escrow.released": "cash-coin",
+    "order.cancelled": "x-circle",
+    "order.refunded": "arrow-counterclockwise",
+    "order.partially_refunded": "arrow-counterclockwise",
 }
 
 
@@ -126,15 +158,24 @@ def _event_detail(event: OrderEvent, currency: str) -> str:
 
 def event_lines(events: Iterable[OrderEvent], currency: str) -> list[EventLine]:
     return [
-        EventLine(title=str(EVENT_TITLES.get(e.kind, e.kind)), detail=_event_detail(e, currency),
-                  actor=e.actor, at=e.created_at, icon=EVENT_ICONS.get(e.kind, "dot"))
+        EventLine(
+            title=str(EVENT_TITLES.get(e.kind, e.kind)),
+            detail=_event_detail(e, currency),
+            actor=e.actor,
+            at=e.created_at,
+            icon=EVENT_ICONS.get(e.kind, "dot"),
+        )
         for e in events
     ]
 
 
 CHANGE_LABELS: dict[str, Any] = {
-    "ship_by_date": _("Ship-by date"), "lead_time_days": _("Lead time (days)"), "incoterm": _("Incoterm"),
-    "named_place": _("Named place"), "inspection_required": _("Inspection required"), "notes": _("Notes"),
+    "ship_by_date": _("Ship-by date"),
+    "lead_time_days": _("Lead time (days)"),
+    "incoterm": _("Incoterm"),
+    "named_place": _("Named place"),
+    "inspection_required": _("Inspection required"),
+    "notes": _("Notes"),
     "line_specifications": _("Line specifications"),
 }
 
@@ -188,14 +229,22 @@ def payment_steps(payment: Payment, events: list[PaymentEvent]) -> list[Step]:
     for event in events:
         failed = event.kind in ("failed", "cancelled")
         note = str(event.detail.get("message") or event.detail.get("reason") or "") if event.detail else ""
-        steps.append(Step(key=event.kind, title=str(STEP_TITLES.get(event.kind, event.kind)),
-                          state="failed" if failed else "done", amount=money_text(event.amount, payment.currency),
-                          at=event.created_at, expected_by=event.expected_by, note=note))
+        steps.append(
+            Step(
+                key=event.kind,
+                title=str(STEP_TITLES.get(event.kind, event.kind)),
+                state="failed" if failed else "done",
+                amount=money_text(event.amount, payment.currency),
+                at=event.created_at,
+                expected_by=event.expected_by,
+                note=note,
+            )
+        )
     if payment.status in TERMINAL_PAYMENT or payment.status == PaymentStatus.PARTIALLY_REFUNDED:
         return steps
     reached = {e.kind for e in events}
     last = max((STEP_ORDER.index(k) for k in reached if k in STEP_ORDER), default=-1)
-    for key in STEP_ORDER[last + 1:]:
+    for key in STEP_ORDER[last + 1 :]:
         if key == "authorized" and payment.method == Method.BANK_TRANSFER:
             continue
         steps.append(Step(key=key, title=str(STEP_TITLES[key]), state="upcoming"))
@@ -203,6 +252,7 @@ def payment_steps(payment: Payment, events: list[PaymentEvent]) -> list[Step]:
 
 
 # --- Charts --------------------------------------------------------------------------------------------
+
 
 def status_chart(counts: dict[str, int]) -> dict[str, Any]:
     present = [s for s in OrderStatus.values if counts.get(s)]
@@ -227,8 +277,12 @@ def held_chart(held: dict[str, int]) -> dict[str, Any]:
 
 def escrow_chart(summary: Any) -> dict[str, Any]:
     cur = summary.currency
-    pairs = [(_("Paid in"), summary.paid_in), (_("Held"), summary.held), (_("Released"), summary.released),
-             (_("Refunded"), summary.refunded)]
+    pairs = [
+        (_("Paid in"), summary.paid_in),
+        (_("Held"), summary.held),
+        (_("Released"), summary.released),
+        (_("Refunded"), summary.refunded),
+    ]
     return {
         "labels": [str(label) for label, _amount in pairs],
         "values": [float(to_major(amount, cur)) for _label, amount in pairs],

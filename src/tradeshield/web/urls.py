@@ -19,9 +19,13 @@ urlpatterns = [
     path("orders/<str:order_id>/cancel/", order_actions.order_cancel, name="order_cancel"),
     path("orders/<str:order_id>/refund/", order_actions.order_refund, name="order_refund"),
     path("orders/<str:order_id>/amendments/", order_actions.amendment_propose, name="amendment_propose"),
-    path("orders/<str:order_id>/amendments/<str:amendment_id>/<str:decision>/", order_actions.amendment_decide,
-         name="amendment_decide"),
+    path(
+        "orders/<str:order_id>/amendments/<str:amendment_id>/<str:decision>/",
+        order_actions.amendment_decide,
+        name="amendment_decide",
+    ),
     path("payments/<str:payment_id>/", payments.payment_detail, name="payment_detail"),
+    path("payments/<str:payment_id>/abandon/", payments.payment_abandon, name="payment_abandon"),
     # payments.providers.SandboxWallets.start sends buyers to /sandbox/wallet/<id> (no trailing slash).
     path("sandbox/wallet/<str:payment_id>/", paying.wallet_sandbox, name="wallet_sandbox"),
     path("sandbox/wallet/<str:payment_id>", paying.wallet_sandbox, name="wallet_sandbox_bare"),

@@ -6,50 +6,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.CharField(max_length=160, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('buyer_funding', 'Buyer funding (outside world)'), ('escrow', 'Escrow per order'), ('supplier_available', 'Supplier available'), ('platform_fees', 'Platform fee revenue'), ('processor_fees', 'Processor fees'), ('refunds', 'Refunds paid out'), ('suspense', 'Unmatched receipts')], max_length=32)),
-                ('currency', models.CharField(max_length=3)),
-                ('owner_ref', models.CharField(blank=True, default='', max_length=64)),
-                ('guarded', models.BooleanField(default=False)),
-                ('debits_pending', models.BigIntegerField(default=0)),
-                ('debits_posted', models.BigIntegerField(default=0)),
-                ('credits_pending', models.BigIntegerField(default=0)),
-                ('credits_posted', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.CharField(max_length=160, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("buyer_funding", "Buyer funding (outside world)"),
+                            ("escrow", "Escrow per order"),
+                            ("supplier_available", "Supplier available"),
+                            ("platform_fees", "Platform fee revenue"),
+                            ("processor_fees", "Processor fees"),
+                            ("refunds", "Refunds paid out"),
+                            ("suspense", "Unmatched receipts"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("owner_ref", models.CharField(blank=True, default="", max_length=64)),
+                ("guarded", models.BooleanField(default=False)),
+                ("debits_pending", models.BigIntegerField(default=0)),
+                ("debits_posted", models.BigIntegerField(default=0)),
+                ("credits_pending", models.BigIntegerField(default=0)),
+                ("credits_posted", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'db_table': 'ledger_account',
-                'constraints': [models.CheckConstraint(condition=models.Q(('credits_pending__gte', 0), ('credits_posted__gte', 0), ('debits_pending__gte', 0), ('debits_posted__gte', 0)), name='ledger_account_totals_non_negative'), models.CheckConstraint(condition=models.Q(('guarded', False), ('credits_posted__gte', django.db.models.expressions.CombinedExpression(models.F('debits_posted'), '+', models.F('debits_pending'))), _connector='OR'), name='ledger_account_guarded_no_overdraft')],
+                "db_table": "ledger_account",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("credits_pending__gte", 0),
+                            ("credits_posted__gte", 0),
+                            ("debits_pending__gte", 0),
+                            ("debits_posted__gte", 0),
+                        ),
+                        name="ledger_account_totals_non_negative",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("guarded", False),
+                            (
+                                "credits_posted__gte",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("debits_posted"), "+", models.F("debits_pending")
+                                ),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="ledger_account_guarded_no_overdraft",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Transfer',
+            name="Transfer",
             fields=[
-                ('id', models.CharField(max_length=160, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('single', 'Posted at once'), ('pending', 'Pending (held)'), ('post', 'Posts a pending transfer'), ('void', 'Voids a pending transfer'), ('expire', 'Expires a pending transfer')], max_length=8)),
-                ('amount', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.CharField(max_length=40)),
-                ('ref', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('credit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('debit_account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.account')),
-                ('pending', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='resolution', to='ledger.transfer')),
+                ("id", models.CharField(max_length=160, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "Posted at once"),
+                            ("pending", "Pending (held)"),
+                            ("post", "Posts a pending transfer"),
+                            ("void", "Voids a pending transfer"),
+                            ("expire", "Expires a pending transfer"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("amount", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("code", models.CharField(max_length=40)),
+                ("ref", models.CharField(blank=True, db_index=True, default="", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "credit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ledger.account"
+                    ),
+                ),
+                (
+                    "debit_account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="ledger.account"
+                    ),
+                ),
+                (
+                    "pending",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="resolution",
+                        to="ledger.transfer",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'ledger_transfer',
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='ledger_transfer_amount_positive'), models.CheckConstraint(condition=models.Q(('debit_account', models.F('credit_account')), _negated=True), name='ledger_transfer_distinct_accounts'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['single', 'pending']), ('pending__isnull', True)), models.Q(('kind__in', ['post', 'void', 'expire']), ('pending__isnull', False)), _connector='OR'), name='ledger_transfer_resolution_names_pending')],
+                "db_table": "ledger_transfer",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="ledger_transfer_amount_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("debit_account", models.F("credit_account")), _negated=True),
+                        name="ledger_transfer_distinct_accounts",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind__in", ["single", "pending"]), ("pending__isnull", True)),
+                            models.Q(("kind__in", ["post", "void", "expire"]), ("pending__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="ledger_transfer_resolution_names_pending",
+                    ),
+                ],
             },
         ),
     ]

@@ -9,146 +9,299 @@ import tradeshield.orders.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.CharField(default=tradeshield.orders.models._order_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('initiated_by', models.CharField(max_length=10)),
-                ('title', models.CharField(max_length=200)),
-                ('currency', models.CharField(max_length=3)),
-                ('incoterm', models.CharField(choices=[('EXW', 'EXW — Ex Works'), ('FCA', 'FCA — Free Carrier'), ('CPT', 'CPT — Carriage Paid To'), ('CIP', 'CIP — Carriage and Insurance Paid To'), ('DAP', 'DAP — Delivered at Place'), ('DPU', 'DPU — Delivered at Place Unloaded'), ('DDP', 'DDP — Delivered Duty Paid'), ('FAS', 'FAS — Free Alongside Ship'), ('FOB', 'FOB — Free on Board'), ('CFR', 'CFR — Cost and Freight'), ('CIF', 'CIF — Cost, Insurance and Freight')], max_length=3)),
-                ('named_place', models.CharField(max_length=200)),
-                ('ship_by_date', models.DateField(blank=True, null=True)),
-                ('lead_time_days', models.PositiveIntegerField(blank=True, null=True)),
-                ('inspection_required', models.BooleanField(default=False)),
-                ('notes', models.TextField(blank=True, default='')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_payment', 'Awaiting payment'), ('deposit_paid', 'Deposit paid'), ('paid', 'Paid in full'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded')], db_index=True, default='draft', max_length=20)),
-                ('total_amount', models.BigIntegerField(default=0)),
-                ('terms_version', models.PositiveIntegerField(default=1)),
-                ('terms_hash', models.CharField(blank=True, default='', max_length=64)),
-                ('buyer_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('supplier_confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('updated_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchases', to='organizations.organization')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sales', to='organizations.organization')),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.orders.models._order_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("initiated_by", models.CharField(max_length=10)),
+                ("title", models.CharField(max_length=200)),
+                ("currency", models.CharField(max_length=3)),
+                (
+                    "incoterm",
+                    models.CharField(
+                        choices=[
+                            ("EXW", "EXW — Ex Works"),
+                            ("FCA", "FCA — Free Carrier"),
+                            ("CPT", "CPT — Carriage Paid To"),
+                            ("CIP", "CIP — Carriage and Insurance Paid To"),
+                            ("DAP", "DAP — Delivered at Place"),
+                            ("DPU", "DPU — Delivered at Place Unloaded"),
+                            ("DDP", "DDP — Delivered Duty Paid"),
+                            ("FAS", "FAS — Free Alongside Ship"),
+                            ("FOB", "FOB — Free on Board"),
+                            ("CFR", "CFR — Cost and Freight"),
+                            ("CIF", "CIF — Cost, Insurance and Freight"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("named_place", models.CharField(max_length=200)),
+                ("ship_by_date", models.DateField(blank=True, null=True)),
+                ("lead_time_days", models.PositiveIntegerField(blank=True, null=True)),
+                ("inspection_required", models.BooleanField(default=False)),
+                ("notes", models.TextField(blank=True, default="")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_payment", "Awaiting payment"),
+                            ("deposit_paid", "Deposit paid"),
+                            ("paid", "Paid in full"),
+                            ("shipped", "Shipped"),
+                            ("delivered", "Delivered"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("refunded", "Refunded"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("total_amount", models.BigIntegerField(default=0)),
+                ("terms_version", models.PositiveIntegerField(default=1)),
+                ("terms_hash", models.CharField(blank=True, default="", max_length=64)),
+                ("buyer_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("supplier_confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("updated_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchases",
+                        to="organizations.organization",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sales",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'trade_order',
+                "db_table": "trade_order",
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.CharField(default=tradeshield.orders.models._milestone_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('position', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('full', 'Full payment'), ('deposit', 'Deposit'), ('balance', 'Balance')], max_length=10)),
-                ('percent', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('amount', models.BigIntegerField()),
-                ('status', models.CharField(choices=[('unpaid', 'Unpaid'), ('paying', 'Payment in progress'), ('held', 'Held in escrow'), ('released', 'Released'), ('refunded', 'Refunded')], default='unpaid', max_length=10)),
-                ('paid_at', models.DateTimeField(blank=True, null=True)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='orders.order')),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.orders.models._milestone_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("full", "Full payment"), ("deposit", "Deposit"), ("balance", "Balance")],
+                        max_length=10,
+                    ),
+                ),
+                ("percent", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("amount", models.BigIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unpaid", "Unpaid"),
+                            ("paying", "Payment in progress"),
+                            ("held", "Held in escrow"),
+                            ("released", "Released"),
+                            ("refunded", "Refunded"),
+                        ],
+                        default="unpaid",
+                        max_length=10,
+                    ),
+                ),
+                ("paid_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="milestones", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'trade_order_milestone',
-                'ordering': ['position'],
+                "db_table": "trade_order_milestone",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='LineItem',
+            name="LineItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('product_name', models.CharField(max_length=200)),
-                ('specifications', models.TextField(blank=True, default='')),
-                ('attributes', models.JSONField(blank=True, default=list)),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=18)),
-                ('unit', models.CharField(max_length=20)),
-                ('unit_price', models.BigIntegerField()),
-                ('amount', models.BigIntegerField()),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("product_name", models.CharField(max_length=200)),
+                ("specifications", models.TextField(blank=True, default="")),
+                ("attributes", models.JSONField(blank=True, default=list)),
+                ("quantity", models.DecimalField(decimal_places=3, max_digits=18)),
+                ("unit", models.CharField(max_length=20)),
+                ("unit_price", models.BigIntegerField()),
+                ("amount", models.BigIntegerField()),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'trade_order_line',
-                'ordering': ['position'],
+                "db_table": "trade_order_line",
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.CharField(default=tradeshield.orders.models._amendment_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('changes', models.JSONField()),
-                ('reason', models.TextField(blank=True, default='')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=10)),
-                ('base_terms_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='orders.order')),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.orders.models._amendment_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("changes", models.JSONField()),
+                ("reason", models.TextField(blank=True, default="")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("base_terms_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="amendments", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'trade_order_amendment',
+                "db_table": "trade_order_amendment",
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('actor', models.CharField(blank=True, default='', max_length=200)),
-                ('actor_org', models.CharField(blank=True, default='', max_length=40)),
-                ('from_status', models.CharField(blank=True, default='', max_length=20)),
-                ('to_status', models.CharField(blank=True, default='', max_length=20)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=40)),
+                ("actor", models.CharField(blank=True, default="", max_length=200)),
+                ("actor_org", models.CharField(blank=True, default="", max_length=40)),
+                ("from_status", models.CharField(blank=True, default="", max_length=20)),
+                ("to_status", models.CharField(blank=True, default="", max_length=20)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="orders.order"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'trade_order_event',
-                'ordering': ['created_at', 'id'],
+                "db_table": "trade_order_event",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['buyer', '-id'], name='trade_order_buyer_i_6c9a64_idx'),
+            model_name="order",
+            index=models.Index(fields=["buyer", "-id"], name="trade_order_buyer_i_6c9a64_idx"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['supplier', '-id'], name='trade_order_supplie_522897_idx'),
+            model_name="order",
+            index=models.Index(fields=["supplier", "-id"], name="trade_order_supplie_522897_idx"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount__gte', 0)), name='order_total_non_negative'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_amount__gte", 0)), name="order_total_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('lead_time_days__isnull', True), ('ship_by_date__isnull', False)), models.Q(('lead_time_days__isnull', False), ('ship_by_date__isnull', True)), _connector='OR'), name='order_ship_by_or_lead_time'),
+            model_name="order",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("lead_time_days__isnull", True), ("ship_by_date__isnull", False)),
+                    models.Q(("lead_time_days__isnull", False), ("ship_by_date__isnull", True)),
+                    _connector="OR",
+                ),
+                name="order_ship_by_or_lead_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='milestone_amount_positive'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="milestone_amount_positive"),
         ),
         migrations.AddConstraint(
-            model_name='lineitem',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='line_quantity_positive'),
+            model_name="lineitem",
+            constraint=models.CheckConstraint(condition=models.Q(("quantity__gt", 0)), name="line_quantity_positive"),
         ),
         migrations.AddConstraint(
-            model_name='lineitem',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('unit_price__gt', 0)), name='line_amounts_positive'),
+            model_name="lineitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0), ("unit_price__gt", 0)), name="line_amounts_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='amendment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'proposed')), fields=('order',), name='amendment_one_open_per_order'),
+            model_name="amendment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "proposed")), fields=("order",), name="amendment_one_open_per_order"
+            ),
         ),
     ]

@@ -9,7 +9,6 @@ import tradeshield.organizations.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,61 +17,119 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.CharField(default=tradeshield.organizations.models._org_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('buyer', 'Buyer'), ('supplier', 'Supplier')], max_length=20)),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2)),
-                ('languages', models.JSONField(blank=True, default=list)),
-                ('default_currency', models.CharField(default='USD', max_length=3)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('updated_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.organizations.models._org_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(choices=[("buyer", "Buyer"), ("supplier", "Supplier")], max_length=20)),
+                ("country", models.CharField(help_text="ISO 3166-1 alpha-2", max_length=2)),
+                ("languages", models.JSONField(blank=True, default=list)),
+                ("default_currency", models.CharField(default="USD", max_length=3)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("updated_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
             ],
             options={
-                'db_table': 'organization',
+                "db_table": "organization",
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('buyer', 'Buyer'), ('sales', 'Sales'), ('finance', 'Finance')], max_length=20)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("owner", "Owner"), ("buyer", "Buyer"), ("sales", "Sales"), ("finance", "Finance")],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'organization_membership',
+                "db_table": "organization_membership",
             },
         ),
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.CharField(default=tradeshield.organizations.models._key_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=100)),
-                ('prefix', models.CharField(max_length=16)),
-                ('secret_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='organizations.organization')),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.organizations.models._key_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("prefix", models.CharField(max_length=16)),
+                ("secret_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_keys",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'organization_api_key',
+                "db_table": "organization_api_key",
             },
         ),
         migrations.CreateModel(
-            name='PersonalToken',
+            name="PersonalToken",
             fields=[
-                ('secret_hash', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('expires_at', models.DateTimeField()),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("secret_hash", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'db_table': 'personal_token',
+                "db_table": "personal_token",
             },
         ),
     ]

@@ -9,122 +9,236 @@ import tradeshield.payments.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0001_initial'),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeeRule',
+            name="FeeRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('card', 'Card'), ('bank_transfer', 'Bank transfer (T/T)'), ('echeck', 'e-Check (ACH)'), ('wallet', 'Wallet')], max_length=20)),
-                ('network', models.CharField(blank=True, default='', max_length=20)),
-                ('region', models.CharField(blank=True, default='', max_length=20)),
-                ('percent', models.DecimalField(decimal_places=3, default=0, max_digits=6)),
-                ('fixed_amount', models.BigIntegerField(default=0)),
-                ('fixed_currency', models.CharField(default='USD', max_length=3)),
-                ('cap_amount', models.BigIntegerField(blank=True, null=True)),
-                ('cap_currency', models.CharField(default='USD', max_length=3)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("card", "Card"),
+                            ("bank_transfer", "Bank transfer (T/T)"),
+                            ("echeck", "e-Check (ACH)"),
+                            ("wallet", "Wallet"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("network", models.CharField(blank=True, default="", max_length=20)),
+                ("region", models.CharField(blank=True, default="", max_length=20)),
+                ("percent", models.DecimalField(decimal_places=3, default=0, max_digits=6)),
+                ("fixed_amount", models.BigIntegerField(default=0)),
+                ("fixed_currency", models.CharField(default="USD", max_length=3)),
+                ("cap_amount", models.BigIntegerField(blank=True, null=True)),
+                ("cap_currency", models.CharField(default="USD", max_length=3)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'db_table': 'payment_fee_rule',
-                'constraints': [models.UniqueConstraint(fields=('method', 'network', 'region'), name='fee_rule_unique_scope')],
+                "db_table": "payment_fee_rule",
+                "constraints": [
+                    models.UniqueConstraint(fields=("method", "network", "region"), name="fee_rule_unique_scope")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.CharField(default=tradeshield.payments.models._payment_id, editable=False, max_length=40, primary_key=True, serialize=False)),
-                ('order_id', models.CharField(db_index=True, max_length=40)),
-                ('milestone_id', models.CharField(db_index=True, max_length=40)),
-                ('method', models.CharField(choices=[('card', 'Card'), ('bank_transfer', 'Bank transfer (T/T)'), ('echeck', 'e-Check (ACH)'), ('wallet', 'Wallet')], max_length=20)),
-                ('provider', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('requires_action', 'Waiting for wallet approval'), ('awaiting_funds', 'Waiting for the bank transfer'), ('partially_funded', 'Partly received'), ('held', 'Held in escrow'), ('released', 'Released to supplier'), ('partially_refunded', 'Partly refunded'), ('refunded', 'Refunded'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], max_length=24)),
-                ('currency', models.CharField(max_length=3)),
-                ('amount', models.BigIntegerField()),
-                ('fee_amount', models.BigIntegerField(default=0)),
-                ('received_amount', models.BigIntegerField(default=0)),
-                ('refunded_amount', models.BigIntegerField(default=0)),
-                ('released_amount', models.BigIntegerField(default=0)),
-                ('card_brand', models.CharField(blank=True, default='', max_length=20)),
-                ('card_last4', models.CharField(blank=True, default='', max_length=4)),
-                ('card_exp_month', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('card_exp_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('card_country', models.CharField(blank=True, default='', max_length=2)),
-                ('provider_token', models.CharField(blank=True, default='', max_length=80)),
-                ('provider_reference', models.CharField(blank=True, default='', max_length=80)),
-                ('bank_reference', models.CharField(blank=True, max_length=32, null=True, unique=True)),
-                ('wallet', models.CharField(blank=True, default='', max_length=20)),
-                ('failure_code', models.CharField(blank=True, default='', max_length=40)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('updated_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization')),
+                (
+                    "id",
+                    models.CharField(
+                        default=tradeshield.payments.models._payment_id,
+                        editable=False,
+                        max_length=40,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("order_id", models.CharField(db_index=True, max_length=40)),
+                ("milestone_id", models.CharField(db_index=True, max_length=40)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("card", "Card"),
+                            ("bank_transfer", "Bank transfer (T/T)"),
+                            ("echeck", "e-Check (ACH)"),
+                            ("wallet", "Wallet"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("provider", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requires_action", "Waiting for wallet approval"),
+                            ("awaiting_funds", "Waiting for the bank transfer"),
+                            ("partially_funded", "Partly received"),
+                            ("held", "Held in escrow"),
+                            ("released", "Released to supplier"),
+                            ("partially_refunded", "Partly refunded"),
+                            ("refunded", "Refunded"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3)),
+                ("amount", models.BigIntegerField()),
+                ("fee_amount", models.BigIntegerField(default=0)),
+                ("received_amount", models.BigIntegerField(default=0)),
+                ("refunded_amount", models.BigIntegerField(default=0)),
+                ("released_amount", models.BigIntegerField(default=0)),
+                ("card_brand", models.CharField(blank=True, default="", max_length=20)),
+                ("card_last4", models.CharField(blank=True, default="", max_length=4)),
+                ("card_exp_month", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("card_exp_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("card_country", models.CharField(blank=True, default="", max_length=2)),
+                ("provider_token", models.CharField(blank=True, default="", max_length=80)),
+                ("provider_reference", models.CharField(blank=True, default="", max_length=80)),
+                ("bank_reference", models.CharField(blank=True, max_length=32, null=True, unique=True)),
+                ("wallet", models.CharField(blank=True, default="", max_length=20)),
+                ("failure_code", models.CharField(blank=True, default="", max_length=40)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                ("updated_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organizations.organization"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'payment',
+                "db_table": "payment",
             },
         ),
         migrations.CreateModel(
-            name='BankReceipt',
+            name="BankReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bank_transaction_id', models.CharField(max_length=80, unique=True)),
-                ('reference', models.CharField(max_length=140)),
-                ('amount', models.BigIntegerField()),
-                ('currency', models.CharField(max_length=3)),
-                ('payer_name', models.CharField(blank=True, default='', max_length=200)),
-                ('value_date', models.DateField()),
-                ('source', models.CharField(max_length=20)),
-                ('status', models.CharField(choices=[('matched', 'Matched to a payment'), ('unmatched', 'No payment with this reference')], max_length=20)),
-                ('applied_amount', models.BigIntegerField(default=0)),
-                ('excess_amount', models.BigIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='payments.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("bank_transaction_id", models.CharField(max_length=80, unique=True)),
+                ("reference", models.CharField(max_length=140)),
+                ("amount", models.BigIntegerField()),
+                ("currency", models.CharField(max_length=3)),
+                ("payer_name", models.CharField(blank=True, default="", max_length=200)),
+                ("value_date", models.DateField()),
+                ("source", models.CharField(max_length=20)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("matched", "Matched to a payment"), ("unmatched", "No payment with this reference")],
+                        max_length=20,
+                    ),
+                ),
+                ("applied_amount", models.BigIntegerField(default=0)),
+                ("excess_amount", models.BigIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="payments.payment",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'payment_bank_receipt',
+                "db_table": "payment_bank_receipt",
             },
         ),
         migrations.CreateModel(
-            name='PaymentEvent',
+            name="PaymentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('amount', models.BigIntegerField(blank=True, null=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('expected_by', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='payments.payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(max_length=32)),
+                ("amount", models.BigIntegerField(blank=True, null=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("expected_by", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="events", to="payments.payment"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'payment_event',
-                'ordering': ['created_at', 'id'],
+                "db_table": "payment_event",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="payment_amount_positive"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('fee_amount__gte', 0), ('received_amount__gte', 0), ('refunded_amount__gte', 0), ('released_amount__gte', 0)), name='payment_amounts_non_negative'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fee_amount__gte", 0),
+                    ("received_amount__gte", 0),
+                    ("refunded_amount__gte", 0),
+                    ("released_amount__gte", 0),
+                ),
+                name="payment_amounts_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('refunded_amount__lte', django.db.models.expressions.CombinedExpression(models.F('amount'), '+', models.F('fee_amount')))), name='payment_refund_within_paid'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "refunded_amount__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("amount"), "+", models.F("fee_amount")
+                        ),
+                    )
+                ),
+                name="payment_refund_within_paid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['requires_action', 'awaiting_funds', 'partially_funded', 'held', 'released', 'partially_refunded'])), fields=('milestone_id',), name='payment_one_live_per_milestone'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "requires_action",
+                            "awaiting_funds",
+                            "partially_funded",
+                            "held",
+                            "released",
+                            "partially_refunded",
+                        ],
+                    )
+                ),
+                fields=("milestone_id",),
+                name="payment_one_live_per_milestone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bankreceipt',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='bank_receipt_amount_positive'),
+            model_name="bankreceipt",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="bank_receipt_amount_positive"
+            ),
         ),
     ]

@@ -17,8 +17,9 @@ RULES = [
 def forwards(apps, schema_editor):
     FeeRule = apps.get_model("payments", "FeeRule")
     for rule in RULES:
-        FeeRule.objects.update_or_create(method=rule["method"], network=rule["network"], region=rule["region"],
-                                         defaults=rule)
+        FeeRule.objects.update_or_create(
+            method=rule["method"], network=rule["network"], region=rule["region"], defaults=rule
+        )
 
 
 class Migration(migrations.Migration):

@@ -30,8 +30,9 @@ def money(amount: Any, currency: str) -> str:
 
 @register.simple_tag
 def status_badge(status: str, kind: str = "order") -> str:
-    return format_html('<span class="ts-badge tone-{}">{}</span>', status_tone(kind, status),
-                       status_label(kind, status))
+    return format_html(
+        '<span class="ts-badge tone-{}">{}</span>', status_tone(kind, status), status_label(kind, status)
+    )
 
 
 @register.simple_tag
@@ -57,7 +58,7 @@ def brand(network: str) -> str:
 
 @register.filter
 def percent(value: Any) -> str:
-    """"2.990" → "2.99", "30.00" → "30"."""
+    """ "2.990" → "2.99", "30.00" → "30"."""
     try:
         return format(Decimal(str(value)).normalize(), "f")
     except (InvalidOperation, ValueError):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tradeshield.kit.errors import DomainError
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor
-from tradeshield.organizations.models import ApiKey
+from tradeshield.organizations.selectors import api_keys_for
 from tradeshield.web.forms import ApiKeyForm
 from tradeshield.web.views.common import actor_of, not_found_on
 
@@ -33,10 +33,11 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     secret = None
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _key, secret = orgs.api_key_create(organization=actor.organization, name=form.cleaned_data["name"],
-                                          created_by=actor.user)
+        _key, secret = orgs.api_key_create(
+            organization=actor.organization, name=form.cleaned_data["name"], created_by=actor.user
+        )
         form = ApiKeyForm()
-    keys = ApiKey.objects.filter(organization=actor.organization).order_by("revoked_at", "-created_at")
+    keys = api_keys_for(actor.organization)
     response = render(request, "web/account/api_keys.html", {"form": form, "keys": keys, "secret": secret})
     if secret:
         response["Cache-Control"] = "no-store"  # the secret is on this page, and only on this page

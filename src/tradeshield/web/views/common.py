@@ -72,14 +72,18 @@ def run_once(request: HttpRequest, actor: Actor, action: Callable[[], Outcome], 
     an "already done" notice; an attempt still running answers with a notice instead of a second run.
     """
     try:
-        claim = idempotency.claim(scope=actor.key, key=request.POST.get("idempotency_key", ""), method="POST",
-                                  path=request.path, request_hash=_fingerprint(request))
+        claim = idempotency.claim(
+            scope=actor.key,
+            key=request.POST.get("idempotency_key", ""),
+            method="POST",
+            path=request.path,
+            request_hash=_fingerprint(request),
+        )
     except idempotency.RequestInFlight:
         messages.warning(request, _("This is still being processed. Wait a moment, then reload the page."))
         return redirect(back)
     except idempotency.KeyReused:
-        messages.error(request, _("This form was already sent with different details. Reload the page and try "
-                                  "again."))
+        messages.error(request, _("This form was already sent with different details. Reload the page and try again."))
         return redirect(back)
     except DomainError:
         messages.error(request, _("This form has expired. Reload the page and try again."))

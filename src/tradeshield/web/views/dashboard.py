@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tradeshield.orders.selectors import escrow_summary, order_list, orders_visible_to
+from tradeshield.orders.selectors import escrow_held_by_currency, order_list, orders_visible_to
 from tradeshield.orders.states import OrderStatus
 from tradeshield.web.presenters import held_chart, status_chart
 from tradeshield.web.views.common import actor_of
 
 PAGE_SIZE = 20
-ESCROW_STATUSES = (OrderStatus.DEPOSIT_PAID, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
 @login_required
@@ -27,9 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     orders = order_list(actor, status=status or None, cursor=cursor, limit=PAGE_SIZE + 1)
     visible = orders_visible_to(actor)
     counts = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
-    held: dict[str, int] = defaultdict(int)
-    for order in visible.filter(status__in=ESCROW_STATUSES):
-        held[order.currency] += escrow_summary(order).held
+    held = escrow_held_by_currency(actor)
     chart = held_chart(held)
     context = {
         "orders": orders[:PAGE_SIZE],

@@ -63,8 +63,9 @@ def _done(request: HttpRequest, back: str, message: str) -> Outcome:
 
 @order_action
 def order_confirm(request: HttpRequest, actor: Actor, order_id: str, back: str) -> HttpResponse:
-    order = services.order_confirm(actor=actor, order_id=order_id,
-                                   expected_terms_hash=request.POST.get("expected_terms_hash") or None)
+    order = services.order_confirm(
+        actor=actor, order_id=order_id, expected_terms_hash=request.POST.get("expected_terms_hash") or None
+    )
     if order.status == "awaiting_payment":
         messages.success(request, _("Both sides confirmed the terms. The order is waiting for payment."))
     else:
@@ -132,8 +133,9 @@ def order_refund(request: HttpRequest, actor: Actor, order_id: str, back: str) -
 
     def action() -> Outcome:
         paying.order_refund_partial(actor=actor, order_id=order_id, amount=amount, reason=form.cleaned_data["reason"])
-        return _done(request, back, _("Refunded %(amount)s to the buyer.")
-                     % {"amount": format_amount(amount, order.currency)})
+        return _done(
+            request, back, _("Refunded %(amount)s to the buyer.") % {"amount": format_amount(amount, order.currency)}
+        )
 
     return run_once(request, actor, action, back=back)
 
@@ -147,20 +149,22 @@ def amendment_propose(request: HttpRequest, actor: Actor, order_id: str, back: s
     if not changes:
         messages.error(request, _("Change at least one term to propose an amendment."))
         return redirect(back)
-    amendments.amendment_propose(actor=actor, order_id=order_id, changes=changes,
-                                 reason=form.cleaned_data["reason"])
+    amendments.amendment_propose(actor=actor, order_id=order_id, changes=changes, reason=form.cleaned_data["reason"])
     messages.success(request, _("Amendment proposed. The other side can accept or reject it."))
     return redirect(back)
 
 
 @order_action
-def amendment_decide(request: HttpRequest, actor: Actor, order_id: str, back: str, amendment_id: str,
-                     decision: str) -> HttpResponse:
+def amendment_decide(
+    request: HttpRequest, actor: Actor, order_id: str, back: str, amendment_id: str, decision: str
+) -> HttpResponse:
     if decision == "withdraw":
         amendments.amendment_withdraw(actor=actor, amendment_id=amendment_id)
         messages.success(request, _("Amendment withdrawn."))
     elif decision in ("accept", "reject"):
         amendments.amendment_decide(actor=actor, amendment_id=amendment_id, accept=decision == "accept")
-        messages.success(request, _("Amendment accepted; the terms were updated.") if decision == "accept"
-                         else _("Amendment rejected."))
+        messages.success(
+            request,
+            _("Amendment accepted; the terms were updated.") if decision == "accept" else _("Amendment rejected."),
+        )
     return redirect(back)

@@ -33,16 +33,27 @@ def _terms(form: forms.OrderForm, lines: forms.LineFormSet) -> services.OrderTer
         except ValidationError as error:
             line.add_error("unit_price", error)
             continue
-        items.append(services.LineInput(
-            product_name=line.cleaned_data["product_name"], specifications=line.cleaned_data["specifications"],
-            quantity=line.cleaned_data["quantity"], unit=line.cleaned_data["unit"], unit_price=unit_price,
-        ))
+        items.append(
+            services.LineInput(
+                product_name=line.cleaned_data["product_name"],
+                specifications=line.cleaned_data["specifications"],
+                quantity=line.cleaned_data["quantity"],
+                unit=line.cleaned_data["unit"],
+                unit_price=unit_price,
+            )
+        )
     if any(f.errors for f in lines.forms):  # type: ignore[attr-defined]
         return None
     return services.OrderTerms(
-        title=data["title"], currency=currency, incoterm=data["incoterm"], named_place=data["named_place"],
-        lines=items, ship_by_date=data["ship_by_date"], lead_time_days=data["lead_time_days"],
-        deposit_percent=data["deposit_percent"], inspection_required=data["inspection_required"],
+        title=data["title"],
+        currency=currency,
+        incoterm=data["incoterm"],
+        named_place=data["named_place"],
+        lines=items,
+        ship_by_date=data["ship_by_date"],
+        lead_time_days=data["lead_time_days"],
+        deposit_percent=data["deposit_percent"],
+        inspection_required=data["inspection_required"],
         notes=data["notes"],
     )
 
@@ -51,7 +62,7 @@ def _line_error(lines: Any, form: forms.OrderForm, error: DomainError) -> None:
     """`lines[2].quantity` goes to the third line's quantity field; anything else to the order form."""
     field = error.field or ""
     if field.startswith("lines[") and "]" in field:
-        index = int(field[6:field.index("]")])
+        index = int(field[6 : field.index("]")])
         filled = [f for f in lines.forms if f.has_changed()]
         if index < len(filled):
             apply_error(filled[index], error)
@@ -76,13 +87,15 @@ def order_new(request: HttpRequest) -> HttpResponse:
             terms = _terms(form, lines)
             if terms is not None:
                 try:
-                    order = services.order_create(actor=actor, counterparty_id=form.cleaned_data["counterparty"],
-                                                  terms=terms)
+                    order = services.order_create(
+                        actor=actor, counterparty_id=form.cleaned_data["counterparty"], terms=terms
+                    )
                 except DomainError as error:
                     _line_error(lines, form, error)
                 else:
-                    messages.success(request, _("Order %(id)s created. Both sides now confirm the terms.")
-                                     % {"id": order.id})
+                    messages.success(
+                        request, _("Order %(id)s created. Both sides now confirm the terms.") % {"id": order.id}
+                    )
                     return redirect("web:order_detail", order_id=order.id)
     else:
         form = forms.OrderForm(**options)
@@ -101,8 +114,9 @@ def _side(actor: Actor, order: Order) -> str:
     return ""
 
 
-def _actions(actor: Actor, order: Order, side: str, payments: list[Any], open_amendment: Amendment | None,
-             next_unpaid: Any) -> dict[str, bool]:
+def _actions(
+    actor: Actor, order: Order, side: str, payments: list[Any], open_amendment: Amendment | None, next_unpaid: Any
+) -> dict[str, bool]:
     """Which buttons to show. The services decide for real; this only hides what would be refused."""
     if not side:
         return {}
@@ -113,13 +127,13 @@ def _actions(actor: Actor, order: Order, side: str, payments: list[Any], open_am
         "confirm": status == OrderStatus.DRAFT and not confirmed_here and actor.can("order.confirm"),
         "pay": side == "buyer" and status in states.PAYABLE and next_unpaid is not None and actor.can("order.pay"),
         "ship": side == "supplier" and status in states.SHIPPABLE and actor.can("order.ship"),
-        "deliver": status == OrderStatus.SHIPPED
-        and actor.can("order.receive" if side == "buyer" else "order.ship"),
+        "deliver": status == OrderStatus.SHIPPED and actor.can("order.receive" if side == "buyer" else "order.ship"),
         "receive": side == "buyer" and status in states.RECEIVABLE and actor.can("order.receive"),
         "cancel": status in states.CANCELLABLE and actor.can("order.cancel") and not (funded and side == "buyer"),
         "refund": side == "supplier" and status in states.REFUNDABLE and funded and actor.can("order.refund"),
         "propose": status in states.AMENDABLE and open_amendment is None and actor.can("order.write"),
-        "decide": open_amendment is not None and open_amendment.proposed_by_id != actor.org_id
+        "decide": open_amendment is not None
+        and open_amendment.proposed_by_id != actor.org_id
         and actor.can("order.confirm"),
         "withdraw": open_amendment is not None and open_amendment.proposed_by_id == actor.org_id,
     }
@@ -145,17 +159,28 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     can = _actions(actor, order, side, payments, open_amendment, next_unpaid)
     open_payments = [p for p in payments if p.status in OPEN_STATUSES]
     context = {
-        "order": order, "side": side, "lines": list(order.lines.all()), "milestones": milestones,
-        "payments": payments, "open_payments": open_payments, "open_amendment": open_amendment,
-        "amendment_rows": [(a, change_rows(a.changes)) for a in amendments], "next_unpaid": next_unpaid,
-        "escrow": escrow, "escrow_chart": escrow_chart(escrow),
-        "events": event_lines(events, order.currency), "shipment": shipped.data if shipped else None,
+        "order": order,
+        "side": side,
+        "lines": list(order.lines.all()),
+        "milestones": milestones,
+        "payments": payments,
+        "open_payments": open_payments,
+        "open_amendment": open_amendment,
+        "amendment_rows": [(a, change_rows(a.changes)) for a in amendments],
+        "next_unpaid": next_unpaid,
+        "escrow": escrow,
+        "escrow_chart": escrow_chart(escrow),
+        "events": event_lines(events, order.currency),
+        "shipment": shipped.data if shipped else None,
         "can": can,
         "has_actions": any(v for k, v in can.items() if k not in AMENDMENT_ACTIONS)
         or (side == "buyer" and bool(open_payments)),
         "keys": {name: new_key() for name in ("receive", "cancel", "refund")},
-        "ship_form": forms.ShipForm(), "cancel_form": forms.CancelForm(), "receipt_form": forms.ReceiptForm(),
-        "refund_form": forms.RefundForm(currency=order.currency), "amendment_form": forms.AmendmentForm(),
+        "ship_form": forms.ShipForm(),
+        "cancel_form": forms.CancelForm(),
+        "receipt_form": forms.ReceiptForm(),
+        "refund_form": forms.RefundForm(currency=order.currency),
+        "amendment_form": forms.AmendmentForm(),
         "read_only": not side,
     }
     return render(request, "web/orders/detail.html", context)

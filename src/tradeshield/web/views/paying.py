@@ -27,17 +27,26 @@ from tradeshield.payments.selectors import payment_get, payments_for_order
 from tradeshield.web import forms
 from tradeshield.web.views.common import Outcome, actor_of, apply_error, new_key, not_found_on, run_once
 
-METHODS = [("card", gettext_lazy("Card")), ("bank_transfer", gettext_lazy("Bank transfer (T/T)")),
-           ("echeck", gettext_lazy("e-Check (ACH)")), ("wallet", gettext_lazy("PayPal / Alipay"))]
+METHODS = [
+    ("card", gettext_lazy("Card")),
+    ("bank_transfer", gettext_lazy("Bank transfer (T/T)")),
+    ("echeck", gettext_lazy("e-Check (ACH)")),
+    ("wallet", gettext_lazy("PayPal / Alipay")),
+]
 DECLINES = {
     "card_declined": gettext_lazy("The card was declined. Try another card or another payment method."),
     "insufficient_funds": gettext_lazy("The card has insufficient funds."),
     "expired_card": gettext_lazy("The card issuer reports the card as expired."),
     "account_closed": gettext_lazy("The bank account is closed."),
 }
-FIELD_ALIASES = {"card.number": "number", "card.exp_month": "exp_month", "card.exp_year": "exp_year",
-                 "card.cvc": "cvc", "bank_account.routing_number": "routing_number",
-                 "bank_account.account_number": "account_number"}
+FIELD_ALIASES = {
+    "card.number": "number",
+    "card.exp_month": "exp_month",
+    "card.exp_year": "exp_year",
+    "card.cvc": "cvc",
+    "bank_account.routing_number": "routing_number",
+    "bank_account.account_number": "account_number",
+}
 
 
 def _methods(order: Order) -> list[tuple[str, Any]]:
@@ -55,13 +64,20 @@ def _initial(order: Order, milestone: Any) -> dict[str, Any]:
     return {"milestone_id": milestone.id, "expected_amount": milestone.amount, "country": order.buyer.country}
 
 
-def _page(request: HttpRequest, order: Order, method: str, form: Any, milestone: Any,
-          status: int = 200, **extra: Any) -> HttpResponse:
+def _page(
+    request: HttpRequest, order: Order, method: str, form: Any, milestone: Any, status: int = 200, **extra: Any
+) -> HttpResponse:
     open_payments = [p for p in payments_for_order(order.id) if p.status in OPEN_STATUSES]
     context = {
-        "order": order, "method": method, "methods": _methods(order), "form": form, "milestone": milestone,
-        "options": payment_options(order) if milestone else [], "idempotency_key": new_key(),
-        "open_payments": open_payments, **extra,
+        "order": order,
+        "method": method,
+        "methods": _methods(order),
+        "form": form,
+        "milestone": milestone,
+        "options": payment_options(order) if milestone else [],
+        "idempotency_key": new_key(),
+        "open_payments": open_payments,
+        **extra,
     }
     return render(request, "web/orders/pay.html", context, status=status)
 
@@ -76,29 +92,43 @@ def _pay(request: HttpRequest, actor: Actor, order: Order, method: str, form: An
     elif method == Method.WALLET:
         kwargs["wallet"] = data["wallet"]
     try:
-        payment = paying.order_pay(actor=actor, order_id=order.id, method=method, milestone_id=data["milestone_id"],
-                                   expected_amount={"amount": data["expected_amount"], "currency": order.currency},
-                                   idempotency_key=request.POST.get("idempotency_key", ""), **kwargs)
+        payment = paying.order_pay(
+            actor=actor,
+            order_id=order.id,
+            method=method,
+            milestone_id=data["milestone_id"],
+            expected_amount={"amount": data["expected_amount"], "currency": order.currency},
+            idempotency_key=request.POST.get("idempotency_key", ""),
+            **kwargs,
+        )
     except DomainError as error:
         not_found_on(error)
         apply_error(form, error, FIELD_ALIASES)
         return Outcome(_page(request, order, method, form, milestone, status=422), done=False)
     here = reverse("web:order_pay", args=[order.id]) + f"?method={method}"
     if payment.status == PaymentStatus.FAILED:  # the form re-renders without the card number (NoEchoInput)
-        return Outcome(_page(request, order, method, form, milestone, status=402, declined=decline_message(payment)),
-                       done=True, location=here)
+        return Outcome(
+            _page(request, order, method, form, milestone, status=402, declined=decline_message(payment)),
+            done=True,
+            location=here,
+        )
     if method == Method.WALLET:
         target = wallet_url(payment)
         return Outcome(redirect(target), done=True, location=target)
     if method == Method.BANK_TRANSFER:
         target = reverse("web:payment_detail", args=[payment.id])
-        messages.success(request, _("Transfer %(amount)s quoting reference %(ref)s. We hold it in escrow when it "
-                                    "arrives.") % {"amount": format_amount(payment.amount, payment.currency),
-                                                   "ref": payment.bank_reference})
+        messages.success(
+            request,
+            _("Transfer %(amount)s quoting reference %(ref)s. We hold it in escrow when it arrives.")
+            % {"amount": format_amount(payment.amount, payment.currency), "ref": payment.bank_reference},
+        )
         return Outcome(redirect(target), done=True, location=target)
     back = reverse("web:order_detail", args=[order.id])
-    messages.success(request, _("Paid %(amount)s. The money is held in escrow until you confirm receipt.")
-                     % {"amount": format_amount(payment.total_charged, payment.currency)})
+    messages.success(
+        request,
+        _("Paid %(amount)s. The money is held in escrow until you confirm receipt.")
+        % {"amount": format_amount(payment.total_charged, payment.currency)},
+    )
     return Outcome(redirect(back), done=True, location=back)
 
 
@@ -134,8 +164,12 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
         form = form_class(request.POST)
         if not form.is_valid():
             return _page(request, order, method, form, milestone, status=422)
-        return run_once(request, actor, lambda: _pay(request, actor, order, method, form, milestone),
-                        back=reverse("web:order_pay", args=[order.id]) + f"?method={method}")
+        return run_once(
+            request,
+            actor,
+            lambda: _pay(request, actor, order, method, form, milestone),
+            back=reverse("web:order_pay", args=[order.id]) + f"?method={method}",
+        )
     return _page(request, order, method, form_class(initial=_initial(order, milestone)), milestone)
 
 
@@ -154,12 +188,18 @@ def wallet_sandbox(request: HttpRequest, payment_id: str) -> HttpResponse:
     back = reverse("web:order_detail", args=[payment.order_id])
     waiting = payment.method == Method.WALLET and payment.status == PaymentStatus.REQUIRES_ACTION
     if request.method == "POST":
+
         def approve() -> Outcome:
             token = providers.WALLET_PROVIDER.approval_token(payment.id)
             paying.wallet_return(actor=actor, payment_id=payment.id, approval_token=token)
-            messages.success(request, _("%(wallet)s approved %(amount)s. The money is held in escrow.")
-                             % {"wallet": dict(forms.WALLETS).get(payment.wallet, payment.wallet),
-                                "amount": format_amount(payment.total_charged, payment.currency)})
+            messages.success(
+                request,
+                _("%(wallet)s approved %(amount)s. The money is held in escrow.")
+                % {
+                    "wallet": dict(forms.WALLETS).get(payment.wallet, payment.wallet),
+                    "amount": format_amount(payment.total_charged, payment.currency),
+                },
+            )
             return Outcome(redirect(back), done=True, location=back)
 
         try:
@@ -168,7 +208,14 @@ def wallet_sandbox(request: HttpRequest, payment_id: str) -> HttpResponse:
             not_found_on(error)
             messages.error(request, error.message)
             return redirect(back)
-    return render(request, "web/payments/wallet_sandbox.html", {
-        "payment": payment, "waiting": waiting, "back": back, "idempotency_key": new_key(),
-        "wallet_name": dict(forms.WALLETS).get(payment.wallet, payment.wallet),
-    })
+    return render(
+        request,
+        "web/payments/wallet_sandbox.html",
+        {
+            "payment": payment,
+            "waiting": waiting,
+            "back": back,
+            "idempotency_key": new_key(),
+            "wallet_name": dict(forms.WALLETS).get(payment.wallet, payment.wallet),
+        },
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tradeshield.kit.errors import DomainError
-from tradeshield.orders.payments_api import STATEMENT_COLUMNS, statement_import
+from tradeshield.orders.bank import STATEMENT_COLUMNS, statement_import
 from tradeshield.web.forms import StatementForm
 from tradeshield.web.views.common import actor_of
 
@@ -32,6 +32,12 @@ def bank_import(request: HttpRequest) -> HttpResponse:
             result = statement_import(form.cleaned_data["text"])
         except DomainError as error:
             form.add_error(None, error.message)
-    return render(request, "web/staff/bank_import.html", {
-        "form": form, "result": result, "columns": STATEMENT_COLUMNS,
-    })
+    return render(
+        request,
+        "web/staff/bank_import.html",
+        {
+            "form": form,
+            "result": result,
+            "columns": STATEMENT_COLUMNS,
+        },
+    )
