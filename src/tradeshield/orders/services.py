@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from tradeshield.kit import clock
+from tradeshield.kit import clock, jobs
 from tradeshield.kit.money import MAX_AMOUNT, check_amount, check_currency, round_minor, split_by_percent
 from tradeshield.orders import states
 from tradeshield.orders.errors import (
@@ -31,6 +31,7 @@ from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Organization, OrgKind
 
 MAX_LINES = 100
+RELAY_TASK = "notifications.relay_order_event"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,9 @@ class OrderTerms:
 def record_event(
     order: Order, kind: str, actor: Actor | None, *, from_status: str = "", to_status: str = "", **data: Any
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    """Append to the order's history. The event is also the notifications outbox: a relay job for it
+    is deferred in this same transaction, so it runs only if the event commits."""
+    event = OrderEvent.objects.create(
         order=order,
         kind=kind,
         actor=actor.label if actor else "system",
@@ -69,6 +72,8 @@ def record_event(
         to_status=to_status,
         data=data,
     )
+    jobs.defer(RELAY_TASK, queue="notifications", order_event_id=event.pk)
+    return event
 
 
 def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str, **data: Any) -> Order:
