@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs page from its own static files, never from a CDN
     "procrastinate.contrib.django",
+    "tradeshield.clocks",
     "tradeshield.accounts",
     "tradeshield.organizations",
     "tradeshield.ledger",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tradeshield.organizations.middleware.TestClockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tradeshield.idempotency.middleware.IdempotencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

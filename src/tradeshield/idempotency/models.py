@@ -20,7 +20,7 @@ class IdempotencyRecord(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.IN_FLIGHT)
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.BinaryField(null=True, blank=True)
-    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.real_now, db_index=True)
     locked_until = models.DateTimeField()
 
     class Meta:

@@ -48,7 +48,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) -> Claim:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise KeyInvalid(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
-    now = clock.now()
+    now = clock.real_now()
     try:
         with transaction.atomic():
             record = IdempotencyRecord.objects.create(
@@ -91,6 +91,6 @@ def claim_abandon(record: IdempotencyRecord) -> None:
 
 
 def purge_expired() -> int:
-    cutoff = clock.now() - timedelta(hours=settings.TRADESHIELD_IDEMPOTENCY_TTL_HOURS)
+    cutoff = clock.real_now() - timedelta(hours=settings.TRADESHIELD_IDEMPOTENCY_TTL_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -6,7 +6,7 @@ specifications). A change of price or quantity is a new order: cancel and re-iss
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -146,5 +146,10 @@ def _apply(order: Order, changes: dict[str, Any]) -> None:
         order.ship_by_date = date.fromisoformat(changes["ship_by_date"])
     if order.ship_by_date is not None and "lead_time_days" in changes and changes["lead_time_days"] is not None:
         order.ship_by_date = None
+    if order.ship_by_date is not None:
+        order.ship_deadline = order.ship_by_date
+    elif order.lead_time_days is not None:
+        first_paid = order.milestones.exclude(paid_at=None).order_by("paid_at").values_list("paid_at", flat=True).first()
+        order.ship_deadline = first_paid.date() + timedelta(days=order.lead_time_days) if first_paid else None
     for position, text in changes.get("line_specifications", {}).items():
         order.lines.filter(position=int(position)).update(specifications=str(text))

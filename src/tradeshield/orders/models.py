@@ -13,6 +13,10 @@ from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.models import Organization
 
 
+# Incoterms 2020 where the seller's obligation ends at destination: "shipped on time" means delivered.
+DELIVERY_INCOTERMS = {"DAP", "DPU", "DDP"}
+
+
 class Incoterm(models.TextChoices):
     EXW = "EXW", "EXW — Ex Works"
     FCA = "FCA", "FCA — Free Carrier"
@@ -59,6 +63,14 @@ class Order(models.Model):
     buyer_confirmed_at = models.DateTimeField(null=True, blank=True)
     supplier_confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Milestones of the life cycle that deadlines are measured from (see protections.rules).
+    ship_deadline = models.DateField(null=True, blank=True)  # the agreed date, or first payment + lead time
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    test_clock = models.ForeignKey(
+        "clocks.TestClock", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
@@ -73,7 +85,16 @@ class Order(models.Model):
                 name="order_ship_by_or_lead_time",
             ),
         ]
-        indexes = [models.Index(fields=["buyer", "-id"]), models.Index(fields=["supplier", "-id"])]
+        indexes = [
+            models.Index(fields=["buyer", "-id"]),
+            models.Index(fields=["supplier", "-id"]),
+            # The protection sweeps read due orders through these, so a sweep costs what is due, not
+            # what is open.
+            models.Index(fields=["status", "ship_deadline"], name="order_due_ship"),
+            models.Index(fields=["status", "confirmed_at"], name="order_due_payment"),
+            models.Index(fields=["status", "shipped_at"], name="order_due_shipped"),
+            models.Index(fields=["status", "delivered_at"], name="order_due_delivered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.id} {self.title}"

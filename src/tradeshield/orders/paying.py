@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +37,9 @@ def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
 def _after_funded(order: Order, milestone: Milestone, payment: Payment, actor: Actor | None) -> None:
     milestone.status, milestone.paid_at = MilestoneStatus.HELD, clock.now()
     milestone.save(update_fields=["status", "paid_at"])
+    if order.ship_deadline is None and order.lead_time_days is not None:
+        order.ship_deadline = clock.today() + timedelta(days=order.lead_time_days)
+        order.save(update_fields=["ship_deadline"])
     all_paid = not order.milestones.exclude(status=MilestoneStatus.HELD).exists()
     target = OrderStatus.PAID if all_paid else OrderStatus.DEPOSIT_PAID
     transition(

@@ -6,12 +6,13 @@ from typing import Any
 
 from tradeshield.kit.schemas import money
 from tradeshield.orders.models import Amendment, Order, OrderEvent
-from tradeshield.orders.selectors import escrow_summary
+from tradeshield.orders.selectors import escrow_summary, order_coverage
 
 
 def render_order(order: Order) -> dict[str, Any]:
     cur = order.currency
     escrow = escrow_summary(order)
+    coverage = order_coverage(order)
     return {
         "id": order.id,
         "status": order.status,
@@ -63,6 +64,13 @@ def render_order(order: Order) -> dict[str, Any]:
             "refunded": money(escrow.refunded, cur),
             "balance": money(escrow.balance, cur),
         },
+        "coverage": {
+            "limit": money(coverage.limit, cur),
+            "covered": money(coverage.covered, cur),
+            "not_covered": money(coverage.not_covered, cur),
+        },
+        "ship_deadline": order.ship_deadline,
+        "test_clock_id": order.test_clock_id,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }

@@ -106,6 +106,12 @@ class EscrowOut(Schema):
     balance: MoneySchema
 
 
+class CoverageOut(Schema):
+    limit: MoneySchema
+    covered: MoneySchema
+    not_covered: MoneySchema = Field(..., description="The part of the order above the supplier's limit.")
+
+
 class OrderOut(Schema):
     id: str
     status: str
@@ -128,6 +134,9 @@ class OrderOut(Schema):
     lines: list[LineOut]
     milestones: list[MilestoneOut]
     escrow: EscrowOut
+    coverage: CoverageOut
+    ship_deadline: date | None = Field(..., description="By when the goods must ship (or arrive, for D rules).")
+    test_clock_id: str | None
     created_at: datetime
     updated_at: datetime
 

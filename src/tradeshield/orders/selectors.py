@@ -77,3 +77,19 @@ def escrow_held_by_currency(actor: Actor) -> dict[str, int]:
         .order_by("currency")
     )
     return {row["currency"]: int(row["held"] or 0) for row in rows if row["held"]}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    limit: int  # the supplier's trade-assurance limit, in the order's currency
+    covered: int
+    not_covered: int
+
+
+def order_coverage(order: Order) -> Coverage:
+    """How much of the order trade assurance protects: up to the supplier's limit, per order."""
+    from tradeshield.kit.fx import convert
+
+    limit = convert(order.supplier.coverage_limit_usd, "USD", order.currency)
+    covered = min(order.total_amount, limit)
+    return Coverage(limit=limit, covered=covered, not_covered=order.total_amount - covered)

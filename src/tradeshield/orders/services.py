@@ -76,16 +76,24 @@ def record_event(
     return event
 
 
+# The moment each status is reached is kept on the order: deadlines are measured from it.
+STATUS_TIMESTAMPS = {OrderStatus.PAID: "paid_at", OrderStatus.SHIPPED: "shipped_at", OrderStatus.DELIVERED: "delivered_at"}
+
+
 def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str, **data: Any) -> Order:
     """Move an order to `target` if its status is still what we read (compare-and-set)."""
     source = order.status
     if not states.can_transition(source, target):
         raise OrderStateError(f"An order that is {source} cannot become {target}.", code=error_code)
     now = clock.now()
-    updated = Order.objects.filter(pk=order.pk, status=source).update(status=target, updated_at=now)
+    changes: dict[str, Any] = {"status": target, "updated_at": now}
+    if target in STATUS_TIMESTAMPS:
+        changes[STATUS_TIMESTAMPS[target]] = now
+    updated = Order.objects.filter(pk=order.pk, status=source).update(**changes)
     if updated != 1:
         raise OrderStateError("The order changed while this request ran; reload and try again.", code=error_code)
-    order.status, order.updated_at = target, now
+    for field, value in changes.items():
+        setattr(order, field, value)
     record_event(order, kind, actor, from_status=source, to_status=target, **data)
     return order
 
@@ -210,11 +218,18 @@ def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Or
     if other is None:
         field = "buyer_id" if wanted_kind == OrgKind.BUYER else "supplier_id"
         raise OrderInvalid(f"No {wanted_kind} organization with this id.", field=field, code="counterparty_not_found")
+    if other.test_clock_id != own.test_clock_id:
+        raise OrderInvalid(
+            "Sandbox organizations trade only with organizations on the same test clock.",
+            field="buyer_id" if wanted_kind == OrgKind.BUYER else "supplier_id",
+            code="test_clock_mismatch",
+        )
     buyer, supplier = (other, own) if own.kind == OrgKind.SUPPLIER else (own, other)
     order = Order(
         buyer=buyer,
         supplier=supplier,
         initiated_by="supplier" if own.kind == OrgKind.SUPPLIER else "buyer",
+        test_clock_id=own.test_clock_id,
         created_by=actor.user,
     )
     _write_terms(order, terms, priced)
@@ -251,7 +266,8 @@ def order_confirm(*, actor: Actor, order_id: str, expected_terms_hash: str | Non
     record_event(order, f"order.confirmed_by_{side}", actor, terms_hash=order.terms_hash)
     if order.buyer_confirmed_at and order.supplier_confirmed_at:
         order.confirmed_at = now
-        order.save(update_fields=["confirmed_at"])
+        order.ship_deadline = order.ship_by_date  # lead-time orders get theirs at the first payment
+        order.save(update_fields=["confirmed_at", "ship_deadline"])
         transition(
             order,
             OrderStatus.AWAITING_PAYMENT,

@@ -38,11 +38,17 @@ def actor_of(request: HttpRequest) -> Actor:
 
 
 def actor_for_request(request: HttpRequest) -> Actor | None:
-    """Resolve the actor outside ninja (middleware), without CSRF checks: used only to scope keys."""
+    """Resolve the actor outside ninja (middleware), without CSRF checks: used only to scope keys and
+    to pick the actor's clock. Cached on the request, as several middlewares ask."""
+    if hasattr(request, "_tradeshield_actor"):
+        return request._tradeshield_actor  # type: ignore[no-any-return]
+    actor = None
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return actor_from_bearer(header[7:].strip())
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return actor_for_user(user)
-    return None
+        actor = actor_from_bearer(header[7:].strip())
+    else:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = actor_for_user(user)
+    request._tradeshield_actor = actor  # type: ignore[attr-defined]
+    return actor

@@ -33,6 +33,12 @@ class Organization(models.Model):
     country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
     languages = models.JSONField(default=list, blank=True)
     default_currency = models.CharField(max_length=3, default="USD")
+    # A supplier's trade-assurance limit, in USD minor units: the part of an order above it is not covered.
+    coverage_limit_usd = models.BigIntegerField(default=5_000_000)
+    # Sandbox organizations live on a simulation clock; null means real time.
+    test_clock = models.ForeignKey(
+        "clocks.TestClock", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"
+    )
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 

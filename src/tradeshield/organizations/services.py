@@ -91,7 +91,7 @@ def personal_token_issue(*, email: str, password: str) -> tuple[str, PersonalTok
     token = PersonalToken.objects.create(
         secret_hash=secret_digest(secret),
         user=user,
-        expires_at=clock.now() + timedelta(seconds=settings.TRADESHIELD_API_TOKEN_TTL_SECONDS),
+        expires_at=clock.real_now() + timedelta(seconds=settings.TRADESHIELD_API_TOKEN_TTL_SECONDS),
     )
     return secret, token
 
@@ -106,7 +106,7 @@ def actor_from_bearer(secret: str) -> Actor | None:
         return Actor(user=None, organization=key.organization, role="api_key", via="api_key", api_key_id=key.id)
     if secret.startswith(PERSONAL_TOKEN_PREFIX + "_"):
         token = (
-            PersonalToken.objects.select_related("user").filter(secret_hash=digest, expires_at__gt=clock.now()).first()
+            PersonalToken.objects.select_related("user").filter(secret_hash=digest, expires_at__gt=clock.real_now()).first()
         )
         if token is None or not token.user.is_active:
             return None

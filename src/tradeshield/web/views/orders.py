@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders import services, states
 from tradeshield.orders.models import Amendment, MilestoneStatus, Order
-from tradeshield.orders.selectors import escrow_summary, order_get
+from tradeshield.orders.selectors import escrow_summary, order_coverage, order_get
 from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.actors import Actor
 from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES
@@ -169,6 +169,7 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "amendment_rows": [(a, change_rows(a.changes)) for a in amendments],
         "next_unpaid": next_unpaid,
         "escrow": escrow,
+        "coverage": order_coverage(order),
         "escrow_chart": escrow_chart(escrow),
         "events": event_lines(events, order.currency),
         "shipment": shipped.data if shipped else None,

@@ -18,7 +18,7 @@ from tradeshield.kit.money import format_amount
 from tradeshield.orders import paying
 from tradeshield.orders.models import MilestoneStatus, Order
 from tradeshield.orders.quotes import payment_options
-from tradeshield.orders.selectors import order_get
+from tradeshield.orders.selectors import order_coverage, order_get
 from tradeshield.orders.states import PAYABLE
 from tradeshield.organizations.actors import Actor
 from tradeshield.payments import providers
@@ -74,6 +74,7 @@ def _page(
         "methods": _methods(order),
         "form": form,
         "milestone": milestone,
+        "coverage": order_coverage(order),
         "options": payment_options(order) if milestone else [],
         "idempotency_key": new_key(),
         "open_payments": open_payments,
