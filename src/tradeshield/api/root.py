@@ -13,6 +13,7 @@ from tradeshield.kit.http import error_json, error_response
 from tradeshield.orders.api import router as orders_router
 from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
+from tradeshield.protections.api import router as clocks_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("", identity_router)
 api.add_router("", orders_router)
 api.add_router("", payments_router)
+api.add_router("", clocks_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

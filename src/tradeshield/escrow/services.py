@@ -163,3 +163,19 @@ def excess_refund(*, transfer_id: str, payment_id: str, order_id: str, currency:
         code="overpayment_refund",
         ref=payment_id,
     )
+
+
+def buyer_credit_account(buyer_id: str, currency: str) -> Account:
+    return ledger.account_ensure(kind=AccountKind.BUYER_CREDIT, currency=currency, owner_ref=buyer_id)
+
+
+def compensation_pay(*, transfer_id: str, order_id: str, buyer_id: str, currency: str, amount: int) -> Transfer:
+    """The platform's guarantee fund compensates a buyer with credit usable on later orders."""
+    return ledger.transfer_create(
+        id=transfer_id,
+        debit=_platform(AccountKind.GUARANTEE_FUND, currency),
+        credit=buyer_credit_account(buyer_id, currency),
+        amount=amount,
+        code="compensation",
+        ref=order_id,
+    )

@@ -18,10 +18,12 @@ class AccountKind(models.TextChoices):
     PROCESSOR_FEES = "processor_fees", "Processor fees"
     REFUNDS = "refunds", "Refunds paid out"
     SUSPENSE = "suspense", "Unmatched receipts"
+    GUARANTEE_FUND = "guarantee_fund", "Guarantee fund (compensation paid)"
+    BUYER_CREDIT = "buyer_credit", "Buyer credit"
 
 
 # Accounts that hold money for someone: they may never go below zero.
-GUARDED_KINDS = {AccountKind.ESCROW, AccountKind.SUPPLIER_AVAILABLE, AccountKind.SUSPENSE}
+GUARDED_KINDS = {AccountKind.ESCROW, AccountKind.SUPPLIER_AVAILABLE, AccountKind.SUSPENSE, AccountKind.BUYER_CREDIT}
 
 
 class Account(models.Model):

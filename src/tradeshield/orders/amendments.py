@@ -149,7 +149,9 @@ def _apply(order: Order, changes: dict[str, Any]) -> None:
     if order.ship_by_date is not None:
         order.ship_deadline = order.ship_by_date
     elif order.lead_time_days is not None:
-        first_paid = order.milestones.exclude(paid_at=None).order_by("paid_at").values_list("paid_at", flat=True).first()
+        first_paid = (
+            order.milestones.exclude(paid_at=None).order_by("paid_at").values_list("paid_at", flat=True).first()
+        )
         order.ship_deadline = first_paid.date() + timedelta(days=order.lead_time_days) if first_paid else None
     for position, text in changes.get("line_specifications", {}).items():
         order.lines.filter(position=int(position)).update(specifications=str(text))

@@ -12,7 +12,6 @@ from tradeshield.kit.ids import new_id
 from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.models import Organization
 
-
 # Incoterms 2020 where the seller's obligation ends at destination: "shipped on time" means delivered.
 DELIVERY_INCOTERMS = {"DAP", "DPU", "DDP"}
 

@@ -182,9 +182,21 @@ def order_confirm_receipt(*, actor: Actor, order_id: str) -> Order:
     """The buyer has the goods: complete the order and release every held payment to the supplier."""
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.receive")
+    return complete_and_release(order, actor)
+
+
+def complete_and_release(order: Order, actor: Actor | None, **event_data: Any) -> Order:
+    """Complete a locked order and release its escrow; `actor` None is the platform acting on a rule."""
     if order.status not in states.RECEIVABLE:
         raise OrderStateError(f"An order that is {order.status} cannot be received.", code="order_not_receivable")
-    transition(order, OrderStatus.COMPLETED, actor=actor, error_code="order_not_receivable", kind="order.completed")
+    transition(
+        order,
+        OrderStatus.COMPLETED,
+        actor=actor,
+        error_code="order_not_receivable",
+        kind="order.completed",
+        **event_data,
+    )
     released = 0
     for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES):
         payments.payment_release(payment=payment)
@@ -194,19 +206,33 @@ def order_confirm_receipt(*, actor: Actor, order_id: str) -> Order:
     return order
 
 
+def is_late(order: Order) -> bool:
+    """The platform has found the supplier late (and compensated the buyer) on this order."""
+    return order.events.filter(kind="protection.compensated").exists()
+
+
 @transaction.atomic
 def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
-    """Cancel before shipment. Anything paid goes back to the buyer's original method in full."""
+    """Cancel before shipment. Anything paid goes back to the buyer's original method in full.
+
+    Once paid, the buyer may cancel only when the supplier is late; otherwise the supplier cancels.
+    """
     order = lock_order(actor, order_id)
     side = _party(actor, order)
     actor.require("order.cancel")
-    if order.status not in states.CANCELLABLE:
-        raise OrderStateError(f"An order that is {order.status} cannot be cancelled.", code="order_not_cancellable")
-    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
-    if funded and side == "buyer":
+    funded = Payment.objects.filter(order_id=order.id, status__in=FUNDED_STATUSES).exists()
+    if funded and side == "buyer" and not is_late(order):
         raise OrderStateError(
             "A paid order is cancelled by the supplier, or through a dispute.", code="order_not_cancellable"
         )
+    return cancel_and_refund(order, actor, reason)
+
+
+def cancel_and_refund(order: Order, actor: Actor | None, reason: str, **event_data: Any) -> Order:
+    """Cancel a locked order before shipment, refunding everything paid (fees included)."""
+    if order.status not in states.CANCELLABLE:
+        raise OrderStateError(f"An order that is {order.status} cannot be cancelled.", code="order_not_cancellable")
+    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
     for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=OPEN_STATUSES):
         payments.payment_cancel_open(payment=payment, reason=reason or "order cancelled")
     refunded = sum(
@@ -223,6 +249,7 @@ def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
         kind=f"order.{target}",
         reason=reason,
         refunded=refunded,
+        **event_data,
     )
 
 

@@ -77,7 +77,11 @@ def record_event(
 
 
 # The moment each status is reached is kept on the order: deadlines are measured from it.
-STATUS_TIMESTAMPS = {OrderStatus.PAID: "paid_at", OrderStatus.SHIPPED: "shipped_at", OrderStatus.DELIVERED: "delivered_at"}
+STATUS_TIMESTAMPS: dict[str, str] = {
+    OrderStatus.PAID: "paid_at",
+    OrderStatus.SHIPPED: "shipped_at",
+    OrderStatus.DELIVERED: "delivered_at",
+}
 
 
 def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str, **data: Any) -> Order:

@@ -106,7 +106,9 @@ def actor_from_bearer(secret: str) -> Actor | None:
         return Actor(user=None, organization=key.organization, role="api_key", via="api_key", api_key_id=key.id)
     if secret.startswith(PERSONAL_TOKEN_PREFIX + "_"):
         token = (
-            PersonalToken.objects.select_related("user").filter(secret_hash=digest, expires_at__gt=clock.real_now()).first()
+            PersonalToken.objects.select_related("user")
+            .filter(secret_hash=digest, expires_at__gt=clock.real_now())
+            .first()
         )
         if token is None or not token.user.is_active:
             return None

@@ -6,54 +6,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clocks', '0001_initial'),
-        ('orders', '0001_initial'),
-        ('organizations', '0002_organization_coverage_limit_usd_and_more'),
+        ("clocks", "0001_initial"),
+        ("orders", "0001_initial"),
+        ("organizations", "0002_organization_coverage_limit_usd_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='delivered_at',
+            model_name="order",
+            name="delivered_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='order',
-            name='paid_at',
+            model_name="order",
+            name="paid_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='order',
-            name='ship_deadline',
+            model_name="order",
+            name="ship_deadline",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='order',
-            name='shipped_at',
+            model_name="order",
+            name="shipped_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='order',
-            name='test_clock',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='clocks.testclock'),
+            model_name="order",
+            name="test_clock",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="clocks.testclock",
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'ship_deadline'], name='order_due_ship'),
+            model_name="order",
+            index=models.Index(fields=["status", "ship_deadline"], name="order_due_ship"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'confirmed_at'], name='order_due_payment'),
+            model_name="order",
+            index=models.Index(fields=["status", "confirmed_at"], name="order_due_payment"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'shipped_at'], name='order_due_shipped'),
+            model_name="order",
+            index=models.Index(fields=["status", "shipped_at"], name="order_due_shipped"),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['status', 'delivered_at'], name='order_due_delivered'),
+            model_name="order",
+            index=models.Index(fields=["status", "delivered_at"], name="order_due_delivered"),
         ),
     ]

@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clocks', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("clocks", "0001_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='coverage_limit_usd',
+            model_name="organization",
+            name="coverage_limit_usd",
             field=models.BigIntegerField(default=5000000),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='test_clock',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organizations', to='clocks.testclock'),
+            model_name="organization",
+            name="test_clock",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organizations",
+                to="clocks.testclock",
+            ),
         ),
     ]
