@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tradeshield.ledger",
     "tradeshield.payments",
     "tradeshield.orders",
+    "tradeshield.protections",
     "tradeshield.idempotency",
     "tradeshield.web",
 ]
