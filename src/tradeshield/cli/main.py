@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
+from tradeshield.cli import sandbox
 from tradeshield.cli.boot import (
     check_database,
     console,
@@ -279,3 +280,7 @@ def ledger_check() -> None:
 
 if __name__ == "__main__":
     app(prog_name="tradeshield")
+
+
+app.add_typer(sandbox.clock_app, name="clock")
+app.command("simulate")(sandbox.simulate)
