@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-
 from tests.conftest import Party, make_party
+
 from tradeshield.clocks.services import test_clock_create
 from tradeshield.organizations.models import OrgKind
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.conftest import confirmed_order, pay_card
 from tests.helpers import assert_books_balance, balance
 from tests.protections.conftest import START
+
 from tradeshield.orders.models import Order, OrderEvent
 from tradeshield.protections.models import ProtectionAction
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from tests.protections.test_sweep_faults import _database_url
+
 from tradeshield.demo.simulation import MarketParams, run_market
 
 

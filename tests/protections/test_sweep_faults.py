@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
-
 from tests.conftest import make_party
 from tests.helpers import assert_books_balance
+
 from tradeshield.kit import clock
 from tradeshield.ledger.models import Transfer
 from tradeshield.orders import paying, services

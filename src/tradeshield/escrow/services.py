@@ -120,22 +120,41 @@ def escrow_release(*, payment_id: str, order_id: str, currency: str) -> tuple[in
 
 
 def escrow_refund(
-    *, payment_id: str, order_id: str, supplier_id: str, currency: str, amount: int, refund_seq: int
+    *,
+    payment_id: str,
+    order_id: str,
+    supplier_id: str,
+    buyer_id: str,
+    currency: str,
+    amount: int,
+    to_credit: int = 0,
+    refund_seq: int,
 ) -> int:
-    """Refund `amount` of a held payment to the buyer; the rest stays held. Returns what remains held."""
+    """Refund `amount` of a held payment to the buyer's method and `to_credit` back to the buyer's credit;
+    the rest stays held. Returns what remains held."""
     hold = active_hold(payment_id)
     held = hold.amount if hold else 0
     if hold is not None:
         ledger.transfer_void(id=f"unhold:{hold.id}", pending_id=hold.id, code="escrow_unhold")
-    ledger.transfer_create(
-        id=f"refund:{payment_id}:{refund_seq}",
-        debit=escrow_account(order_id, currency),
-        credit=_platform(AccountKind.REFUNDS, currency),
-        amount=amount,
-        code="escrow_refund",
-        ref=payment_id,
-    )
-    remaining = held - amount
+    if amount > 0:
+        ledger.transfer_create(
+            id=f"refund:{payment_id}:{refund_seq}",
+            debit=escrow_account(order_id, currency),
+            credit=_platform(AccountKind.REFUNDS, currency),
+            amount=amount,
+            code="escrow_refund",
+            ref=payment_id,
+        )
+    if to_credit > 0:
+        credit_return(
+            transfer_id=f"refundcredit:{payment_id}:{refund_seq}",
+            payment_id=payment_id,
+            order_id=order_id,
+            buyer_id=buyer_id,
+            currency=currency,
+            amount=to_credit,
+        )
+    remaining = held - amount - to_credit
     if remaining > 0:
         escrow_hold(
             payment_id=payment_id, order_id=order_id, supplier_id=supplier_id, currency=currency, amount=remaining
@@ -179,3 +198,33 @@ def compensation_pay(*, transfer_id: str, order_id: str, buyer_id: str, currency
         code="compensation",
         ref=order_id,
     )
+
+
+def credit_spend(*, payment_id: str, order_id: str, buyer_id: str, currency: str, amount: int) -> Transfer:
+    """Buyer credit pays part of a payment: it moves into the order's escrow at once (so it is spent once)."""
+    return ledger.transfer_create(
+        id=f"credit:{payment_id}",
+        debit=buyer_credit_account(buyer_id, currency),
+        credit=escrow_account(order_id, currency),
+        amount=amount,
+        code="credit_spend",
+        ref=payment_id,
+    )
+
+
+def credit_return(
+    *, transfer_id: str, payment_id: str, order_id: str, buyer_id: str, currency: str, amount: int
+) -> Transfer:
+    return ledger.transfer_create(
+        id=transfer_id,
+        debit=escrow_account(order_id, currency),
+        credit=buyer_credit_account(buyer_id, currency),
+        amount=amount,
+        code="credit_return",
+        ref=payment_id,
+    )
+
+
+def credit_available(buyer_id: str, currency: str) -> int:
+    account = Account.objects.filter(id=ledger.account_id_for(AccountKind.BUYER_CREDIT, currency, buyer_id)).first()
+    return account.available if account else 0

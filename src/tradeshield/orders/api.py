@@ -145,6 +145,7 @@ def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> S
         card=payload.card.model_dump() if payload.card else None,
         bank_account=payload.bank_account.model_dump() if payload.bank_account else None,
         wallet=payload.wallet,
+        use_credit=payload.use_credit,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status((402 if payment.status == "failed" else 201), render_payment(payment))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Invalid
 from tradeshield.kit.money import CurrencyMismatch, check_amount
@@ -65,8 +66,10 @@ def order_pay(
     card: dict[str, Any] | None = None,
     bank_account: dict[str, Any] | None = None,
     wallet: str | None = None,
+    use_credit: bool = False,
     idempotency_key: str = "",
 ) -> Payment:
+    """Pay the next milestone. With `use_credit` (or method "credit"), the buyer's credit pays first."""
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.pay")
     if order.status not in states.PAYABLE:
@@ -86,8 +89,11 @@ def order_pay(
         supplier=order.supplier,
         currency=order.currency,
         amount=milestone.amount,
+        credit=_credit_to_use(order, milestone.amount, method, use_credit),
     )
-    if method == Method.CARD:
+    if target.credit == target.amount:
+        payment = payments.credit_payment_start(target=target)
+    elif method == Method.CARD:
         if card is None:
             raise OrderInvalid("Card details are required.", field="card")
         payment = payments.card_payment_start(target=target, card=card, idempotency_key=idempotency_key)
@@ -110,6 +116,19 @@ def order_pay(
         milestone.status = MilestoneStatus.PAYING
         milestone.save(update_fields=["status"])
     return payment
+
+
+def _credit_to_use(order: Order, amount: int, method: str, use_credit: bool) -> int:
+    if method != Method.CREDIT and not use_credit:
+        return 0
+    available = escrow.credit_available(order.buyer_id, order.currency)
+    if method == Method.CREDIT and available < amount:
+        raise Invalid(
+            f"Your credit in {order.currency} covers {available} of {amount}; pay the rest with another method.",
+            field="method",
+            code="insufficient_credit",
+        )
+    return min(available, amount)
 
 
 def _lock_payment_order(payment_id: str) -> tuple[Order, Payment]:

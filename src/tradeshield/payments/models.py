@@ -16,6 +16,7 @@ class Method(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", _("Bank transfer (T/T)")
     ECHECK = "echeck", _("e-Check (ACH)")
     WALLET = "wallet", _("Wallet")
+    CREDIT = "credit", _("Buyer credit")
 
 
 class PaymentStatus(models.TextChoices):
@@ -53,6 +54,9 @@ class Payment(models.Model):
     received_amount = models.BigIntegerField(default=0)
     refunded_amount = models.BigIntegerField(default=0)
     released_amount = models.BigIntegerField(default=0)
+    # Buyer credit (compensation from earlier orders) paid into escrow, and how much of it went back.
+    credit_applied = models.BigIntegerField(default=0)
+    credit_returned = models.BigIntegerField(default=0)
     # Card: never the number or the CVC, only what a receipt shows.
     card_brand = models.CharField(max_length=20, blank=True, default="")
     card_last4 = models.CharField(max_length=4, blank=True, default="")
@@ -79,6 +83,15 @@ class Payment(models.Model):
                 condition=Q(refunded_amount__lte=models.F("amount") + models.F("fee_amount")),
                 name="payment_refund_within_paid",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    credit_applied__gte=0,
+                    credit_applied__lte=models.F("amount"),
+                    credit_returned__gte=0,
+                    credit_returned__lte=models.F("credit_applied"),
+                ),
+                name="payment_credit_within_amount",
+            ),
             # At most one live payment per milestone: a second attempt waits for the first to end.
             models.UniqueConstraint(
                 fields=["milestone_id"],
@@ -97,8 +110,14 @@ class Payment(models.Model):
         ]
 
     @property
+    def cash_amount(self) -> int:
+        """What the payment method itself pays into escrow (the amount less buyer credit)."""
+        return self.amount - self.credit_applied
+
+    @property
     def total_charged(self) -> int:
-        return self.amount + self.fee_amount
+        """What the payment method is charged: its part of the amount plus the processing fee."""
+        return self.cash_amount + self.fee_amount
 
 
 class PaymentEvent(models.Model):

@@ -30,6 +30,8 @@ def render_payment(payment: Payment) -> dict[str, Any]:
         "received": money(payment.received_amount, cur),
         "released": money(payment.released_amount, cur),
         "refunded": money(payment.refunded_amount, cur),
+        "credit_applied": money(payment.credit_applied, cur),
+        "credit_returned": money(payment.credit_returned, cur),
         "card": card,
         "wallet": payment.wallet or None,
         "bank_instructions": bank_instructions(payment) if payment.method == Method.BANK_TRANSFER else None,

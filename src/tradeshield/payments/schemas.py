@@ -27,12 +27,13 @@ class BankAccountIn(StrictIn):
 
 
 class PaymentIn(StrictIn):
-    method: Literal["card", "bank_transfer", "echeck", "wallet"]
+    method: Literal["card", "bank_transfer", "echeck", "wallet", "credit"]
     milestone_id: str | None = Field(None, description="Defaults to the next unpaid milestone.")
     amount: MoneySchema | None = Field(None, description="If given, must equal the milestone's amount and currency.")
     card: CardIn | None = None
     bank_account: BankAccountIn | None = None
     wallet: Literal["paypal", "alipay"] | None = None
+    use_credit: bool = Field(False, description="Apply the buyer's credit (from compensation) first.")
 
 
 class WalletReturnIn(StrictIn):
@@ -59,6 +60,8 @@ class PaymentOut(Schema):
     received: MoneySchema
     released: MoneySchema
     refunded: MoneySchema
+    credit_applied: MoneySchema
+    credit_returned: MoneySchema
     card: CardOut | None
     wallet: str | None
     bank_instructions: dict[str, str] | None

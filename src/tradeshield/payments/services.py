@@ -35,6 +35,11 @@ class PaymentTarget:
     supplier: Organization
     currency: str
     amount: int
+    credit: int = 0  # buyer credit applied first; the method pays the rest
+
+    @property
+    def cash_amount(self) -> int:
+        return self.amount - self.credit
 
 
 def _event(
@@ -62,6 +67,7 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
                 currency=target.currency,
                 amount=target.amount,
                 fee_amount=fee,
+                credit_applied=target.credit,
                 **extra,
             )
     except IntegrityError as exc:
@@ -69,18 +75,52 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
             "This milestone already has a payment in progress or completed.", code="milestone_already_paid"
         ) from exc
     _event(payment, "initiated", payment.total_charged, method=method)
+    if payment.credit_applied:
+        escrow.credit_spend(
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            buyer_id=payment.buyer_id,
+            currency=payment.currency,
+            amount=payment.credit_applied,
+        )
+        _event(payment, "credit_applied", payment.credit_applied)
+    return payment
+
+
+def _return_credit(payment: Payment, reason: str) -> None:
+    unused = payment.credit_applied - payment.credit_returned
+    if unused > 0:
+        escrow.credit_return(
+            transfer_id=f"creditback:{payment.id}",
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            buyer_id=payment.buyer_id,
+            currency=payment.currency,
+            amount=unused,
+        )
+        payment.credit_returned += unused
+        _save(payment, "credit_returned")
+        _event(payment, "credit_returned", unused, reason=reason)
+
+
+def credit_payment_start(*, target: PaymentTarget) -> Payment:
+    """A milestone paid entirely from buyer credit."""
+    payment = _new_payment(target, Method.CREDIT, "platform_credit", PaymentStatus.REQUIRES_ACTION, 0)
+    _event(payment, "captured", payment.amount)
+    _hold(payment)
     return payment
 
 
 def _fund_and_hold(payment: Payment) -> None:
     """Money has arrived in full: put it in the order's escrow and hold it for the supplier."""
-    escrow.escrow_fund(
-        transfer_id=f"fund:{payment.id}",
-        payment_id=payment.id,
-        order_id=payment.order_id,
-        currency=payment.currency,
-        amount=payment.amount,
-    )
+    if payment.cash_amount > 0:
+        escrow.escrow_fund(
+            transfer_id=f"fund:{payment.id}",
+            payment_id=payment.id,
+            order_id=payment.order_id,
+            currency=payment.currency,
+            amount=payment.cash_amount,
+        )
     escrow.processing_fee_collect(payment_id=payment.id, currency=payment.currency, fee=payment.fee_amount)
     _hold(payment)
 
@@ -94,12 +134,13 @@ def _hold(payment: Payment) -> None:
         amount=payment.amount,
     )
     payment.status = PaymentStatus.HELD
-    payment.received_amount = max(payment.received_amount, payment.amount + payment.fee_amount)
+    payment.received_amount = max(payment.received_amount, payment.cash_amount + payment.fee_amount)
     _save(payment, "status", "received_amount")
     _event(payment, "held_in_escrow", payment.amount)
 
 
 def _failed(payment: Payment, code: str, message: str) -> Payment:
+    _return_credit(payment, "payment failed")
     payment.status = PaymentStatus.FAILED
     payment.failure_code = code
     _save(payment, "status", "failure_code")
@@ -116,7 +157,7 @@ def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempoten
     )
     country = str(card.get("country") or target.buyer.country)
     quote = fee_quote(
-        method=Method.CARD, amount=target.amount, currency=target.currency, network=checked.brand, country=country
+        method=Method.CARD, amount=target.cash_amount, currency=target.currency, network=checked.brand, country=country
     )
     payment = _new_payment(
         target,
@@ -160,7 +201,7 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
             field="bank_account.account_number",
             code="account_number_invalid",
         )
-    quote = fee_quote(method=Method.ECHECK, amount=target.amount, currency=target.currency)
+    quote = fee_quote(method=Method.ECHECK, amount=target.cash_amount, currency=target.currency)
     payment = _new_payment(
         target,
         Method.ECHECK,
@@ -189,7 +230,7 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
 def wallet_payment_start(*, target: PaymentTarget, wallet: str) -> Payment:
     if wallet not in ("paypal", "alipay"):
         raise PaymentMethodUnavailable("Wallet must be paypal or alipay.", field="wallet")
-    quote = fee_quote(method=Method.WALLET, amount=target.amount, currency=target.currency, network=wallet)
+    quote = fee_quote(method=Method.WALLET, amount=target.cash_amount, currency=target.currency, network=wallet)
     payment = _new_payment(
         target, Method.WALLET, providers.WALLET_PROVIDER.name, PaymentStatus.REQUIRES_ACTION, quote.fee, wallet=wallet
     )
@@ -317,7 +358,7 @@ def bank_receipt_record(
         return ReceiptOutcome(receipt, payment, False)
     payment.received_amount += applied
     _event(payment, "funds_received", applied, bank_transaction_id=bank_transaction_id)
-    if payment.received_amount < payment.amount:
+    if payment.received_amount < payment.cash_amount:
         payment.status = PaymentStatus.PARTIALLY_FUNDED
         _save(payment, "status", "received_amount")
         return ReceiptOutcome(receipt, payment, False)
@@ -344,29 +385,44 @@ def held_amount(payment: Payment) -> int:
 
 
 def payment_refund(*, payment: Payment, amount: int | None, reason: str, include_fee: bool = False) -> int:
-    """Refund part or all of what a payment holds in escrow; returns the amount refunded."""
+    """Refund part or all of what a payment holds in escrow; returns the amount refunded.
+
+    The method's own money goes back first, then any buyer credit the payment used (back as credit).
+    """
     held = held_amount(payment)
     amount = held if amount is None else amount
     if amount <= 0 or amount > held:
         raise RefundExceedsHeld(f"At most {held} can be refunded from this payment.", field="amount")
     seq = payment.events.filter(kind__in=["refunded", "partially_refunded"]).count() + 1
+    to_method = min(amount, payment.cash_amount - payment.refunded_amount)
+    to_credit = amount - to_method
     remaining = escrow.escrow_refund(
         payment_id=payment.id,
         order_id=payment.order_id,
         supplier_id=payment.supplier_id,
+        buyer_id=payment.buyer_id,
         currency=payment.currency,
-        amount=amount,
+        amount=to_method,
+        to_credit=to_credit,
         refund_seq=seq,
     )
-    refunded = amount
+    refunded = to_method
     if include_fee and remaining == 0:
         escrow.processing_fee_refund(payment_id=payment.id, currency=payment.currency, fee=payment.fee_amount)
         refunded += payment.fee_amount
     payment.refunded_amount += refunded
+    payment.credit_returned += to_credit
     payment.status = PaymentStatus.REFUNDED if remaining == 0 else PaymentStatus.PARTIALLY_REFUNDED
-    _save(payment, "status", "refunded_amount")
-    _event(payment, payment.status, refunded, expected_by=refund_expected_by(payment.method), reason=reason)
-    return refunded
+    _save(payment, "status", "refunded_amount", "credit_returned")
+    _event(
+        payment,
+        payment.status,
+        refunded + to_credit,
+        expected_by=refund_expected_by(payment.method),
+        reason=reason,
+        to_credit=to_credit,
+    )
+    return refunded + to_credit
 
 
 def payment_cancel_open(*, payment: Payment, reason: str) -> Payment:
@@ -383,6 +439,7 @@ def payment_cancel_open(*, payment: Payment, reason: str) -> Payment:
         _event(
             payment, "refunded", payment.received_amount, expected_by=refund_expected_by(payment.method), reason=reason
         )
+    _return_credit(payment, reason)
     payment.status = PaymentStatus.CANCELLED
     _save(payment, "status", "refunded_amount")
     _event(payment, "cancelled", reason=reason)
