@@ -144,3 +144,17 @@ def test_sandbox_requests_run_on_the_clock(sandbox):
     sandbox.advance(days=3)
     order = confirmed_order(sandbox.buyer, sandbox.supplier, ship_by_date=SHIP_BY)
     assert order["created_at"].startswith("2027-03-04")
+
+
+def test_the_order_page_shows_the_compensation_and_offers_the_buyer_cancellation(sandbox):
+    from django.test import Client
+
+    order = paid_order(sandbox)
+    browser = Client()
+    browser.force_login(sandbox.buyer.user)
+    assert "Cancel order" not in browser.get(f"/orders/{order['id']}/").content.decode()
+    sandbox.advance(days=12)
+    page = browser.get(f"/orders/{order['id']}/").content.decode()
+    assert "Late shipment: buyer compensated automatically" in page
+    assert "100.00 USD" in page and "the buyer may now cancel for a full refund" in page
+    assert "Cancel order" in page

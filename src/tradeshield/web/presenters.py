@@ -113,6 +113,9 @@ EVENT_TITLES: dict[str, Any] = {
     "amendment.accepted": _("Amendment accepted"),
     "amendment.rejected": _("Amendment rejected"),
     "amendment.withdrawn": _("Amendment withdrawn"),
+    "payment.abandoned": _("Payment abandoned"),
+    "protection.compensated": _("Late shipment: buyer compensated automatically"),
+    "protection.auto_confirm_reminder": _("Reminder: receipt will be confirmed automatically"),
 }
 EVENT_ICONS = {
     "order.created": "file-earmark-plus",
@@ -127,6 +130,8 @@ EVENT_ICONS = {
     "order.cancelled": "x-circle",
     "order.refunded": "arrow-counterclockwise",
     "order.partially_refunded": "arrow-counterclockwise",
+    "protection.compensated": "shield-check",
+    "protection.auto_confirm_reminder": "alarm",
 }
 
 
@@ -151,6 +156,14 @@ def _event_detail(event: OrderEvent, currency: str) -> str:
     for key in ("amount", "refunded"):
         if isinstance(data.get(key), int) and data[key]:
             parts.append(format_amount(data[key], currency))
+    if event.kind == "protection.compensated":
+        parts.append(str(_("credit for later orders")))
+        if data.get("buyer_may_cancel"):
+            parts.append(str(_("the buyer may now cancel for a full refund")))
+    elif event.kind == "protection.auto_confirm_reminder" and data.get("confirm_at"):
+        parts.append(str(_("confirmed on %(when)s unless the buyer acts") % {"when": str(data["confirm_at"])[:10]}))
+    elif data.get("automatic"):
+        parts.append(str(_("by the platform, automatically")))
     if data.get("reason"):
         parts.append(f"“{data['reason']}”")
     return " · ".join(p for p in parts if p)

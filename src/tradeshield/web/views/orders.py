@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tradeshield.kit.errors import DomainError
-from tradeshield.orders import services, states
+from tradeshield.orders import paying, services, states
 from tradeshield.orders.models import Amendment, MilestoneStatus, Order
 from tradeshield.orders.selectors import escrow_summary, order_coverage, order_get
 from tradeshield.orders.states import OrderStatus
@@ -129,7 +129,9 @@ def _actions(
         "ship": side == "supplier" and status in states.SHIPPABLE and actor.can("order.ship"),
         "deliver": status == OrderStatus.SHIPPED and actor.can("order.receive" if side == "buyer" else "order.ship"),
         "receive": side == "buyer" and status in states.RECEIVABLE and actor.can("order.receive"),
-        "cancel": status in states.CANCELLABLE and actor.can("order.cancel") and not (funded and side == "buyer"),
+        "cancel": status in states.CANCELLABLE
+        and actor.can("order.cancel")
+        and not (funded and side == "buyer" and not paying.is_late(order)),
         "refund": side == "supplier" and status in states.REFUNDABLE and funded and actor.can("order.refund"),
         "propose": status in states.AMENDABLE and open_amendment is None and actor.can("order.write"),
         "decide": open_amendment is not None
