@@ -25,8 +25,9 @@ def compensated(sandbox):
 def test_credit_pays_first_and_the_card_pays_the_rest_with_its_fee(compensated):
     sandbox = compensated
     order = confirmed_order(sandbox.buyer, sandbox.supplier, ship_by_date="2027-04-30")
-    paid = sandbox.buyer.client.post(f"/orders/{order['id']}/payments", {"method": "card", "card": VISA,
-                                                                          "use_credit": True})
+    paid = sandbox.buyer.client.post(
+        f"/orders/{order['id']}/payments", {"method": "card", "card": VISA, "use_credit": True}
+    )
     assert paid.status_code == 201, paid.content
     body = paid.json()
     assert body["credit_applied"]["amount"] == 10_000

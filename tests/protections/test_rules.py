@@ -158,3 +158,24 @@ def test_the_order_page_shows_the_compensation_and_offers_the_buyer_cancellation
     assert "Late shipment: buyer compensated automatically" in page
     assert "100.00 USD" in page and "the buyer may now cancel for a full refund" in page
     assert "Cancel order" in page
+
+
+def test_the_policy_is_data_that_admins_change(sandbox):
+    assert sandbox.buyer.client.get("/protection-policy").json()["late_compensation_percent"] == "10.00"
+    refused = sandbox.buyer.client.client.patch(
+        "/api/v1/protection-policy",
+        data='{"late_compensation_percent": "5"}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sandbox.buyer.client.token}"},
+    )
+    assert refused.status_code == 403
+    changed = sandbox.admin.client.client.patch(
+        "/api/v1/protection-policy",
+        data='{"late_compensation_percent": "5", "late_compensation_cap_usd": 50000}',
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {sandbox.admin.client.token}"},
+    )
+    assert changed.status_code == 200 and changed.json()["late_compensation_percent"] == "5.00"
+    paid_order(sandbox)
+    sandbox.advance(days=12)
+    assert balance(f"buyer_credit:{sandbox.buyer.org.id}:USD") == 6_250  # 5 % of 1,250.00, under the new cap

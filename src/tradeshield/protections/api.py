@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -17,6 +18,8 @@ from tradeshield.kit.schemas import ERROR_RESPONSES, StrictIn
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.organizations.models import Organization
 from tradeshield.protections import services
+from tradeshield.protections.models import ProtectionPolicy
+from tradeshield.protections.policy import current_policy
 
 router = Router(tags=["test clocks"], auth=API_AUTH)
 ERRORS = ERROR_RESPONSES
@@ -121,3 +124,61 @@ def advance_clock(request: HttpRequest, clock_id: str, payload: AdvanceIn) -> di
     _admin(request)
     clock, report = services.test_clock_advance(clock_id=clock_id, to=payload.to)
     return {"clock": _render(clock), "actions": dict(report.acted)}
+
+
+class PolicyOut(Schema):
+    late_compensation_percent: str = Field(..., description="Percent of the order value, as a decimal string.")
+    late_compensation_cap_usd: int = Field(..., description="USD minor units (cents).")
+    late_compensation_after_days: int
+    late_cancel_after_days: int
+    unpaid_expiry_days: int
+    balance_grace_days: int
+    auto_confirm_after_delivery_days: int
+    auto_confirm_after_dispatch_days: int
+    reminder_days_before: int
+
+
+class PolicyIn(StrictIn):
+    late_compensation_percent: Decimal | None = Field(None, ge=0, le=100)
+    late_compensation_cap_usd: int | None = Field(None, ge=0, le=10**12)
+    late_compensation_after_days: int | None = Field(None, ge=0, le=365)
+    late_cancel_after_days: int | None = Field(None, ge=1, le=365)
+    unpaid_expiry_days: int | None = Field(None, ge=1, le=365)
+    balance_grace_days: int | None = Field(None, ge=0, le=365)
+    auto_confirm_after_delivery_days: int | None = Field(None, ge=1, le=365)
+    auto_confirm_after_dispatch_days: int | None = Field(None, ge=1, le=365)
+    reminder_days_before: int | None = Field(None, ge=0, le=30)
+
+
+def _policy_out(policy: ProtectionPolicy) -> dict[str, Any]:
+    return {field: getattr(policy, field) for field in PolicyOut.model_fields} | {
+        "late_compensation_percent": f"{Decimal(policy.late_compensation_percent):.2f}"
+    }
+
+
+@router.get("/protection-policy", response={200: PolicyOut, **ERRORS}, tags=["protection policy"])
+def get_policy(request: HttpRequest) -> dict[str, Any]:
+    actor_of(request)
+    return _policy_out(current_policy())
+
+
+@router.patch(
+    "/protection-policy",
+    response={200: PolicyOut, **ERRORS},
+    tags=["protection policy"],
+    summary="Change protection numbers (platform admins); applies to every later sweep",
+)
+def update_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
+    _admin(request)
+    changes = payload.model_dump(exclude_none=True)
+    policy = current_policy()
+    for field, value in changes.items():
+        setattr(policy, field, value)
+    if policy.reminder_days_before >= min(
+        policy.auto_confirm_after_delivery_days, policy.auto_confirm_after_dispatch_days
+    ):
+        raise Invalid(
+            "The reminder must come before auto-confirmation.", field="reminder_days_before", code="policy_invalid"
+        )
+    policy.save()
+    return _policy_out(policy)
