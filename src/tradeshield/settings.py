@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tradeshield.ledger",
     "tradeshield.payments",
     "tradeshield.orders",
+    "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",
     "tradeshield.web",
@@ -161,3 +162,33 @@ PROCRASTINATE_WORKER_DEFAULTS = {
     # On SIGTERM/SIGINT a worker lets running jobs finish for this long, then aborts them.
     "shutdown_graceful_timeout": float(os.environ.get("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", "30")),
 }
+
+# --- Notifications: email and webhooks (see docs/domains/notifications.md) ----------------------------
+# Email goes through SMTP when TRADESHIELD_SMTP_HOST is set. Without it, local runs (DEBUG, or the
+# embedded database that `make run` uses) write each message as a file under var/mail/ instead, so
+# nothing needs an SMTP server; elsewhere the default is an SMTP server on localhost:25.
+_SMTP_HOST = os.environ.get("TRADESHIELD_SMTP_HOST", "")
+_LOCAL_RUN = DEBUG or os.environ.get("TRADESHIELD_EMBEDDED_DB") == "1"
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_EMAIL_BACKEND = os.environ.get("TRADESHIELD_EMAIL_BACKEND") or ("file" if _LOCAL_RUN and not _SMTP_HOST else "smtp")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_EMAIL_BACKEND, _EMAIL_BACKEND)
+EMAIL_FILE_PATH = PROJECT_DIR / "var" / "mail"
+EMAIL_HOST = _SMTP_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("TRADESHIELD_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TRADESHIELD_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRADESHIELD_SMTP_PASSWORD", "")
+_SMTP_TLS = os.environ.get("TRADESHIELD_SMTP_TLS", "").strip().lower()  # "starttls" (or 1/true), "ssl", or off
+EMAIL_USE_SSL = _SMTP_TLS == "ssl"
+EMAIL_USE_TLS = _SMTP_TLS in ("starttls", "1", "true", "yes", "on")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("TRADESHIELD_EMAIL_FROM", "TradeShield <notifications@tradeshield.localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Outbound webhooks: per-request timeout, and whether endpoints may resolve to private addresses
+# (refused by default outside local runs, so an endpoint cannot be used to reach internal services).
+TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", "5"))
+TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}  # each webhook attempt is in the delivery log instead

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tradeshield.kit.errors import DomainError
 from tradeshield.kit.http import error_json, error_response
+from tradeshield.notifications.api import router as notifications_router
 from tradeshield.orders.api import router as orders_router
 from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
@@ -26,6 +27,7 @@ api.add_router("", identity_router)
 api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", clocks_router)
+api.add_router("", notifications_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

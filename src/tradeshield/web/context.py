@@ -1,12 +1,14 @@
-"""Template context for every page: who is acting and which navigation entries they get."""
+"""Template context for every page: who is acting, which navigation entries they get, unread notifications."""
 
 from __future__ import annotations
 
+from functools import cache, partial
 from typing import Any
 
 from django.http import HttpRequest
 
 from tradeshield.accounts.models import StaffRole
+from tradeshield.notifications.selectors import unread_count
 from tradeshield.organizations.actors import actor_for_user
 from tradeshield.organizations.models import MemberRole
 
@@ -25,5 +27,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "new_order": current.organization is not None and current.can("order.write"),
             "api_keys": current.organization is not None and current.can("org.admin"),
             "bank_import": current.staff_role in ("admin", "support_agent"),
+            "webhooks": current.organization is not None and current.can("org.admin"),
+            "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
         },
     }

@@ -1,7 +1,17 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from tradeshield.web.views import api_keys, auth, dashboard, order_actions, orders, paying, payments, staff
+from tradeshield.web.views import (
+    api_keys,
+    auth,
+    dashboard,
+    notifications,
+    order_actions,
+    orders,
+    paying,
+    payments,
+    staff,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -32,4 +42,13 @@ urlpatterns = [
     path("staff/bank-statements/", staff.bank_import, name="bank_import"),
     path("settings/api-keys/", api_keys.api_keys, name="api_keys"),
     path("settings/api-keys/<str:key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notifications_read_all"),
+    path("notifications/<str:notification_id>/read/", notifications.notification_read, name="notification_read"),
+    path("settings/webhooks/", notifications.webhook_list, name="webhooks"),
+    path("settings/webhooks/<str:endpoint_id>/", notifications.webhook_detail, name="webhook_detail"),
+    path("settings/webhooks/<str:endpoint_id>/rotate/", notifications.webhook_rotate, name="webhook_rotate"),
+    path("settings/webhooks/<str:endpoint_id>/test/", notifications.webhook_test, name="webhook_test"),
+    path("settings/webhooks/<str:endpoint_id>/delete/", notifications.webhook_delete, name="webhook_delete"),
+    path("settings/webhook-deliveries/<str:delivery_id>/replay/", notifications.webhook_replay, name="webhook_replay"),
 ]
