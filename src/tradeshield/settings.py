@@ -191,4 +191,3 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (refused by default outside local runs, so an endpoint cannot be used to reach internal services).
 TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", "5"))
 TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
-LOGGING["loggers"]["httpx"] = {"level": "WARNING"}  # each webhook attempt is in the delivery log instead

@@ -1,0 +1,84 @@
+"""Sending notification emails through Django's mail backend (SMTP in production), with retries.
+
+Each email is rendered when sent, in its recipient's preferred language. A refusal by the server
+(5xx, unknown recipient) is final; anything else (server down, timeout, 4xx) is retried with
+`EMAIL_BACKOFF`.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tradeshield.kit import clock
+from tradeshield.notifications import leases
+from tradeshield.notifications.backoff import EMAIL_BACKOFF
+from tradeshield.notifications.models import EmailDelivery
+from tradeshield.notifications.text import render_text
+
+logger = logging.getLogger(__name__)
+
+
+def compose(email: EmailDelivery) -> EmailMultiAlternatives:
+    user, order = email.user, email.event.order
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        text = render_text(email.event, email.side)
+        base = settings.TRADESHIELD_PUBLIC_URL.rstrip("/")
+        context = {
+            "user": user,
+            "order": order,
+            "title": text.title,
+            "body": text.body,
+            "order_url": base + reverse("web:order_detail", args=[order.id]),
+            "notifications_url": base + reverse("web:notifications"),
+            "organization": order.buyer if email.side == "buyer" else order.supplier,
+        }
+        subject = f"{text.title} · {order.title}"
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("notifications/email/event.txt", context),
+            to=[email.to_address],
+            headers={"Auto-Submitted": "auto-generated", "X-TradeShield-Order": order.id},
+        )
+        message.attach_alternative(render_to_string("notifications/email/event.html", context), "text/html")
+    return message
+
+
+def _failure(exc: Exception) -> tuple[str, bool]:
+    """(what went wrong, whether retrying could help)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return f"Recipient refused: {exc.recipients}", False
+    if isinstance(exc, smtplib.SMTPResponseException):
+        detail = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        return f"SMTP {exc.smtp_code}: {detail}", exc.smtp_code < 500
+    return f"{type(exc).__name__}: {exc}", True
+
+
+def email_send(email_id: str) -> EmailDelivery | None:
+    """One attempt at one email; None when it is not due or another worker is sending it."""
+    if not leases.claim(EmailDelivery, email_id):
+        return None
+    email = EmailDelivery.objects.select_related("user", "event__order__buyer", "event__order__supplier").get(
+        pk=email_id
+    )
+    error, retry = "", True
+    try:
+        message = compose(email)
+        message.send()
+        email.subject = str(message.subject)
+    except (smtplib.SMTPException, OSError) as exc:
+        error, retry = _failure(exc)
+    except Exception as exc:  # a failed attempt is logged and retried, never left leased
+        logger.exception("Email %s failed unexpectedly", email.id)
+        error = f"Internal error: {type(exc).__name__}"
+    with transaction.atomic():
+        leases.settle(email, error=error, backoff=EMAIL_BACKOFF, retry=retry, now=clock.now())
+        email.save(update_fields=[*leases.SETTLED_FIELDS, "subject"])
+    return email

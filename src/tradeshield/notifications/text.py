@@ -1,0 +1,218 @@
+"""What a notification says, per event kind and per side, in the active language.
+
+Strings are marked for translation here (gettext); callers choose the language with
+`django.utils.translation.override(user.preferred_language)` or the request's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tradeshield.kit.errors import DomainError
+from tradeshield.kit.money import format_amount
+from tradeshield.orders.models import Order, OrderEvent
+
+Pair = tuple[Promise, Promise]  # (title, body)
+
+
+@dataclass(frozen=True)
+class Text:
+    title: str
+    body: str
+
+
+SAME: dict[str, Pair] = {
+    "order.terms_edited": (
+        _("Order terms changed"),
+        _("%(counterparty)s changed the terms of “%(title)s”. Review them and confirm again."),
+    ),
+    "order.confirmed": (
+        _("Order confirmed"),
+        _("Both sides confirmed “%(title)s” (%(total)s). It now waits for payment into escrow."),
+    ),
+    "payment.funds_received": (
+        _("Bank transfer received"),
+        _("%(amount)s arrived for “%(title)s”."),
+    ),
+    "order.delivered": (
+        _("Order delivered"),
+        _("“%(title)s” was delivered."),
+    ),
+    "order.completed": (
+        _("Order completed"),
+        _("The buyer confirmed receipt of “%(title)s”."),
+    ),
+    "order.cancelled": (
+        _("Order cancelled"),
+        _("“%(title)s” was cancelled. %(reason)s"),
+    ),
+    "order.refunded": (
+        _("Order refunded"),
+        _("“%(title)s” was cancelled and the buyer is refunded in full. %(reason)s"),
+    ),
+    "order.partially_refunded": (
+        _("Partial refund"),
+        _("%(amount)s of “%(title)s” is being refunded to the buyer. %(reason)s"),
+    ),
+    "amendment.accepted": (
+        _("Amendment accepted"),
+        _("%(counterparty)s accepted the proposed change to “%(title)s”."),
+    ),
+    "amendment.rejected": (
+        _("Amendment rejected"),
+        _("%(counterparty)s rejected the proposed change to “%(title)s”."),
+    ),
+    "amendment.withdrawn": (
+        _("Amendment withdrawn"),
+        _("%(counterparty)s withdrew its proposed change to “%(title)s”."),
+    ),
+    "amendment.proposed": (
+        _("Amendment proposed"),
+        _("%(counterparty)s proposes a change to “%(title)s”. Accept or reject it."),
+    ),
+    "protection.late_cancelled": (
+        _("Order cancelled for late shipment"),
+        _("“%(title)s” was not shipped in time and is cancelled; the buyer is refunded in full."),
+    ),
+    "protection.auto_confirmed": (
+        _("Receipt confirmed automatically"),
+        _("The confirmation window for “%(title)s” ended, so receipt was confirmed and escrow is released."),
+    ),
+    "protection.payment_expired": (
+        _("Order expired unpaid"),
+        _("“%(title)s” was not paid in time and is closed."),
+    ),
+}
+
+BY_SIDE: dict[str, dict[str, Pair]] = {
+    "order.created": {
+        "buyer": (
+            _("New order to confirm"),
+            _("%(counterparty)s issued the order “%(title)s” (%(total)s). Review the terms and confirm them."),
+        ),
+        "supplier": (
+            _("New order request"),
+            _("%(counterparty)s requested the order “%(title)s” (%(total)s). Review the terms and confirm them."),
+        ),
+    },
+    "order.confirmed_by_buyer": {
+        "buyer": (_("Order terms confirmed"), _("A colleague confirmed the terms of “%(title)s”.")),
+        "supplier": (_("Buyer confirmed the terms"), _("%(counterparty)s confirmed the terms of “%(title)s”.")),
+    },
+    "order.confirmed_by_supplier": {
+        "buyer": (_("Supplier confirmed the terms"), _("%(counterparty)s confirmed the terms of “%(title)s”.")),
+        "supplier": (_("Order terms confirmed"), _("A colleague confirmed the terms of “%(title)s”.")),
+    },
+    "order.deposit_paid": {
+        "buyer": (_("Deposit paid"), _("Your deposit of %(amount)s for “%(title)s” is held in escrow.")),
+        "supplier": (
+            _("Deposit received in escrow"),
+            _("%(counterparty)s paid a deposit of %(amount)s for “%(title)s”. It is held in escrow."),
+        ),
+    },
+    "order.paid": {
+        "buyer": (
+            _("Payment held in escrow"),
+            _("Your payment of %(amount)s for “%(title)s” is held in escrow until you confirm receipt."),
+        ),
+        "supplier": (
+            _("Order paid: ready to ship"),
+            _("%(counterparty)s paid “%(title)s” in full (%(amount)s, held in escrow). Ship by %(ship_by)s."),
+        ),
+    },
+    "payment.abandoned": {
+        "buyer": (_("Payment abandoned"), _("A waiting payment for “%(title)s” was abandoned.")),
+        "supplier": (
+            _("Payment abandoned"),
+            _("%(counterparty)s abandoned a waiting payment for “%(title)s” and may pay another way."),
+        ),
+    },
+    "payment.refunded_late_funds": {
+        "buyer": (
+            _("Late payment refunded"),
+            _("Money for “%(title)s” arrived after the order could no longer be paid; it is refunded in full."),
+        ),
+        "supplier": (_("Late payment refunded"), _("A late payment for “%(title)s” was refunded to the buyer.")),
+    },
+    "order.shipped": {
+        "buyer": (
+            _("Your order has shipped"),
+            _("%(counterparty)s shipped “%(title)s” with %(carrier)s, tracking number %(tracking)s."),
+        ),
+        "supplier": (_("Order shipped"), _("“%(title)s” is marked as shipped (%(carrier)s %(tracking)s).")),
+    },
+    "escrow.released": {
+        "buyer": (_("Payment released"), _("%(amount)s for “%(title)s” was released to %(counterparty)s.")),
+        "supplier": (
+            _("Payment released to you"),
+            _("%(counterparty)s confirmed receipt of “%(title)s”; %(amount)s was released to your balance."),
+        ),
+    },
+    "protection.compensated": {
+        "buyer": (
+            _("You were compensated"),
+            _("“%(title)s” was late, so you receive %(amount)s in compensation under trade assurance."),
+        ),
+        "supplier": (
+            _("Late-delivery compensation paid"),
+            _("“%(title)s” missed its deadline; %(counterparty)s was compensated %(amount)s."),
+        ),
+    },
+    "protection.auto_confirm_reminder": {
+        "buyer": (
+            _("Confirm receipt or open a dispute"),
+            _("Receipt of “%(title)s” will be confirmed automatically on %(due)s unless you act before then."),
+        ),
+        "supplier": (
+            _("Automatic confirmation coming"),
+            _("Receipt of “%(title)s” will be confirmed automatically on %(due)s."),
+        ),
+    },
+}
+
+FALLBACK: Pair = (_("Order updated"), _("“%(title)s”: %(kind)s."))
+
+
+def _money(amount: Any, currency: str) -> str:
+    try:
+        return format_amount(int(amount), currency)
+    except (DomainError, TypeError, ValueError):
+        return ""
+
+
+def params(event: OrderEvent, order: Order, side: str) -> dict[str, str]:
+    data = event.data or {}
+    other = order.supplier if side == "buyer" else order.buyer
+    currency = str(data.get("currency") or order.currency)
+    total = _money(order.total_amount, order.currency)
+    due = data.get("confirm_at") or data.get("due_at") or ""
+    return {
+        "title": order.title,
+        "order_id": order.id,
+        "counterparty": other.name,
+        "total": total,
+        "amount": _money(data.get("amount"), currency) or total,
+        "carrier": str(data.get("carrier", "")),
+        "tracking": str(data.get("tracking_number", "")),
+        "reason": str(data.get("reason", "")),
+        "ship_by": str(getattr(order, "ship_deadline", None) or order.ship_by_date or "—"),
+        "due": str(due)[:10] or "—",
+        "kind": event.kind,
+    }
+
+
+def render_text(event: OrderEvent, side: str) -> Text:
+    """Title and body for one side, in the active language."""
+    order = event.order
+    kind = (
+        "protection.auto_confirmed"
+        if event.kind == "order.completed" and (event.data or {}).get("automatic")
+        else event.kind
+    )
+    pair = BY_SIDE.get(kind, {}).get(side) or SAME.get(kind) or FALLBACK
+    values = params(event, order, side)
+    return Text(title=str(pair[0]), body=(str(pair[1]) % values).strip())

@@ -1,0 +1,88 @@
+"""Emails sent by a real worker through a real SMTP server (aiosmtpd), in each reader's language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+
+import pytest
+from tests.conftest import PASSWORD, confirmed_order, pay_card
+from tests.notifications.support import free_port, run_pending_jobs, start_smtp
+
+from tradeshield.kit import clock
+from tradeshield.notifications.models import EmailDelivery
+from tradeshield.notifications.tasks import retry_due
+from tradeshield.organizations import services as orgs
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def text_of(message: Message) -> str:
+    plain = next(part for part in message.walk() if part.get_content_type() == "text/plain")
+    return plain.get_payload(decode=True).decode()
+
+
+def test_payment_emails_arrive_in_each_readers_language(buyer, supplier, smtp):
+    ana = orgs.member_create(
+        organization=buyer.org,
+        email="ana@acme.test",
+        password=PASSWORD,
+        role="finance",
+        full_name="Ana García",
+        preferred_language="es",
+    )
+    wei = orgs.member_create(
+        organization=supplier.org,
+        email="wei@widgets.test",
+        password=PASSWORD,
+        role="sales",
+        preferred_language="zh-hans",
+    )
+    order = confirmed_order(buyer, supplier)
+    assert pay_card(buyer, order["id"]).status_code == 201
+    run_pending_jobs()
+
+    received = {(rcpts[0], message["Subject"].strip()): message for rcpts, message in smtp.messages}
+    spanish = received[(ana.email, "Pago en depósito de garantía · LED panels")]
+    assert spanish["From"] == "TradeShield <notifications@tradeshield.test>"
+    assert spanish["To"] == ana.email and spanish["X-TradeShield-Order"] == order["id"]
+    body = text_of(spanish)
+    assert body.startswith("Hola, Ana García:")
+    assert "Su pago de 1,250.00 USD para «LED panels» queda en depósito de garantía" in body
+    assert f"/orders/{order['id']}/" in body
+    assert "Pedido confirmado · LED panels" in {subject for email, subject in received if email == ana.email}
+
+    chinese = received[(wei.email, "订单已付款：可以发货 · LED panels")]  # noqa: RUF001
+    assert "Acme Imports 已全额支付“LED panels”" in text_of(chinese)
+    assert (supplier.user.email, "Order paid: ready to ship · LED panels") in received
+    paid_to = {email for email, subject in received if "paid" in subject or "Pago" in subject or "付款" in subject}
+    assert buyer.user.email not in paid_to  # the payer acted, and is not told about it
+
+    sent = EmailDelivery.objects.filter(status="succeeded")
+    assert sent.count() == len(smtp.messages)
+    assert set(sent.values_list("attempt_count", flat=True)) == {1}
+
+
+def test_an_unreachable_mail_server_is_retried_until_it_answers(buyer, supplier, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    start = datetime.now(UTC).replace(microsecond=0)
+    with clock.frozen_at(start):
+        confirmed_order(buyer, supplier)
+        run_pending_jobs()
+    waiting = EmailDelivery.objects.get()  # the buyer hears of the order the supplier issued
+    assert waiting.status == "pending" and "Connection refused" in waiting.last_error
+    assert start < waiting.next_attempt_at <= start + timedelta(seconds=30)
+
+    controller, inbox = start_smtp()
+    try:
+        settings.EMAIL_PORT = controller.port
+        with clock.frozen_at(waiting.next_attempt_at):
+            retry_due.defer(timestamp=0)
+            run_pending_jobs()
+    finally:
+        controller.stop()
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.attempt_count) == ("succeeded", 2)
+    ((recipients, message),) = inbox.messages
+    assert recipients == [buyer.user.email] and message["Subject"].strip() == "New order to confirm · LED panels"
