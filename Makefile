@@ -75,3 +75,16 @@ clean:
 # Also removes installed tools and the embedded database's data (var/).
 distclean: clean
 	rm -rf $(VENV) node_modules var
+
+# Benchmarks against PostgreSQL (not part of `make test`): pgbench, the ledger, HTTP life cycles and the
+# protections sweep, in a database of their own (BENCH_DB_NAME, default tradeshield_bench) on the server
+# of DATABASE_URL, or on the embedded one. BENCH_* variables: see README "Benchmarks".
+.PHONY: bench
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	@echo "==> installing Python packages for benchmarks (pip install -e '.[dev,bench]')"
+	$(PIP) install -q -e '.[dev,bench]' 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+	@touch $@
+
+bench: $(VENV)/.installed $(VENV)/.installed-bench
+	$(BIN)/python -m bench
