@@ -16,6 +16,9 @@ class BearerAuth(HttpBearer):
     openapi_description = "An organization API key (tsk_…) or a personal token (tsp_…) from POST /auth/token."
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        cached = getattr(request, "_tradeshield_actor", None)  # resolved once by the middlewares
+        if cached is not None and request.headers.get("Authorization", "")[7:].strip() == token:
+            return cached  # type: ignore[no-any-return]
         return actor_from_bearer(token)
 
 
