@@ -93,6 +93,13 @@ class Order(models.Model):
             models.Index(fields=["status", "confirmed_at"], name="order_due_payment"),
             models.Index(fields=["status", "shipped_at"], name="order_due_shipped"),
             models.Index(fields=["status", "delivered_at"], name="order_due_delivered"),
+            # D-rule orders stay late until delivered, also while shipped: their own index keeps the
+            # late-shipment query from reading every overdue shipped order.
+            models.Index(
+                fields=["status", "ship_deadline"],
+                name="order_due_delivery_terms",
+                condition=models.Q(incoterm__in=["DAP", "DPU", "DDP"]),
+            ),
         ]
 
     def __str__(self) -> str:
