@@ -32,7 +32,8 @@ def order_get(actor: Actor, order_id: str) -> Order:
 
 
 def order_list(actor: Actor, *, status: str | None = None, cursor: str | None = None, limit: int = 20) -> list[Order]:
-    queryset = orders_visible_to(actor).order_by("-id")
+    # Lines and milestones are rendered for every listed order: fetch them in two queries, not 2 per order.
+    queryset = orders_visible_to(actor).order_by("-id").prefetch_related("lines", "milestones")
     if status:
         queryset = queryset.filter(status=status)
     if cursor:
