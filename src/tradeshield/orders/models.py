@@ -54,6 +54,9 @@ class Order(models.Model):
     ship_by_date = models.DateField(null=True, blank=True)
     lead_time_days = models.PositiveIntegerField(null=True, blank=True)
     inspection_required = models.BooleanField(default=False)
+    # Set by the inspections domain when a report passes or the buyer accepts a failed one: the
+    # shipping gate (see `services.transition`).
+    inspection_cleared_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True, default="")
     status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT, db_index=True)
     total_amount = models.BigIntegerField(default=0)

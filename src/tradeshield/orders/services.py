@@ -89,6 +89,12 @@ def transition(order: Order, target: str, *, actor: Actor | None, error_code: st
     source = order.status
     if not states.can_transition(source, target):
         raise OrderStateError(f"An order that is {source} cannot become {target}.", code=error_code)
+    if target == OrderStatus.SHIPPED and order.inspection_required and order.inspection_cleared_at is None:
+        raise OrderStateError(
+            "This order requires a pre-shipment inspection; it can ship once a report passes "
+            "or the buyer accepts the goods.",
+            code="inspection_not_passed",
+        )
     now = clock.now()
     changes: dict[str, Any] = {"status": target, "updated_at": now}
     if target in STATUS_TIMESTAMPS:
