@@ -45,8 +45,10 @@ INSTALLED_APPS = [
     "tradeshield.accounts",
     "tradeshield.organizations",
     "tradeshield.ledger",
+    "tradeshield.files",
     "tradeshield.payments",
     "tradeshield.orders",
+    "tradeshield.inspections",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",
@@ -125,6 +127,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+# Uploaded evidence (photos, documents), stored once per SHA-256; back it up with the database.
+TRADESHIELD_MEDIA_ROOT = os.environ.get("TRADESHIELD_MEDIA_ROOT") or str(PROJECT_DIR / "var" / "media")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; files come from the finders
 NODE_MODULES = Path(os.environ.get("TRADESHIELD_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeshield.inspections.api import public as inspections_public_router
+from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
 from tradeshield.kit.http import error_json, error_response
 from tradeshield.notifications.api import router as notifications_router
@@ -28,6 +30,8 @@ api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", clocks_router)
 api.add_router("", notifications_router)
+api.add_router("", inspections_public_router)
+api.add_router("", inspections_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

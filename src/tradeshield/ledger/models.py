@@ -20,10 +20,20 @@ class AccountKind(models.TextChoices):
     SUSPENSE = "suspense", "Unmatched receipts"
     GUARANTEE_FUND = "guarantee_fund", "Guarantee fund (compensation paid)"
     BUYER_CREDIT = "buyer_credit", "Buyer credit"
+    SUPPLIER_FUNDING = "supplier_funding", "Supplier funding (outside world)"
+    INSPECTION_FEES = "inspection_fees", "Inspection fee held per booking"
+    AGENCY_PAYABLE = "agency_payable", "Owed to an inspection agency"
 
 
 # Accounts that hold money for someone: they may never go below zero.
-GUARDED_KINDS = {AccountKind.ESCROW, AccountKind.SUPPLIER_AVAILABLE, AccountKind.SUSPENSE, AccountKind.BUYER_CREDIT}
+GUARDED_KINDS = {
+    AccountKind.ESCROW,
+    AccountKind.SUPPLIER_AVAILABLE,
+    AccountKind.SUSPENSE,
+    AccountKind.BUYER_CREDIT,
+    AccountKind.INSPECTION_FEES,
+    AccountKind.AGENCY_PAYABLE,
+}
 
 
 class Account(models.Model):

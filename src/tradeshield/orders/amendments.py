@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from tradeshield.kit import clock
+from tradeshield.kit.workdays import subtract_working_days
 from tradeshield.orders import states
 from tradeshield.orders.errors import AmendmentNotFound, OrderInvalid, OrderStateError, TermsChanged, WrongParty
 from tradeshield.orders.models import Amendment, Incoterm, Order
@@ -28,6 +29,7 @@ AMENDABLE_FIELDS = {
     "notes",
     "line_specifications",
 }
+INSPECTION_NOTICE_WORKING_DAYS = 7
 
 
 def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +56,13 @@ def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
             )
         clean["ship_by_date"] = when.isoformat()
         clean.setdefault("lead_time_days", None)
+    if "inspection_required" in clean:
+        if not isinstance(clean["inspection_required"], bool):
+            raise OrderInvalid(
+                "inspection_required is true or false.", field="changes.inspection_required", code="amendment_invalid"
+            )
+        if clean["inspection_required"] and not order.inspection_required:
+            _check_inspection_notice(order, clean)
     specs = clean.get("line_specifications", {})
     if not isinstance(specs, dict) or any(not str(k).isdigit() for k in specs):
         raise OrderInvalid(
@@ -65,6 +74,22 @@ def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
     if any(int(k) not in positions for k in specs):
         raise OrderInvalid("No line at that position.", field="changes.line_specifications", code="amendment_invalid")
     return clean
+
+
+def _check_inspection_notice(order: Order, changes: dict[str, Any]) -> None:
+    """An inspection added after confirmation needs enough working days before the ship date."""
+    ship_date = date.fromisoformat(changes["ship_by_date"]) if "ship_by_date" in changes else order.ship_deadline
+    ship_date = ship_date or order.ship_by_date
+    if ship_date is None:  # a lead-time order not yet paid: its ship date is still open
+        return
+    latest = subtract_working_days(ship_date, INSPECTION_NOTICE_WORKING_DAYS)
+    if clock.today() > latest:
+        raise OrderInvalid(
+            f"An inspection must be added at least {INSPECTION_NOTICE_WORKING_DAYS} working days before the "
+            f"ship date {ship_date.isoformat()}; it could have been requested by {latest.isoformat()}.",
+            field="changes.inspection_required",
+            code="inspection_too_late",
+        )
 
 
 @transaction.atomic
@@ -108,6 +133,8 @@ def amendment_decide(*, actor: Actor, amendment_id: str, accept: bool) -> Amendm
     if accept:
         if order.terms_hash != amendment.base_terms_hash or order.status not in states.AMENDABLE:
             raise TermsChanged("The order changed since this amendment was proposed.")
+        if amendment.changes.get("inspection_required") and not order.inspection_required:
+            _check_inspection_notice(order, amendment.changes)
         _apply(order, amendment.changes)
         order.terms_version += 1
         order.terms_hash = terms_hash(order)

@@ -221,8 +221,10 @@ def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Or
     if actor.organization is None:
         raise StaffReadOnly("Only buyers and suppliers create orders.")
     actor.require("order.write")
-    priced = _validate_terms(terms)
     own = actor.organization
+    if own.kind not in (OrgKind.BUYER, OrgKind.SUPPLIER):
+        raise WrongParty("Only buyers and suppliers create orders.")
+    priced = _validate_terms(terms)
     wanted_kind = OrgKind.BUYER if own.kind == OrgKind.SUPPLIER else OrgKind.SUPPLIER
     other = Organization.objects.filter(pk=counterparty_id, kind=wanted_kind).first()
     if other is None:

@@ -19,10 +19,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "order.cancel",
         "order.refund",
         "org.admin",
+        "inspection.schedule",
+        "inspection.report",
     },
     MemberRole.BUYER: {"order.write", "order.confirm", "order.pay", "order.receive", "order.cancel"},
     MemberRole.SALES: {"order.write", "order.confirm", "order.ship", "order.cancel"},
     MemberRole.FINANCE: {"order.pay", "order.refund"},
+    MemberRole.INSPECTOR: {"inspection.report"},
 }
 API_KEY_PERMISSIONS = ROLE_PERMISSIONS[MemberRole.OWNER] - {"org.admin"}
 
@@ -54,6 +57,10 @@ class Actor:
     @property
     def is_supplier_org(self) -> bool:
         return self.organization is not None and self.organization.kind == OrgKind.SUPPLIER
+
+    @property
+    def is_agency_org(self) -> bool:
+        return self.organization is not None and self.organization.kind == OrgKind.INSPECTION_AGENCY
 
     @property
     def key(self) -> str:

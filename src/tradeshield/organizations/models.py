@@ -13,6 +13,7 @@ from tradeshield.kit.ids import new_id
 class OrgKind(models.TextChoices):
     BUYER = "buyer", _("Buyer")
     SUPPLIER = "supplier", _("Supplier")
+    INSPECTION_AGENCY = "inspection_agency", _("Inspection agency")
 
 
 class MemberRole(models.TextChoices):
@@ -20,6 +21,7 @@ class MemberRole(models.TextChoices):
     BUYER = "buyer", _("Buyer")
     SALES = "sales", _("Sales")
     FINANCE = "finance", _("Finance")
+    INSPECTOR = "inspector", _("Inspector")
 
 
 def _org_id() -> str:

@@ -193,5 +193,30 @@ AUTO_CONFIRM = Rule(
     period_by_status=True,
 )
 
-RULES = [UNPAID_EXPIRY, BALANCE_OVERDUE, LATE_COMPENSATION, LATE_CANCEL, AUTO_CONFIRM_REMINDER, AUTO_CONFIRM]
+# -- inspection rework -----------------------------------------------------------------------------
+
+
+def _rework_due(order: Order, policy: ProtectionPolicy) -> datetime:
+    return _since(order.inspection_plan.rework_due_at)
+
+
+# The buyer chose rework after a failed inspection and the supplier did not ask for a re-inspection in
+# time: the order is cancelled with a full refund. Asking for the re-inspection clears the deadline.
+INSPECTION_REWORK_EXPIRED = Rule(
+    name="inspection_rework_expired",
+    eligible=lambda p, now: Q(status__in=[S.DEPOSIT_PAID, S.PAID], inspection_plan__rework_due_at__lte=now),
+    due_at=_rework_due,
+    order_by="inspection_plan__rework_due_at",
+    act=lambda o, p: _cancel(o, "The goods failed inspection and were not reworked in time."),
+)
+
+RULES = [
+    UNPAID_EXPIRY,
+    BALANCE_OVERDUE,
+    LATE_COMPENSATION,
+    LATE_CANCEL,
+    AUTO_CONFIRM_REMINDER,
+    AUTO_CONFIRM,
+    INSPECTION_REWORK_EXPIRED,
+]
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
