@@ -45,6 +45,18 @@ DEMO_ACCOUNTS = [
         "role": "supplier (finance)",
         "organization": "Shenzhen Bright Lighting Co. (CN)",
     },
+    {
+        "email": "bookings@aqi-inspect.example",
+        "password": DEMO_PASSWORD,
+        "role": "inspection agency (owner)",
+        "organization": "Asia Quality Inspection Ltd. (CN)",
+    },
+    {
+        "email": "inspector@aqi-inspect.example",
+        "password": DEMO_PASSWORD,
+        "role": "inspector",
+        "organization": "Asia Quality Inspection Ltd. (CN)",
+    },
     {"email": "admin@tradeshield.example", "password": DEMO_PASSWORD, "role": "platform admin", "organization": "-"},
     {"email": "expert@tradeshield.example", "password": DEMO_PASSWORD, "role": "trade expert", "organization": "-"},
     {"email": "support@tradeshield.example", "password": DEMO_PASSWORD, "role": "support agent", "organization": "-"},

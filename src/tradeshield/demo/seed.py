@@ -258,4 +258,7 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     if progress:
         progress("Seeding the demo marketplace…")
     _seed()
+    from tradeshield.demo.inspection_seed import seed_inspections  # it builds on this module's helpers
+
+    seed_inspections()
     return True
