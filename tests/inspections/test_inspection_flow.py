@@ -74,6 +74,7 @@ def test_a_passed_inspection_opens_the_gate_pays_the_agency_and_marks_the_order(
     assert balance(f"agency_payable:{agency.org.id}:USD") == FEE
     assert balance(f"inspection_fees:{inspection_id}:USD") == 0
     assert_books_balance()
+    assert buyer.client.get(f"/orders/{order['id']}").json()["inspection_cleared_at"] is not None
     assert supplier.client.post(f"/orders/{order['id']}/ship", SHIP, key=False).status_code == 200
 
     record = buyer.client.get(f"/suppliers/{supplier.org.id}/inspection-record").json()

@@ -26,6 +26,7 @@ def render_order(order: Order) -> dict[str, Any]:
         "ship_by_date": order.ship_by_date,
         "lead_time_days": order.lead_time_days,
         "inspection_required": order.inspection_required,
+        "inspection_cleared_at": order.inspection_cleared_at,
         "notes": order.notes,
         "total": money(order.total_amount, cur),
         "terms_hash": order.terms_hash,

@@ -125,6 +125,9 @@ class OrderOut(Schema):
     ship_by_date: date | None
     lead_time_days: int | None
     inspection_required: bool
+    inspection_cleared_at: datetime | None = Field(
+        None, description="When a passed inspection (or the buyer's acceptance) cleared the goods to ship."
+    )
     notes: str
     total: MoneySchema
     terms_hash: str
