@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import VISA
 from tests.helpers import assert_books_balance, balance
 from tests.inspections.conftest import paid_inspected_order, upload_photo, visit
+from tradeshield.inspections.models import Inspection
+from tradeshield.inspections.render import render_inspection
 from tradeshield.kit import clock
 from tradeshield.orders.models import Order
 from tradeshield.protections.services import sweep
@@ -212,3 +214,19 @@ def test_a_visit_not_yet_scheduled_can_be_withdrawn_and_the_fee_goes_back(buyer,
     assert balance(f"inspection_fees:{inspection['id']}:USD") == 0
     assert_books_balance()
     assert visit(supplier, order["id"], agency.org.id).status_code == 201
+
+
+def test_an_overdue_report_is_flagged_once(buyer, supplier, agency_and_inspector):
+    agency, inspector = agency_and_inspector
+    order = paid_inspected_order(buyer, supplier)
+    inspection_id = _book_and_schedule(buyer, supplier, agency, inspector, order["id"])
+    due = buyer.client.get(f"/inspections/{inspection_id}").json()["report_due_at"]
+    assert sweep(now=clock.now() + timedelta(days=4)).total == 0
+    later = clock.now() + timedelta(days=8)
+    assert sweep(now=later).total == 1
+    assert sweep(now=later + timedelta(days=1)).total == 0
+    overdue = Order.objects.get(pk=order["id"]).events.filter(kind="inspection.report_overdue")
+    assert [e.data["due_at"][:16] for e in overdue] == [due[:16]]
+    assert buyer.client.get(f"/inspections/{inspection_id}").json()["report_overdue"] is False
+    with clock.frozen_at(later):  # (personal tokens expire, so read the rendering directly)
+        assert render_inspection(Inspection.objects.get(pk=inspection_id))["report_overdue"] is True

@@ -210,6 +210,35 @@ INSPECTION_REWORK_EXPIRED = Rule(
     act=lambda o, p: _cancel(o, "The goods failed inspection and were not reworked in time."),
 )
 
+
+def _report_due(order: Order, policy: ProtectionPolicy) -> datetime:
+    due = order.inspections.filter(status="scheduled").values_list("report_due_at", flat=True).first()
+    return _since(due)
+
+
+def _report_overdue(order: Order, policy: ProtectionPolicy) -> dict[str, Any]:
+    inspection = order.inspections.filter(status="scheduled").first()
+    assert inspection is not None, "the rule's query only selects orders with a scheduled visit"
+    record_event(
+        order,
+        "inspection.report_overdue",
+        None,
+        inspection_id=inspection.id,
+        agency_id=inspection.agency_id,
+        due_at=inspection.report_due_at.isoformat() if inspection.report_due_at else None,
+    )
+    return {"inspection_id": inspection.id}
+
+
+# The agency has not filed its report in the agreed time: both sides (and the agency) hear about it.
+INSPECTION_REPORT_OVERDUE = Rule(
+    name="inspection_report_overdue",
+    eligible=lambda p, now: Q(inspections__status="scheduled", inspections__report_due_at__lte=now),
+    due_at=_report_due,
+    order_by="inspections__report_due_at",
+    act=_report_overdue,
+)
+
 RULES = [
     UNPAID_EXPIRY,
     BALANCE_OVERDUE,
@@ -218,5 +247,6 @@ RULES = [
     AUTO_CONFIRM_REMINDER,
     AUTO_CONFIRM,
     INSPECTION_REWORK_EXPIRED,
+    INSPECTION_REPORT_OVERDUE,
 ]
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
