@@ -15,6 +15,7 @@ from tradeshield.orders.api import router as orders_router
 from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
 from tradeshield.protections.api import router as clocks_router
+from tradeshield.shipments.api import router as shipments_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -28,6 +29,7 @@ api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", clocks_router)
 api.add_router("", notifications_router)
+api.add_router("", shipments_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",
