@@ -30,7 +30,8 @@ def paid_order(buyer: Party, supplier: Party, **kwargs: Any) -> dict[str, Any]:
 
 
 def at(delta: timedelta = timedelta()) -> str:
-    return (clock.now() + delta).isoformat().replace("+00:00", "Z")
+    """RFC 3339 in whole seconds (the API renders milliseconds), `delta` from now."""
+    return (clock.now() + delta).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def ago(**kwargs: float) -> str:
@@ -66,7 +67,9 @@ def carrier_post(
     headers = {
         "webhook-id": msg_id,
         "webhook-timestamp": str(ts),
-        "webhook-signature": signature or webhook.sign(carrier=carrier, msg_id=msg_id, timestamp=ts, body=raw),
+        "webhook-signature": webhook.sign(carrier=carrier, msg_id=msg_id, timestamp=ts, body=raw)
+        if signature is None
+        else signature,
     }
     return Client().post(
         f"/api/v1/carriers/{carrier}/events", data=raw, content_type="application/json", headers=headers

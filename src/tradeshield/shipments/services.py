@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders import services as orders
-from tradeshield.orders.errors import OrderInvalid, OrderNotFound, OrderStateError, StaffReadOnly
+from tradeshield.orders.errors import OrderInvalid, OrderNotFound, OrderStateError, StaffReadOnly, WrongParty
 from tradeshield.orders.models import LineItem, Order
 from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.actors import Actor
@@ -384,21 +384,36 @@ def _sync_order(order: Order, actor: Actor | None, *, strict: bool) -> None:
                     raise
                 _report_blocked(order, actor, handed, error.code)
                 return
-    if order.status == OrderStatus.SHIPPED:
-        lines = list(order.lines.all())
-        delivered_at = timeliness.complete_at(
-            lines, shipments, lambda s: s.delivered_at if s.status == EventKind.DELIVERED else None
+    lines = list(order.lines.all())
+    delivered_at = timeliness.complete_at(
+        lines, shipments, lambda s: s.delivered_at if s.status == EventKind.DELIVERED else None
+    )
+    _correct_dates(order, shipments, delivered_at)
+    if order.status == OrderStatus.SHIPPED and delivered_at is not None:
+        orders.transition(
+            order,
+            OrderStatus.DELIVERED,
+            actor=actor,
+            error_code="order_not_deliverable",
+            kind="order.delivered",
+            at=delivered_at,
+            shipment_ids=[s.id for s in shipments if s.delivered_at is not None],
         )
-        if delivered_at is not None:
-            orders.transition(
-                order,
-                OrderStatus.DELIVERED,
-                actor=actor,
-                error_code="order_not_deliverable",
-                kind="order.delivered",
-                at=delivered_at,
-                shipment_ids=[s.id for s in shipments if s.delivered_at is not None],
-            )
+
+
+def _correct_dates(order: Order, shipments: list[Shipment], delivered_at: datetime | None) -> None:
+    """An event reported late can move the facts earlier: the order's `shipped_at` is the earliest
+    hand-over any carrier reported, and `delivered_at` when the last needed quantity was delivered."""
+    handed = [s.handed_over_at for s in shipments if s.handed_over_at is not None]
+    changes: dict[str, Any] = {}
+    if handed and order.shipped_at is not None and min(handed) < order.shipped_at:
+        changes["shipped_at"] = min(handed)
+    if delivered_at is not None and order.delivered_at is not None and delivered_at != order.delivered_at:
+        changes["delivered_at"] = delivered_at
+    if changes:
+        Order.objects.filter(pk=order.pk).update(**changes)
+        for field, value in changes.items():
+            setattr(order, field, value)
 
 
 def _report_blocked(order: Order, actor: Actor | None, handed: list[Shipment], reason: str) -> None:
@@ -478,6 +493,8 @@ def events_import(*, actor: Actor, rows: list[ImportRow]) -> ImportResult:
     """All rows or none. Each names one of the acting supplier's shipments."""
     if actor.organization is None:
         raise StaffReadOnly("Only suppliers import tracking events.")
+    if not actor.is_supplier_org:
+        raise WrongParty("Only suppliers import tracking events.")
     actor.require("order.ship")
     own = Shipment.objects.filter(order__supplier=actor.organization)
     targets = [(row, _import_target(own, row)) for row in rows]
