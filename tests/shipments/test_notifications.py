@@ -82,7 +82,8 @@ def test_an_eta_that_slips_more_than_the_threshold_is_a_delay_and_a_small_slip_i
 def test_an_older_eta_reported_late_is_history_not_a_delay(buyer, supplier):
     order = paid_order(buyer, supplier, incoterm="DAP")
     sid = create_shipment(supplier, order["id"], estimated_arrival=at(timedelta(days=10))).json()["id"]
-    add_event(supplier, sid, "customs", ago(hours=1), eta=at(timedelta(days=9)))
+    newest = at(timedelta(days=9))
+    add_event(supplier, sid, "customs", ago(hours=1), eta=newest)
     body = add_event(supplier, sid, "departed", ago(days=3), eta=at(timedelta(days=40))).json()["shipment"]
-    assert body["eta"] == at(timedelta(days=9))  # the newest news (by occurred_at) decides the ETA
+    assert body["eta"] == newest  # the newest news (by occurred_at) decides the ETA
     assert "shipment.delayed" not in kinds(order["id"])

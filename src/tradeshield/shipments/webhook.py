@@ -49,7 +49,7 @@ def verify_request(request: HttpRequest, carrier: str) -> str:
         )
     except SignatureInvalid as error:
         log.warning(
-            "carrier notification refused: carrier=%s webhook_id=%.100s reason=%s", carrier, msg_id, error.message
+            "carrier notification refused: carrier=%s webhook_id=%.100r reason=%s", carrier, msg_id, error.message
         )
         raise
     return msg_id
