@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tradeshield.payments",
     "tradeshield.orders",
     "tradeshield.inspections",
+    "tradeshield.shipments",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",
@@ -156,6 +157,32 @@ TRADESHIELD_BANK_WEBHOOK_SECRET = os.environ.get(
     "TRADESHIELD_BANK_WEBHOOK_SECRET", "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
 )
 TRADESHIELD_PUBLIC_URL = os.environ.get("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Production mode: set explicitly, or implied by a real secret key without debug (the README's first
+# production step). It only decides whether sandbox conveniences (the carrier sandbox secret) exist.
+TRADESHIELD_PRODUCTION = env_bool(
+    "TRADESHIELD_PRODUCTION", bool(os.environ.get("TRADESHIELD_SECRET_KEY")) and not DEBUG
+)
+
+# --- Shipments (see docs/domains/shipments.md) ----------------------------------------------------------
+# Per-carrier signing secrets of the tracking webhook: "dhl=whsec_…,maersk=whsec_…" (keys are carrier slugs).
+TRADESHIELD_CARRIER_WEBHOOK_SECRETS = {
+    name.strip().lower(): secret.strip()
+    for name, _sep, secret in (
+        item.partition("=") for item in os.environ.get("TRADESHIELD_CARRIER_WEBHOOK_SECRETS", "").split(",")
+    )
+    if name.strip() and secret.strip()
+}
+# Carriers without their own secret may sign with this one, outside production only.
+TRADESHIELD_CARRIER_SANDBOX_SECRET = (
+    ""
+    if TRADESHIELD_PRODUCTION
+    else os.environ.get("TRADESHIELD_CARRIER_SANDBOX_SECRET", "whsec_c2FuZGJveC1jYXJyaWVyLXdlYmhvb2stc2VjcmV0")
+)
+# A new ETA this much later than the previous one notifies both sides (as does one past a D-rule deadline).
+TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS = int(os.environ.get("TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS", "48"))
+# Events dated further than this in the future are refused (clocks disagree a little).
+TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS = int(os.environ.get("TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS", "300"))
 
 # --- Background jobs (Procrastinate) -------------------------------------------------------------
 # Maintained with src/tradeshield/worker.py. Tasks live in each app's `tasks.py` (autodiscovered) and

@@ -20,6 +20,7 @@ from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import MemberRole, Organization, OrgKind
 from tradeshield.payments.providers import WALLET_PROVIDER
+from tradeshield.shipments import services as shipping
 
 VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
 MASTERCARD = {
@@ -90,10 +91,43 @@ def _confirmed(supplier: Actor, buyer: Actor, *args: object, **kwargs: object) -
     return order
 
 
-def _ship(supplier: Actor, order: Order, tracking: str) -> None:
-    services.order_ship(
-        actor=supplier, order_id=order.id, carrier="COSCO Shipping", tracking_number=tracking, mode="sea"
+# (kind, hours ago, location, new ETA in days from now or None)
+TRACK = tuple[str, float, str, int | None]
+
+
+def _ship(
+    supplier: Actor,
+    order: Order,
+    tracking: str,
+    route: tuple[str, str],
+    eta_days: int,
+    events: list[TRACK],
+    carrier: str = "COSCO Shipping",
+    mode: str = "sea",
+) -> None:
+    """A shipment with everything ordered and the carrier's events so far (the order follows them)."""
+    now = clock.now()
+    shipment = shipping.shipment_create(
+        actor=supplier,
+        order_id=order.id,
+        mode=mode,
+        carrier=carrier,
+        tracking_number=tracking,
+        origin=route[0],
+        destination=route[1],
+        estimated_arrival=now + timedelta(days=eta_days),
     )
+    for kind, hours_ago, location, eta in events:
+        shipping.shipment_event_add(
+            actor=supplier,
+            shipment_id=shipment.id,
+            event=shipping.EventInput(
+                kind=kind,
+                occurred_at=now - timedelta(hours=hours_ago),
+                location=location,
+                eta=now + timedelta(days=eta) if eta is not None else None,
+            ),
+        )
 
 
 @transaction.atomic
@@ -184,7 +218,18 @@ def _seed() -> None:
         method="echeck",
         bank_account={"routing_number": "011000015", "account_number": "000123456789"},
     )
-    _ship(saigon, shipped, "COSU6203318820")
+    _ship(
+        saigon,
+        shipped,
+        "COSU6203318820",
+        ("Cat Lai, Ho Chi Minh City", "Long Beach"),
+        18,
+        [
+            ("booked", 72, "Cat Lai", None),
+            ("picked_up", 50, "Binh Duong factory", None),
+            ("departed", 20, "Cat Lai", 21),
+        ],
+    )
 
     delivered = _confirmed(
         bright,
@@ -197,8 +242,21 @@ def _seed() -> None:
     )
     wallet = paying.order_pay(actor=rhein, order_id=delivered.id, method="wallet", wallet="paypal")
     paying.wallet_return(actor=rhein, payment_id=wallet.id, approval_token=WALLET_PROVIDER.approval_token(wallet.id))
-    _ship(bright, delivered, "MAEU2290014")
-    services.order_mark_delivered(actor=bright, order_id=delivered.id)
+    _ship(
+        bright,
+        delivered,
+        "MAEU2290014",
+        ("Yantian, Shenzhen", "Hamburg"),
+        -1,
+        [
+            ("picked_up", 24 * 9, "Shenzhen factory", None),
+            ("departed", 24 * 8, "Yantian", 0),
+            ("arrived_at_port", 24 * 2, "Hamburg", None),
+            ("customs", 24 * 1, "Hamburg", None),
+            ("delivered", 5, "Hamburg warehouse", None),
+        ],
+        carrier="Maersk",
+    )
 
     done = _confirmed(
         bright,
@@ -210,7 +268,16 @@ def _seed() -> None:
         [_line("Exit sign, double-sided", "250", "pcs", 1_290, "UL 924, 3 h battery")],
     )
     paying.order_pay(actor=acme, order_id=done.id, method="card", card=VISA)
-    _ship(bright, done, "1Z999AA10123456784")
+    _ship(
+        bright,
+        done,
+        "1Z999AA10123456784",
+        ("Shenzhen", "Chicago"),
+        4,
+        [("picked_up", 30, "Shenzhen", None), ("departed", 26, "Hong Kong (HKG)", None)],
+        carrier="UPS",
+        mode="express",
+    )
     paying.order_confirm_receipt(actor=acme, order_id=done.id)
 
     amended = _confirmed(

@@ -54,6 +54,11 @@ RULES: dict[str, Rule] = {
     "protection.auto_confirm_reminder": Rule("receipt.auto_confirm_reminder", in_app="buyer", email="buyer"),
     "protection.auto_confirmed": Rule("receipt.auto_confirmed", email="both"),
     "protection.payment_expired": Rule("order.payment_expired", email="both"),
+    "shipment.created": Rule("shipment.created", in_app="other"),
+    "shipment.delayed": Rule("shipment.delayed", in_app="both", email="both"),
+    "shipment.exception": Rule("shipment.exception", in_app="both", email="both"),
+    "shipment.delivered": Rule("shipment.delivered", in_app="both"),
+    "shipment.handover_blocked": Rule("shipment.handover_blocked", in_app="both", email="both"),
 }
 
 # A payment that starts already captured (card, e-check) or already failed says so in its type.

@@ -86,6 +86,25 @@ SAME: dict[str, Pair] = {
         _("Order expired unpaid"),
         _("“%(title)s” was not paid in time and is closed."),
     ),
+    "shipment.delayed": (
+        _("Shipment delayed"),
+        _("The %(carrier)s shipment %(tracking)s of “%(title)s” is now expected on %(eta)s (was %(previous_eta)s)."),
+    ),
+    "shipment.exception": (
+        _("Shipment exception"),
+        _("%(carrier)s reports a problem with shipment %(tracking)s of “%(title)s”: %(description)s"),
+    ),
+    "shipment.delivered": (
+        _("Shipment delivered"),
+        _("The %(carrier)s shipment %(tracking)s of “%(title)s” was delivered."),
+    ),
+    "shipment.handover_blocked": (
+        _("Goods moving before inspection"),
+        _(
+            "%(carrier)s reports shipment %(tracking)s of “%(title)s” as handed over, but the pre-shipment "
+            "inspection has not cleared it. The order stays unshipped until it does."
+        ),
+    ),
 }
 
 BY_SIDE: dict[str, dict[str, Pair]] = {
@@ -145,6 +164,13 @@ BY_SIDE: dict[str, dict[str, Pair]] = {
         ),
         "supplier": (_("Order shipped"), _("“%(title)s” is marked as shipped (%(carrier)s %(tracking)s).")),
     },
+    "shipment.created": {
+        "buyer": (
+            _("Shipment booked"),
+            _("%(counterparty)s created a %(carrier)s shipment %(tracking)s for “%(title)s”."),
+        ),
+        "supplier": (_("Shipment created"), _("A %(carrier)s shipment %(tracking)s was created for “%(title)s”.")),
+    },
     "escrow.released": {
         "buyer": (_("Payment released"), _("%(amount)s for “%(title)s” was released to %(counterparty)s.")),
         "supplier": (
@@ -202,6 +228,9 @@ def params(event: OrderEvent, order: Order, side: str) -> dict[str, str]:
         "ship_by": str(getattr(order, "ship_deadline", None) or order.ship_by_date or "—"),
         "due": str(due)[:10] or "—",
         "kind": event.kind,
+        "eta": str(data.get("eta") or "—")[:10],
+        "previous_eta": str(data.get("previous_eta") or "—")[:10],
+        "description": str(data.get("description") or data.get("location") or ""),
     }
 
 

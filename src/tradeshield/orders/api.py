@@ -23,7 +23,6 @@ from tradeshield.orders.schemas import (
     OrderOut,
     OrderPage,
     RefundIn,
-    ShipIn,
 )
 from tradeshield.orders.selectors import order_get, order_list
 from tradeshield.organizations.auth import API_AUTH, actor_of
@@ -155,18 +154,6 @@ def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> S
 def list_order_payments(request: HttpRequest, order_id: str) -> list[dict[str, Any]]:
     order = order_get(actor_of(request), order_id)
     return [render_payment(p) for p in payments_for_order(order.id)]
-
-
-@router.post("/orders/{order_id}/ship", response={200: OrderOut, **ERRORS})
-def ship_order(request: HttpRequest, order_id: str, payload: ShipIn) -> dict[str, Any]:
-    services.order_ship(
-        actor=actor_of(request),
-        order_id=order_id,
-        carrier=payload.carrier,
-        tracking_number=payload.tracking_number,
-        mode=payload.mode,
-    )
-    return _reload(request, order_id)
 
 
 @router.post("/orders/{order_id}/mark-delivered", response={200: OrderOut, **ERRORS})

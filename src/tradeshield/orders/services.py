@@ -7,7 +7,7 @@ status only through `transition`, a compare-and-set that records an `OrderEvent`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -84,8 +84,21 @@ STATUS_TIMESTAMPS: dict[str, str] = {
 }
 
 
-def transition(order: Order, target: str, *, actor: Actor | None, error_code: str, kind: str, **data: Any) -> Order:
-    """Move an order to `target` if its status is still what we read (compare-and-set)."""
+def transition(
+    order: Order,
+    target: str,
+    *,
+    actor: Actor | None,
+    error_code: str,
+    kind: str,
+    at: datetime | None = None,
+    **data: Any,
+) -> Order:
+    """Move an order to `target` if its status is still what we read (compare-and-set).
+
+    `at` is when it happened, if not now (a carrier reporting a pick-up hours ago): the status's
+    timestamp (`shipped_at`, `delivered_at`) takes it, so deadlines are measured from the fact.
+    """
     source = order.status
     if not states.can_transition(source, target):
         raise OrderStateError(f"An order that is {source} cannot become {target}.", code=error_code)
@@ -98,7 +111,7 @@ def transition(order: Order, target: str, *, actor: Actor | None, error_code: st
     now = clock.now()
     changes: dict[str, Any] = {"status": target, "updated_at": now}
     if target in STATUS_TIMESTAMPS:
-        changes[STATUS_TIMESTAMPS[target]] = now
+        changes[STATUS_TIMESTAMPS[target]] = at or now
     updated = Order.objects.filter(pk=order.pk, status=source).update(**changes)
     if updated != 1:
         raise OrderStateError("The order changed while this request ran; reload and try again.", code=error_code)

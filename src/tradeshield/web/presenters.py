@@ -116,6 +116,11 @@ EVENT_TITLES: dict[str, Any] = {
     "payment.abandoned": _("Payment abandoned"),
     "protection.compensated": _("Late shipment: buyer compensated automatically"),
     "protection.auto_confirm_reminder": _("Reminder: receipt will be confirmed automatically"),
+    "shipment.created": _("Shipment created"),
+    "shipment.delayed": _("Shipment delayed"),
+    "shipment.exception": _("Shipment exception"),
+    "shipment.delivered": _("Shipment delivered"),
+    "shipment.handover_blocked": _("Carrier has the goods, but the inspection has not cleared them"),
 }
 EVENT_ICONS = {
     "order.created": "file-earmark-plus",
@@ -132,6 +137,11 @@ EVENT_ICONS = {
     "order.partially_refunded": "arrow-counterclockwise",
     "protection.compensated": "shield-check",
     "protection.auto_confirm_reminder": "alarm",
+    "shipment.created": "box-seam",
+    "shipment.delayed": "hourglass-split",
+    "shipment.exception": "exclamation-triangle",
+    "shipment.delivered": "box-seam",
+    "shipment.handover_blocked": "shield-exclamation",
 }
 
 
@@ -147,8 +157,9 @@ class EventLine:
 def _event_detail(event: OrderEvent, currency: str) -> str:
     data = event.data or {}
     parts: list[str] = []
-    if event.kind == "order.shipped":
+    if event.kind == "order.shipped" or event.kind.startswith("shipment."):
         parts = [str(data.get("carrier", "")), str(data.get("tracking_number", "")), str(data.get("mode", ""))]
+        parts += [str(data.get("description", "")), str(data.get("eta") or "")[:10]]
     elif event.kind == "payment.initiated":
         parts = [str(dict(Method.choices).get(data.get("method", ""), data.get("method", "")))]
     elif event.kind.startswith("amendment.") and isinstance(data.get("changes"), dict):

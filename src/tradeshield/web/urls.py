@@ -10,6 +10,7 @@ from tradeshield.web.views import (
     orders,
     paying,
     payments,
+    shipments,
     staff,
 )
 
@@ -24,6 +25,11 @@ urlpatterns = [
     path("orders/<str:order_id>/pay/", paying.order_pay, name="order_pay"),
     path("orders/<str:order_id>/confirm/", order_actions.order_confirm, name="order_confirm"),
     path("orders/<str:order_id>/ship/", order_actions.order_ship, name="order_ship"),
+    path("orders/<str:order_id>/tracking/", shipments.order_tracking, name="order_tracking"),
+    path("orders/<str:order_id>/tracking/live/", shipments.order_tracking_live, name="order_tracking_live"),
+    path("orders/<str:order_id>/shipments/", shipments.shipment_new, name="shipment_new"),
+    path("orders/<str:order_id>/shipment-events/", shipments.shipment_event_new, name="shipment_event_new"),
+    path("orders/<str:order_id>/shipment-events/import/", shipments.tracking_import, name="tracking_import"),
     path("orders/<str:order_id>/deliver/", order_actions.order_deliver, name="order_deliver"),
     path("orders/<str:order_id>/receive/", order_actions.order_receive, name="order_receive"),
     path("orders/<str:order_id>/cancel/", order_actions.order_cancel, name="order_cancel"),

@@ -24,6 +24,7 @@ from tradeshield.kit.money import format_amount
 from tradeshield.orders import amendments, paying, services
 from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
+from tradeshield.shipments import services as shipping
 from tradeshield.web import forms
 from tradeshield.web.views.common import Outcome, actor_of, not_found_on, run_once
 
@@ -78,7 +79,7 @@ def order_ship(request: HttpRequest, actor: Actor, order_id: str, back: str) -> 
     form = forms.ShipForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form, back)
-    services.order_ship(actor=actor, order_id=order_id, **form.cleaned_data)
+    shipping.order_ship(actor=actor, order_id=order_id, **form.cleaned_data)
     messages.success(request, _("Marked as shipped. The buyer can follow the tracking number."))
     return redirect(back)
 

@@ -104,6 +104,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
 
 
 AMENDMENT_ACTIONS = ("propose", "decide", "withdraw")
+# Orders whose goods may be on their way (or were): their page links to the tracking page.
+TRACKABLE = {OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED}
 
 
 def _side(actor: Actor, order: Order) -> str:
@@ -185,5 +187,6 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "refund_form": forms.RefundForm(currency=order.currency),
         "amendment_form": forms.AmendmentForm(),
         "read_only": not side,
+        "trackable": TRACKABLE,
     }
     return render(request, "web/orders/detail.html", context)
