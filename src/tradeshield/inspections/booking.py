@@ -173,17 +173,29 @@ def visit_request(*, actor: Actor, order_id: str, request: VisitRequest) -> Insp
     if reinspection:
         plan.rework_due_at = None
         plan.save(update_fields=["rework_due_at"])
-    record_event(
+    inspection_event(
         order,
         "inspection.requested",
         actor,
-        inspection_id=inspection.id,
-        agency=agency.organization.name,
+        inspection,
         reinspection=reinspection,
         fee={"amount": inspection.fee_amount, "currency": inspection.currency},
         fee_payer=inspection.fee_payer,
     )
     return inspection
+
+
+def inspection_event(order: Order, kind: str, actor: Actor | None, inspection: Inspection, **data: Any) -> None:
+    """An order event about a visit; it names the agency, so the agency is notified too."""
+    record_event(
+        order,
+        kind,
+        actor,
+        inspection_id=inspection.id,
+        agency_id=inspection.agency_id,
+        agency=inspection.agency.name,
+        **data,
+    )
 
 
 def lock_inspection(inspection_id: str) -> Inspection:
@@ -238,7 +250,7 @@ def fee_pay(*, actor: Actor, inspection_id: str, card: dict[str, Any]) -> Inspec
     inspection.fee_paid_at = inspection.updated_at = now
     inspection.fee_reference, inspection.fee_card = result.reference, f"{checked.brand} •••• {checked.last4}"
     inspection.save()
-    record_event(order, "inspection.fee_paid", actor, inspection_id=inspection.id, amount=inspection.fee_amount)
+    inspection_event(order, "inspection.fee_paid", actor, inspection, amount=inspection.fee_amount)
     return inspection
 
 
@@ -262,7 +274,7 @@ def visit_cancel(*, actor: Actor, inspection_id: str, reason: str = "") -> Inspe
         inspection.fee_refunded = inspection.fee_amount
     inspection.status, inspection.updated_at = InspectionStatus.CANCELLED, clock.now()
     inspection.save()
-    record_event(order, "inspection.cancelled", actor, inspection_id=inspection.id, reason=reason)
+    inspection_event(order, "inspection.cancelled", actor, inspection, reason=reason)
     return inspection
 
 
@@ -304,11 +316,11 @@ def visit_schedule(*, actor: Actor, inspection_id: str, visit_date: date, inspec
     inspection.report_due_at = end_of_visit + timedelta(hours=profile.report_due_hours)
     inspection.updated_at = clock.now()
     inspection.save()
-    record_event(
+    inspection_event(
         order,
         "inspection.scheduled",
         actor,
-        inspection_id=inspection.id,
+        inspection,
         visit_date=visit_date.isoformat(),
         report_due_at=inspection.report_due_at.isoformat(),
     )

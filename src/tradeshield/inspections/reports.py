@@ -12,6 +12,7 @@ from django.db import transaction
 from tradeshield.files.models import StoredFile
 from tradeshield.inspections import fees, sampling
 from tradeshield.inspections.booking import (
+    inspection_event,
     lock_as_agency,
     lock_as_party,
     plan_for,
@@ -23,7 +24,7 @@ from tradeshield.inspections.models import BuyerDecision, Inspection, Inspection
 from tradeshield.kit import clock
 from tradeshield.orders import paying
 from tradeshield.orders.models import Order
-from tradeshield.orders.services import record_event, require_party
+from tradeshield.orders.services import require_party
 from tradeshield.organizations.actors import Actor
 
 PHOTO_PURPOSE = "inspection_photo"
@@ -160,11 +161,11 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
     inspection.status = InspectionStatus.PASSED if passed else InspectionStatus.FAILED
     inspection.updated_at = now
     late = inspection.report_due_at is not None and now > inspection.report_due_at
-    record_event(
+    inspection_event(
         order,
         f"inspection.{inspection.status}",
         actor,
-        inspection_id=inspection.id,
+        inspection,
         computed_passed=verdict.passed,
         overridden=passed != verdict.passed,
         filed_late=late,
@@ -173,9 +174,7 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
         Order.objects.filter(pk=order.pk).update(inspection_cleared_at=now, updated_at=now)
     elif inspection.fee_payer == "buyer":
         inspection.fee_refunded = fees.fee_reimburse_buyer(inspection, order)
-        record_event(
-            order, "inspection.fee_refunded", None, inspection_id=inspection.id, amount=inspection.fee_refunded
-        )
+        inspection_event(order, "inspection.fee_refunded", None, inspection, amount=inspection.fee_refunded)
     inspection.save()
     return inspection
 
@@ -193,7 +192,7 @@ def decide(*, actor: Actor, inspection_id: str, choice: str, reason: str = "") -
     now = clock.now()
     inspection.decision, inspection.decided_at, inspection.updated_at = choice, now, now
     inspection.save()
-    record_event(order, f"inspection.buyer_chose_{choice}", actor, inspection_id=inspection.id, reason=reason)
+    inspection_event(order, f"inspection.buyer_chose_{choice}", actor, inspection, reason=reason)
     if choice == BuyerDecision.ACCEPT:
         Order.objects.filter(pk=order.pk).update(inspection_cleared_at=now, updated_at=now)
     elif choice == BuyerDecision.REWORK:

@@ -24,6 +24,7 @@ class Rule:
     type: str
     in_app: Audience = "both"
     email: Audience = ""
+    agency: bool = False  # also the booked inspection agency's members, in the app and by email
 
 
 RULES: dict[str, Rule] = {
@@ -59,6 +60,18 @@ RULES: dict[str, Rule] = {
     "shipment.exception": Rule("shipment.exception", in_app="both", email="both"),
     "shipment.delivered": Rule("shipment.delivered", in_app="both"),
     "shipment.handover_blocked": Rule("shipment.handover_blocked", in_app="both", email="both"),
+    "inspection.plan_updated": Rule("inspection.plan_updated", in_app="other"),
+    "inspection.requested": Rule("inspection.requested", in_app="other", email="buyer", agency=True),
+    "inspection.fee_paid": Rule("inspection.booked", in_app="other", agency=True),
+    "inspection.cancelled": Rule("inspection.cancelled", in_app="other", agency=True),
+    "inspection.scheduled": Rule("inspection.scheduled", email="both"),
+    "inspection.passed": Rule("inspection.passed", email="both"),
+    "inspection.failed": Rule("inspection.failed", email="both"),
+    "inspection.fee_refunded": Rule("inspection.fee_refunded", in_app="buyer"),
+    "inspection.buyer_chose_accept": Rule("inspection.accepted_by_buyer", in_app="other", email="supplier"),
+    "inspection.buyer_chose_rework": Rule("inspection.rework_requested", in_app="other", email="supplier"),
+    "inspection.buyer_chose_cancel": Rule("inspection.order_cancelled", in_app="other", email="supplier"),
+    "inspection.report_overdue": Rule("inspection.report_overdue", agency=True),
 }
 
 # A payment that starts already captured (card, e-check) or already failed says so in its type.

@@ -22,8 +22,17 @@ from tradeshield.notifications import leases
 from tradeshield.notifications.backoff import EMAIL_BACKOFF
 from tradeshield.notifications.models import EmailDelivery
 from tradeshield.notifications.text import render_text
+from tradeshield.organizations.models import Organization
 
 logger = logging.getLogger(__name__)
+
+
+def _organization(email: EmailDelivery) -> Organization:
+    """Whose view the email is written from: the buyer, the supplier, or the inspection agency."""
+    order = email.event.order
+    if email.side == "agency":
+        return Organization.objects.get(pk=(email.event.data or {})["agency_id"])
+    return order.buyer if email.side == "buyer" else order.supplier
 
 
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
@@ -38,7 +47,7 @@ def compose(email: EmailDelivery) -> EmailMultiAlternatives:
             "body": text.body,
             "order_url": base + reverse("web:order_detail", args=[order.id]),
             "notifications_url": base + reverse("web:notifications"),
-            "organization": order.buyer if email.side == "buyer" else order.supplier,
+            "organization": _organization(email),
         }
         subject = f"{text.title} · {order.title}"
         message = EmailMultiAlternatives(

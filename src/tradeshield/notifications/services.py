@@ -77,6 +77,13 @@ def relay_event(event_id: int) -> bool:
             notices.append(Notification(user=member.user, event=event, side=side, created_at=event.created_at))
         if side in by_email:
             emails.append(EmailDelivery(event=event, user=member.user, side=side, to_address=member.user.email))
+    agency_id = (event.data or {}).get("agency_id")
+    if rule.agency and agency_id:
+        agency_members = Membership.objects.filter(organization_id=agency_id, user__is_active=True)
+        for member in agency_members.select_related("user"):
+            if member.user.email != event.actor:
+                notices.append(Notification(user=member.user, event=event, side="agency", created_at=event.created_at))
+                emails.append(EmailDelivery(event=event, user=member.user, side="agency", to_address=member.user.email))
     Notification.objects.bulk_create(notices, ignore_conflicts=True)
     EmailDelivery.objects.bulk_create(emails, ignore_conflicts=True)
     for email in emails:

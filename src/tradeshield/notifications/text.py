@@ -105,9 +105,74 @@ SAME: dict[str, Pair] = {
             "inspection has not cleared it. The order stays unshipped until it does."
         ),
     ),
+    "inspection.plan_updated": (
+        _("Inspection plan changed"),
+        _("The inspection plan for “%(title)s” changed (level %(level)s)."),
+    ),
+    "inspection.cancelled": (
+        _("Inspection visit withdrawn"),
+        _("The inspection visit for “%(title)s” was withdrawn. %(reason)s"),
+    ),
+    "inspection.scheduled": (
+        _("Inspection scheduled"),
+        _("%(agency)s will inspect “%(title)s” on %(visit_date)s."),
+    ),
+    "inspection.passed": (
+        _("Inspection passed"),
+        _("The goods of “%(title)s” passed inspection by %(agency)s and may ship."),
+    ),
+    "inspection.failed": (
+        _("Inspection failed"),
+        _(
+            "The goods of “%(title)s” failed inspection by %(agency)s. The buyer chooses: accept them anyway, "
+            "ask for rework and a re-inspection, or cancel with a full refund."
+        ),
+    ),
+    "inspection.fee_refunded": (
+        _("Inspection fee refunded"),
+        _("The inspection of “%(title)s” failed, so %(amount)s is refunded to the buyer at the supplier's cost."),
+    ),
+    "inspection.buyer_chose_accept": (
+        _("Goods accepted despite inspection"),
+        _("%(counterparty)s accepts the goods of “%(title)s” despite the failed inspection; they may ship."),
+    ),
+    "inspection.buyer_chose_rework": (
+        _("Rework requested"),
+        _("%(counterparty)s asks for rework on “%(title)s”. Request a re-inspection before the deadline."),
+    ),
+    "inspection.buyer_chose_cancel": (
+        _("Order cancelled after inspection"),
+        _("%(counterparty)s cancelled “%(title)s” after the failed inspection; the buyer is refunded in full."),
+    ),
+    "inspection.report_overdue": (
+        _("Inspection report overdue"),
+        _("The report on the inspection of “%(title)s” was due on %(due)s and has not been filed."),
+    ),
 }
 
 BY_SIDE: dict[str, dict[str, Pair]] = {
+    "inspection.requested": {
+        "buyer": (
+            _("Inspection visit requested: pay the fee"),
+            _("%(counterparty)s asks %(agency)s to inspect “%(title)s”. Pay the inspection fee to book the visit."),
+        ),
+        "supplier": (_("Inspection visit requested"), _("The inspection of “%(title)s” was requested.")),
+        "agency": (
+            _("New inspection request"),
+            _("“%(title)s” needs a pre-shipment inspection; it is booked once the fee is paid."),
+        ),
+    },
+    "inspection.fee_paid": {
+        "buyer": (_("Inspection booked"), _("The inspection fee for “%(title)s” is paid.")),
+        "supplier": (
+            _("Inspection booked"),
+            _("The inspection fee for “%(title)s” is paid; the agency will set a date."),
+        ),
+        "agency": (
+            _("Inspection booked: set a date"),
+            _("The fee for inspecting “%(title)s” is paid. Schedule the visit."),
+        ),
+    },
     "order.created": {
         "buyer": (
             _("New order to confirm"),
@@ -212,7 +277,7 @@ def _money(amount: Any, currency: str) -> str:
 
 def params(event: OrderEvent, order: Order, side: str) -> dict[str, str]:
     data = event.data or {}
-    other = order.supplier if side == "buyer" else order.buyer
+    other = order.supplier if side == "buyer" else order.buyer  # an agency hears about the buyer
     currency = str(data.get("currency") or order.currency)
     total = _money(order.total_amount, order.currency)
     due = data.get("confirm_at") or data.get("due_at") or ""
@@ -231,6 +296,9 @@ def params(event: OrderEvent, order: Order, side: str) -> dict[str, str]:
         "eta": str(data.get("eta") or "—")[:10],
         "previous_eta": str(data.get("previous_eta") or "—")[:10],
         "description": str(data.get("description") or data.get("location") or ""),
+        "agency": str(data.get("agency") or _("the inspection agency")),
+        "level": str(data.get("level", "")),
+        "visit_date": str(data.get("visit_date", ""))[:10] or "—",
     }
 
 

@@ -225,6 +225,7 @@ def _report_overdue(order: Order, policy: ProtectionPolicy) -> dict[str, Any]:
         None,
         inspection_id=inspection.id,
         agency_id=inspection.agency_id,
+        agency=inspection.agency.name,
         due_at=inspection.report_due_at.isoformat() if inspection.report_due_at else None,
     )
     return {"inspection_id": inspection.id}
