@@ -182,7 +182,12 @@ class ReportForm(BootstrapMixin, forms.Form):
         self.specs = specs
         for spec in specs:
             self.fields[spec["field"]] = forms.CharField(
-                label=spec["label"], required=False, max_length=100, widget=forms.TextInput(attrs={"class": "num"})
+                label=spec["label"],
+                required=False,
+                max_length=100,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control num", "aria-describedby": f"insp-report-{spec['field']}_spec"}
+                ),
             )
         for name in ("critical_found", "major_found", "minor_found"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "class": "form-control num"})
