@@ -7,10 +7,12 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tradeshield.inspections.selectors import quality_marked
 from tradeshield.orders.selectors import escrow_held_by_currency, order_list, orders_visible_to
 from tradeshield.orders.states import OrderStatus
 from tradeshield.web.presenters import held_chart, status_chart
 from tradeshield.web.views.common import actor_of
+from tradeshield.web.views.inspections import agency_dashboard
 
 PAGE_SIZE = 20
 
@@ -18,6 +20,8 @@ PAGE_SIZE = 20
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    if actor.is_agency_org:
+        return agency_dashboard(request, actor)
     status = request.GET.get("status", "")
     status = status if status in OrderStatus.values else ""
     cursor = request.GET.get("cursor") or None
@@ -37,6 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "status_chart": status_chart(counts),
         "held_chart": chart,
         "has_access": actor.organization is not None or actor.is_staff,
+        "quality_marked": quality_marked([o.id for o in orders[:PAGE_SIZE]]),
     }
     if request.headers.get("HX-Request"):
         return render(request, "web/orders/_table.html", context)

@@ -22,6 +22,7 @@ from tradeshield.payments.selectors import payments_for_order
 from tradeshield.web import forms
 from tradeshield.web.presenters import change_rows, escrow_chart, event_lines
 from tradeshield.web.views.common import actor_of, apply_error, new_key, not_found_on
+from tradeshield.web.views.inspections import order_panel_context
 
 
 def _terms(form: forms.OrderForm, lines: forms.LineFormSet) -> services.OrderTerms | None:  # type: ignore[valid-type]
@@ -189,4 +190,5 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "read_only": not side,
         "trackable": TRACKABLE,
     }
+    context.update(order_panel_context(actor, order, side))
     return render(request, "web/orders/detail.html", context)
