@@ -31,8 +31,13 @@ def test_the_agency_hears_about_requests_and_paid_fees_and_the_buyer_is_asked_to
     to_agency = Notification.objects.get(user=agency.user, event__kind="inspection.requested")
     assert to_agency.side == "agency"
     assert "needs a pre-shipment inspection" in render_notification(to_agency)["body"]
+    assert render_notification(to_agency)["inspection_id"] == inspection["id"]
     email = EmailDelivery.objects.get(user=agency.user, event__kind="inspection.requested")
     assert agency.org.name in compose(email).body
+    assert f"/inspections/{inspection['id']}/" in compose(email).body
+    page = agency.client.client
+    page.force_login(agency.user)
+    assert f"/inspections/{inspection['id']}/" in page.get("/notifications/").content.decode()
 
     assert buyer.client.post(f"/inspections/{inspection['id']}/fee-payment", {"card": VISA}).status_code == 200
     _relay_all(order["id"])

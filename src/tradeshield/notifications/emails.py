@@ -35,6 +35,12 @@ def _organization(email: EmailDelivery) -> Organization:
     return order.buyer if email.side == "buyer" else order.supplier
 
 
+def _link(email: EmailDelivery) -> str:
+    if email.side == "agency":
+        return reverse("web:inspection_detail", args=[(email.event.data or {})["inspection_id"]])
+    return reverse("web:order_detail", args=[email.event.order_id])
+
+
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
     user, order = email.user, email.event.order
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
@@ -45,7 +51,7 @@ def compose(email: EmailDelivery) -> EmailMultiAlternatives:
             "order": order,
             "title": text.title,
             "body": text.body,
-            "order_url": base + reverse("web:order_detail", args=[order.id]),
+            "order_url": base + _link(email),
             "notifications_url": base + reverse("web:notifications"),
             "organization": _organization(email),
         }

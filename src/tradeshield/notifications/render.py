@@ -18,6 +18,8 @@ def render_notification(notification: Notification) -> dict[str, Any]:
         "id": notification.id,
         "type": catalogue.webhook_type(event.kind, event.data or {}),
         "order_id": event.order_id,
+        # An agency cannot open the order; its notices point at the inspection instead.
+        "inspection_id": (event.data or {}).get("inspection_id") if notification.side == "agency" else None,
         "title": text.title,
         "body": text.body,
         "read": notification.read_at is not None,

@@ -22,6 +22,7 @@ class NotificationOut(Schema):
     id: str
     type: str = Field(..., description="The event type, as webhooks name it.")
     order_id: str
+    inspection_id: str | None = Field(None, description="For an inspection agency: the visit the notice is about.")
     title: str = Field(..., description="In the language the request asked for (Accept-Language).")
     body: str
     read: bool
