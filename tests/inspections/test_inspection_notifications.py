@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.conftest import VISA
 from tests.inspections.conftest import paid_inspected_order, visit
-
 from tradeshield.notifications.emails import compose
 from tradeshield.notifications.models import EmailDelivery, Notification
 from tradeshield.notifications.render import render_notification
