@@ -24,6 +24,7 @@ SCRIPT = textwrap.dedent("""
     from tradeshield.orders import paying, services
     from tradeshield.organizations import services as orgs
     from tradeshield.organizations.actors import actor_for_user
+    from tradeshield.shipments import services as shipping
     buyer_org = orgs.organization_create(name="B", kind="buyer", country="US")
     supplier_org = orgs.organization_create(name="S", kind="supplier", country="CN")
     buyer = actor_for_user(orgs.member_create(organization=buyer_org, email="b@x.test", password="pw-0123456789",
@@ -38,7 +39,7 @@ SCRIPT = textwrap.dedent("""
     services.order_confirm(actor=buyer, order_id=order.id)
     payment = paying.order_pay(actor=buyer, order_id=order.id, method="card",
                                card={"number": "4242424242424242", "exp_month": 1, "exp_year": 2040, "cvc": "321"})
-    services.order_ship(actor=supplier, order_id=order.id, carrier="DHL", tracking_number="1")
+    shipping.order_ship(actor=supplier, order_id=order.id, carrier="DHL", tracking_number="1")
     paying.order_confirm_receipt(actor=buyer, order_id=order.id)
     server = connection.settings_dict["HOST"]
     print("HOST", server)

@@ -19,6 +19,7 @@ from tradeshield.orders.models import Order
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import OrgKind
+from tradeshield.shipments import services as shipping
 
 PASSWORD = "web-tests-password-42"
 VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -102,7 +103,7 @@ def paid(supplier: Member, buyer: Member, **kwargs: Any) -> Order:
 
 def shipped(supplier: Member, buyer: Member, **kwargs: Any) -> Order:
     order = paid(supplier, buyer, **kwargs)
-    services.order_ship(actor=supplier.actor, order_id=order.id, carrier="COSCO", tracking_number="COSU123", mode="sea")
+    shipping.order_ship(actor=supplier.actor, order_id=order.id, carrier="COSCO", tracking_number="COSU123", mode="sea")
     order.refresh_from_db()
     return order
 

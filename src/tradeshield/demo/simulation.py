@@ -26,6 +26,7 @@ from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import OrgKind
 from tradeshield.protections.services import test_clock_advance
+from tradeshield.shipments import services as shipping
 
 CURRENCIES = [("USD", "US", 1_000), ("EUR", "DE", 900), ("JPY", "JP", 150), ("KWD", "KW", 310)]
 
@@ -155,7 +156,7 @@ def _act(plan: Plan, day: int, refused: Counter[str]) -> None:
         if order.status == "awaiting_payment" and day >= plan.pays_on:
             paying.order_pay(actor=plan.buyer, order_id=order.id, method="card", card=_card())
         elif order.status == "paid" and plan.ships_on is not None and day >= plan.ships_on:
-            services.order_ship(actor=plan.supplier, order_id=order.id, carrier="SimLine", tracking_number=order.id)
+            shipping.order_ship(actor=plan.supplier, order_id=order.id, carrier="SimLine", tracking_number=order.id)
         elif (
             order.status == "shipped"
             and plan.confirms_after is not None

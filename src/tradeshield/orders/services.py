@@ -305,24 +305,6 @@ def order_confirm(*, actor: Actor, order_id: str, expected_terms_hash: str | Non
 
 
 @transaction.atomic
-def order_ship(*, actor: Actor, order_id: str, carrier: str, tracking_number: str, mode: str = "") -> Order:
-    order = lock_order(actor, order_id)
-    require_party(actor, order, "supplier", "order.ship")
-    if not carrier.strip() or not tracking_number.strip():
-        raise OrderInvalid("Carrier and tracking number are required.", field="tracking_number")
-    return transition(
-        order,
-        OrderStatus.SHIPPED,
-        actor=actor,
-        error_code="order_not_shippable",
-        kind="order.shipped",
-        carrier=carrier.strip(),
-        tracking_number=tracking_number.strip(),
-        mode=mode,
-    )
-
-
-@transaction.atomic
 def order_mark_delivered(*, actor: Actor, order_id: str) -> Order:
     order = lock_order(actor, order_id)
     _party(actor, order)
