@@ -158,3 +158,31 @@ def test_order_terms_validation(buyer, supplier):
         "order_invalid",
     )
     assert Order.objects.count() == 0
+
+
+def test_nul_characters_in_bodies_are_422_not_500(buyer, supplier):
+    # Found by the API fuzz: PostgreSQL text cannot hold U+0000, so these reached the database and 500ed.
+    _error(buyer.client.post("/api-keys", {"name": "ERP\x00"}, key=False), 422, "invalid_value")
+    body = order_body(buyer_id=buyer.org.id, title="LED\x00 panels")
+    response = supplier.client.post("/orders", body, key=False)
+    _error(response, 422, "invalid_value")
+    assert response.json()["error"]["field"] == "title"
+    order = confirmed_order(buyer, supplier)
+    nested = supplier.client.post(f"/orders/{order['id']}/amendments", {"changes": {"notes": "a\x00b"}}, key=False)
+    _error(nested, 422, "invalid_value")
+    assert Order.objects.count() == 1 and not Order.objects.get().amendments.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/orders/ord_%00x", "/orders?status=%00", "/orders?cursor=a%00", "/payments/pay_%00", "/organizations?kind=%00"],
+)
+def test_nul_characters_in_urls_are_400_not_500(buyer, path):
+    response = buyer.client.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {buyer.client.token}"})
+    _error(response, 400, "invalid_characters")
+
+
+def test_nul_characters_in_web_urls_are_400_not_500(buyer):
+    buyer.client.client.force_login(buyer.user)
+    assert buyer.client.client.get("/orders/ord_%00x/").status_code == 400
+    assert buyer.client.client.get("/orders/ord_x/").status_code == 404

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import confirmed_order, pay_card
 
+from tests.conftest import confirmed_order, pay_card
 from tradeshield.kit import clock
 from tradeshield.orders.models import Order
 
