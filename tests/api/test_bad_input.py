@@ -186,3 +186,20 @@ def test_nul_characters_in_web_urls_are_400_not_500(buyer):
     buyer.client.client.force_login(buyer.user)
     assert buyer.client.client.get("/orders/ord_%00x/").status_code == 400
     assert buyer.client.client.get("/orders/ord_x/").status_code == 404
+
+
+def test_times_with_extreme_utc_offsets_are_stored_in_utc_not_a_500(db):
+    # Found by the API fuzz: "+18:11" is a valid offset to Python but not to PostgreSQL (a 500).
+    from tests.conftest import make_party
+
+    from tradeshield.organizations.models import OrgKind
+
+    admin = make_party(OrgKind.BUYER, "unused", "GB")
+    admin.user.membership.delete()
+    admin.user.staff_role = "admin"
+    admin.user.save()
+    created = admin.client.post("/test-clocks", {"name": "far", "start_at": "2205-10-03T02:27:47+18:11"}, key=False)
+    assert created.status_code == 201, created.content
+    assert created.json()["now"] == "2205-10-02T08:16:47Z"
+    edge = admin.client.post("/test-clocks", {"name": "edge", "start_at": "9999-12-31T23:59:59-18:00"}, key=False)
+    _error(edge, 422, "invalid_value")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from ninja import Schema
@@ -33,6 +34,17 @@ class StrictIn(Schema):
     def _no_nul(cls, value: Any) -> Any:
         if contains_nul(value):
             raise ValueError("Text may not contain NUL (U+0000) characters.")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        """Times are stored in UTC: PostgreSQL refuses UTC offsets beyond ±15:59 that Python accepts."""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:
+                raise ValueError("The time is out of range.") from None
         return value
 
 
