@@ -6,7 +6,7 @@ name real objects of the seeded world (own, another organization's, or made up) 
 the fuzz reaches the services and not only the 404 of an unknown id. After each role's run the books
 still balance.
 
-FUZZ_EXAMPLES (default 4) sets the examples per operation, per role and per generation mode (valid /
+FUZZ_EXAMPLES (default 2) sets the examples per operation, per role and per generation mode (valid /
 invalid data); FUZZ_SEED makes a run explore other examples (default: the same derandomized examples
 every run, so CI is stable). See README "Test markers".
 """
@@ -41,7 +41,7 @@ from tradeshield.wsgi import application
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 SEED = os.environ.get("FUZZ_SEED")
 FUZZ_ROLES = (
     "anonymous",

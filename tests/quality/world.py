@@ -73,6 +73,30 @@ class World:
     def token(self, role: str) -> str | None:
         return self.people[role].token
 
+    def hidden_from(self, role: str) -> set[str]:
+        """Ids of objects `role` may never see in any response: another organization's business, and
+        every organization's keys, webhooks and people's notifications except its own."""
+        rival_trade = {v for k, v in {**self.orders, **self.payments}.items() if k.startswith("rival_")}
+        acme_trade = {v for k, v in {**self.orders, **self.payments}.items() if not k.startswith("rival_")}
+        acme_trade |= {self.amendments["by_supplier"], self.amendments["by_buyer"]}
+        rival_trade.add(self.amendments["rival"])
+        acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
+        acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
+        rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
+        rival_private.add(self.notifications["stranger"])
+        widgets_private = {self.notifications["supplier_owner"]}
+        if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
+            hidden = rival_trade | rival_private | widgets_private
+            return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
+        if role in ("supplier_owner", "supplier_sales"):
+            hidden = acme_private | rival_private
+            return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
+        if role == "stranger":
+            return acme_trade | acme_private | widgets_private
+        # staff and anonymous: no organization's keys, webhooks or notifications
+        hidden = acme_private | rival_private | widgets_private
+        return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
+
 
 def _member(org: Organization, role: str, name: str) -> tuple[User, str]:
     email = f"{name}-{uuid.uuid4().hex[:8]}@{org.name.lower().replace(' ', '')}.test"
@@ -207,6 +231,7 @@ def build_world() -> World:
         notes[role] = note.id
 
     sandbox = test_clock_create(name="sandbox", start_at=clock.now())
+    newcomer = orgs.organization_create(name="Newcomer", kind=OrgKind.BUYER, country="FR", default_currency="EUR")
     return World(
         acme=acme,
         widgets=widgets,
@@ -220,4 +245,5 @@ def build_world() -> World:
         deliveries=deliveries,
         notifications=notes,
         clock_id=sandbox.id,
+        extra={"fresh_org": newcomer.id},
     )
