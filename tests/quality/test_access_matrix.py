@@ -107,7 +107,7 @@ order_refund             login ok    ok    ok    ok    ok    ok    404   -
 amendment_propose        login ok    ok    ok    ok    ok    ok    404   -
 amendment_decide         login ok    ok    ok    ok    ok    ok    404   -
 payment_detail           login ok    ok    ok    ok    ok    ok    404   -
-payment_abandon          login ok    ok    ok    ok    ok    ok    404   -
+payment_abandon          login ok    ok    ok    ok    404   404   404   -
 wallet_sandbox           login ok    ok    404   404   404   404   404   -
 wallet_sandbox_bare      login ok    ok    404   404   404   404   404   -
 bank_import              login 403   403   403   403   ok    ok    403   -
