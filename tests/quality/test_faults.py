@@ -116,6 +116,20 @@ def end_other_sessions() -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def forget_jobs() -> Iterator[None]:
+    """The server defers notification jobs and the worker periodic ones; leave none for later tests."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")
+        (before,) = cur.fetchone()
+    yield
+    end_other_sessions()
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM procrastinate_periodic_defers WHERE job_id > %s", [before])
+        cur.execute("DELETE FROM procrastinate_events WHERE job_id > %s", [before])
+        cur.execute("DELETE FROM procrastinate_jobs WHERE id > %s", [before])
+
+
 @dataclass
 class Market:
     buyer_token: str
