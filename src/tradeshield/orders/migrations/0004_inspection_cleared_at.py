@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0003_due_delivery_terms_index'),
+        ("orders", "0003_due_delivery_terms_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='order',
-            name='inspection_cleared_at',
+            model_name="order",
+            name="inspection_cleared_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
