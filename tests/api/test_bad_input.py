@@ -158,3 +158,48 @@ def test_order_terms_validation(buyer, supplier):
         "order_invalid",
     )
     assert Order.objects.count() == 0
+
+
+def test_nul_characters_in_bodies_are_422_not_500(buyer, supplier):
+    # Found by the API fuzz: PostgreSQL text cannot hold U+0000, so these reached the database and 500ed.
+    _error(buyer.client.post("/api-keys", {"name": "ERP\x00"}, key=False), 422, "invalid_value")
+    body = order_body(buyer_id=buyer.org.id, title="LED\x00 panels")
+    response = supplier.client.post("/orders", body, key=False)
+    _error(response, 422, "invalid_value")
+    assert response.json()["error"]["field"] == "title"
+    order = confirmed_order(buyer, supplier)
+    nested = supplier.client.post(f"/orders/{order['id']}/amendments", {"changes": {"notes": "a\x00b"}}, key=False)
+    _error(nested, 422, "invalid_value")
+    assert Order.objects.count() == 1 and not Order.objects.get().amendments.exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/orders/ord_%00x", "/orders?status=%00", "/orders?cursor=a%00", "/payments/pay_%00", "/organizations?kind=%00"],
+)
+def test_nul_characters_in_urls_are_400_not_500(buyer, path):
+    response = buyer.client.client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {buyer.client.token}"})
+    _error(response, 400, "invalid_characters")
+
+
+def test_nul_characters_in_web_urls_are_400_not_500(buyer):
+    buyer.client.client.force_login(buyer.user)
+    assert buyer.client.client.get("/orders/ord_%00x/").status_code == 400
+    assert buyer.client.client.get("/orders/ord_x/").status_code == 404
+
+
+def test_times_with_extreme_utc_offsets_are_stored_in_utc_not_a_500(db):
+    # Found by the API fuzz: "+18:11" is a valid offset to Python but not to PostgreSQL (a 500).
+    from tests.conftest import make_party
+
+    from tradeshield.organizations.models import OrgKind
+
+    admin = make_party(OrgKind.BUYER, "unused", "GB")
+    admin.user.membership.delete()
+    admin.user.staff_role = "admin"
+    admin.user.save()
+    created = admin.client.post("/test-clocks", {"name": "far", "start_at": "2205-10-03T02:27:47+18:11"}, key=False)
+    assert created.status_code == 201, created.content
+    assert created.json()["now"] == "2205-10-02T08:16:47Z"
+    edge = admin.client.post("/test-clocks", {"name": "edge", "start_at": "9999-12-31T23:59:59-18:00"}, key=False)
+    _error(edge, 422, "invalid_value")

@@ -100,3 +100,13 @@ def test_navigation_follows_the_role(buyer, staff, db):
     finance = make_member(OrgKind.SUPPLIER, "Finance Only", "CN", role="finance")
     assert finance.client.get("/orders/new/").status_code == 403
     assert finance.client.get("/settings/api-keys/").status_code == 403
+
+
+def test_a_strangers_invalid_form_on_another_organizations_order_is_404(buyer, supplier, rival):
+    # Found by the access matrix: the form was checked before the order, so a stranger got a redirect.
+    order = paid(supplier, buyer)
+    for action in ("ship", "cancel", "refund", "receive", "amendments"):
+        response = rival.client.post(f"/orders/{order.id}/{action}/", {"idempotency_key": "k2"})
+        assert response.status_code == 404, action
+    order.refresh_from_db()
+    assert order.status == "paid"

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
 
+def contains_nul(value: Any) -> bool:
+    """Whether a string anywhere in `value` (nested lists and dicts too) has a NUL character, which
+    PostgreSQL text cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
 class StrictIn(Schema):
-    """Input schemas refuse unknown fields, so a typo is an error instead of being ignored."""
+    """Input schemas refuse unknown fields, so a typo is an error instead of being ignored, and text
+    with NUL characters, which the database would refuse with an error."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if contains_nul(value):
+            raise ValueError("Text may not contain NUL (U+0000) characters.")
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        """Times are stored in UTC: PostgreSQL refuses UTC offsets beyond ±15:59 that Python accepts."""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            try:
+                return value.astimezone(UTC)
+            except OverflowError:
+                raise ValueError("The time is out of range.") from None
+        return value
 
 
 class MoneySchema(StrictIn):

@@ -40,6 +40,7 @@ def order_action(view: ActionView) -> ActionView:
     def wrapper(request: HttpRequest, order_id: str, **kwargs: Any) -> HttpResponse:
         back = reverse("web:order_detail", args=[order_id])
         try:
+            order_get(actor_of(request), order_id)  # a stranger's order is a 404 before the form is read
             return view(request, actor_of(request), order_id, back, **kwargs)
         except DomainError as error:
             not_found_on(error)

@@ -1,0 +1,225 @@
+"""The requests the access matrix sends: one concrete, well-formed request per API route and web page.
+
+Each names objects of the seeded world that belong to Acme (buyer) and Widgets (supplier), in a state
+where the action makes sense, so that an allowed role gets past authorization.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.test import Client
+from tests.quality.world import World
+
+from tradeshield.kit import clock
+from tradeshield.payments import bank_webhook
+
+# Outcomes, as classes of status code.
+OK = "ok"  # 2xx (a web page: 200, or a redirect that is not to the login page)
+STATE = "state"  # allowed, but refused for the object's state or the values (402, 409, 422)
+FORBIDDEN = "403"
+NOT_FOUND = "404"
+UNAUTHENTICATED = "401"  # API
+LOGIN = "login"  # web: a redirect to the login page
+NOT_ALLOWED = "405"
+
+
+def api_outcome(status: int) -> str:
+    if 200 <= status < 300:
+        return OK
+    if status in (402, 409, 422):
+        return STATE
+    return {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(status, str(status))
+
+
+def web_outcome(status: int, location: str) -> str:
+    if status == 200 or (status in (301, 302, 303) and not location.startswith("/login/")):
+        return OK
+    if status in (301, 302, 303):
+        return LOGIN
+    return {403: FORBIDDEN, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(status, str(status))
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    content_type: str = "application/json"
+
+
+def order_body(world: World) -> dict[str, Any]:
+    return {
+        "buyer_id": world.acme.id,
+        "supplier_id": world.widgets.id,
+        "title": "Matrix order",
+        "currency": "USD",
+        "incoterm": "FOB",
+        "named_place": "Shenzhen",
+        "ship_by_date": (clock.today() + timedelta(days=30)).isoformat(),
+        "lines": [
+            {"product_name": "Panel", "quantity": "10", "unit": "pcs", "unit_price": {"amount": 100, "currency": "USD"}}
+        ],
+    }
+
+
+def bank_notification(world: World) -> Call:
+    body = json.dumps(
+        {
+            "bank_transaction_id": f"btx_{uuid.uuid4().hex[:10]}",
+            "reference": "TS-UNKNOWN",
+            "amount": {"amount": 100, "currency": "USD"},
+            "value_date": clock.today().isoformat(),
+            "payer_name": "Acme Imports",
+        }
+    ).encode()
+    msg_id, ts = f"msg_{uuid.uuid4().hex[:10]}", int(time.time())
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": bank_webhook.sign(msg_id=msg_id, timestamp=ts, body=body),
+    }
+    return Call("POST", "/bank/notifications", headers=headers, raw=body)
+
+
+def api_calls(world: World) -> dict[str, Call]:
+    """One request per route, keyed "METHOD /api/v1/path/{param}" as in the OpenAPI document."""
+    o, p, a = world.orders, world.payments, world.amendments
+    email = world.people["buyer_owner"].user.email  # type: ignore[union-attr]
+    endpoint, delivery = world.endpoints["acme"], world.deliveries["acme"]
+    return {
+        "POST /auth/token": Call("POST", "/auth/token", {"email": email, "password": "quality-tests-password-42"}),
+        "GET /me": Call("GET", "/me"),
+        "GET /organizations": Call("GET", "/organizations"),
+        "GET /api-keys": Call("GET", "/api-keys"),
+        "POST /api-keys": Call("POST", "/api-keys", {"name": "matrix"}),
+        "POST /api-keys/{key_id}/revoke": Call("POST", f"/api-keys/{world.api_keys['acme']}/revoke"),
+        "POST /orders": Call("POST", "/orders", order_body(world)),
+        "GET /orders": Call("GET", "/orders"),
+        "GET /orders/{order_id}": Call("GET", f"/orders/{o['paid']}"),
+        "PUT /orders/{order_id}": Call("PUT", f"/orders/{o['draft']}", order_body(world)),
+        "GET /orders/{order_id}/events": Call("GET", f"/orders/{o['paid']}/events"),
+        "POST /orders/{order_id}/confirm": Call("POST", f"/orders/{o['draft']}/confirm", {}),
+        "GET /orders/{order_id}/payment-quote": Call(
+            "GET", f"/orders/{o['awaiting_payment']}/payment-quote?method=card"
+        ),
+        "POST /orders/{order_id}/payments": Call(
+            "POST", f"/orders/{o['awaiting_payment']}/payments", {"method": "bank_transfer"}
+        ),
+        "GET /orders/{order_id}/payments": Call("GET", f"/orders/{o['paid']}/payments"),
+        "POST /orders/{order_id}/ship": Call(
+            "POST", f"/orders/{o['paid']}/ship", {"carrier": "COSCO", "tracking_number": "C2"}
+        ),
+        "POST /orders/{order_id}/mark-delivered": Call("POST", f"/orders/{o['shipped']}/mark-delivered"),
+        "POST /orders/{order_id}/confirm-receipt": Call("POST", f"/orders/{o['delivered']}/confirm-receipt"),
+        "POST /orders/{order_id}/cancel": Call("POST", f"/orders/{o['awaiting_payment']}/cancel", {"reason": "x"}),
+        "POST /orders/{order_id}/refunds": Call(
+            "POST", f"/orders/{o['paid']}/refunds", {"amount": {"amount": 100, "currency": "USD"}, "reason": "x"}
+        ),
+        "POST /orders/{order_id}/amendments": Call(
+            "POST", f"/orders/{o['deposit_plan']}/amendments", {"changes": {"notes": "m"}, "reason": "r"}
+        ),
+        "GET /orders/{order_id}/amendments": Call("GET", f"/orders/{o['paid']}/amendments"),
+        "POST /amendments/{amendment_id}/accept": Call("POST", f"/amendments/{a['by_supplier']}/accept"),
+        "POST /amendments/{amendment_id}/reject": Call("POST", f"/amendments/{a['by_supplier']}/reject"),
+        "POST /amendments/{amendment_id}/withdraw": Call("POST", f"/amendments/{a['by_supplier']}/withdraw"),
+        "GET /payments/{payment_id}": Call("GET", f"/payments/{p['paid']}"),
+        "GET /payments/{payment_id}/timeline": Call("GET", f"/payments/{p['paid']}/timeline"),
+        "POST /payments/{payment_id}/wallet-return": Call(
+            "POST", f"/payments/{p['wallet']}/wallet-return", {"approval_token": "not-the-token"}
+        ),
+        "POST /payments/{payment_id}/cancel": Call("POST", f"/payments/{p['bank_transfer']}/cancel"),
+        "POST /bank/notifications": bank_notification(world),
+        "POST /bank/statements": Call(
+            "POST",
+            "/bank/statements",
+            raw=b"bank_transaction_id,reference,amount,currency,value_date\n",
+            content_type="text/csv",
+        ),
+        "POST /test-clocks": Call("POST", "/test-clocks", {"name": "m", "start_at": clock.now().isoformat()}),
+        "GET /test-clocks/{clock_id}": Call("GET", f"/test-clocks/{world.clock_id}"),
+        "POST /test-clocks/{clock_id}/organizations": Call(
+            "POST", f"/test-clocks/{world.clock_id}/organizations", {"organization_id": world.extra["fresh_org"]}
+        ),
+        "POST /test-clocks/{clock_id}/advance": Call(
+            "POST", f"/test-clocks/{world.clock_id}/advance", {"to": (clock.now() + timedelta(hours=1)).isoformat()}
+        ),
+        "GET /protection-policy": Call("GET", "/protection-policy"),
+        "PATCH /protection-policy": Call("PATCH", "/protection-policy", {"reminder_days_before": 2}),
+        "GET /notifications": Call("GET", "/notifications"),
+        "GET /notifications/unread-count": Call("GET", "/notifications/unread-count"),
+        "POST /notifications/read-all": Call("POST", "/notifications/read-all"),
+        "POST /notifications/{notification_id}/read": Call(
+            "POST", f"/notifications/{world.notifications['buyer_owner']}/read"
+        ),
+        "GET /webhook-event-types": Call("GET", "/webhook-event-types"),
+        "GET /webhook-endpoints": Call("GET", "/webhook-endpoints"),
+        "POST /webhook-endpoints": Call("POST", "/webhook-endpoints", {"url": "https://hooks.example.test/x"}),
+        "GET /webhook-endpoints/{endpoint_id}": Call("GET", f"/webhook-endpoints/{endpoint}"),
+        "PATCH /webhook-endpoints/{endpoint_id}": Call("PATCH", f"/webhook-endpoints/{endpoint}", {"enabled": False}),
+        "DELETE /webhook-endpoints/{endpoint_id}": Call("DELETE", f"/webhook-endpoints/{endpoint}"),
+        "POST /webhook-endpoints/{endpoint_id}/rotate-secret": Call(
+            "POST", f"/webhook-endpoints/{endpoint}/rotate-secret"
+        ),
+        "POST /webhook-endpoints/{endpoint_id}/test": Call("POST", f"/webhook-endpoints/{endpoint}/test"),
+        "GET /webhook-endpoints/{endpoint_id}/deliveries": Call("GET", f"/webhook-endpoints/{endpoint}/deliveries"),
+        "GET /webhook-deliveries/{delivery_id}": Call("GET", f"/webhook-deliveries/{delivery}"),
+        "POST /webhook-deliveries/{delivery_id}/replay": Call("POST", f"/webhook-deliveries/{delivery}/replay"),
+    }
+
+
+def send_api(client: Client, call: Call, token: str | None) -> Any:
+    headers = dict(call.headers)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if call.method in ("POST", "PUT", "PATCH", "DELETE"):
+        headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
+    data = call.raw if call.raw is not None else (json.dumps(call.body) if call.body is not None else "")
+    return client.generic(
+        call.method, f"/api/v1{call.path}", data=data, content_type=call.content_type, headers=headers
+    )
+
+
+def web_calls(world: World) -> dict[str, tuple[str, str]]:
+    """One request per named URL of the web app: name → (method, path). Actions are POSTs."""
+    o, p = world.orders, world.payments
+    return {
+        "dashboard": ("GET", "/"),
+        "login": ("GET", "/login/"),
+        "logout": ("POST", "/logout/"),
+        "set_language": ("POST", "/language/"),
+        "order_new": ("GET", "/orders/new/"),
+        "order_detail": ("GET", f"/orders/{o['paid']}/"),
+        "order_pay": ("GET", f"/orders/{o['awaiting_payment']}/pay/"),
+        "order_confirm": ("POST", f"/orders/{o['draft']}/confirm/"),
+        "order_ship": ("POST", f"/orders/{o['paid']}/ship/"),
+        "order_deliver": ("POST", f"/orders/{o['shipped']}/deliver/"),
+        "order_receive": ("POST", f"/orders/{o['delivered']}/receive/"),
+        "order_cancel": ("POST", f"/orders/{o['awaiting_payment']}/cancel/"),
+        "order_refund": ("POST", f"/orders/{o['paid']}/refund/"),
+        "amendment_propose": ("POST", f"/orders/{o['deposit_plan']}/amendments/"),
+        "amendment_decide": ("POST", f"/orders/{o['paid']}/amendments/{world.amendments['by_supplier']}/accept/"),
+        "payment_detail": ("GET", f"/payments/{p['paid']}/"),
+        "payment_abandon": ("POST", f"/payments/{p['bank_transfer']}/abandon/"),
+        "wallet_sandbox": ("GET", f"/sandbox/wallet/{p['wallet']}/"),
+        "wallet_sandbox_bare": ("GET", f"/sandbox/wallet/{p['wallet']}"),
+        "bank_import": ("GET", "/staff/bank-statements/"),
+        "api_keys": ("GET", "/settings/api-keys/"),
+        "api_key_revoke": ("POST", f"/settings/api-keys/{world.api_keys['acme']}/revoke/"),
+        "notifications": ("GET", "/notifications/"),
+        "notifications_read_all": ("POST", "/notifications/read-all/"),
+        "notification_read": ("POST", f"/notifications/{world.notifications['buyer_owner']}/read/"),
+        "webhooks": ("GET", "/settings/webhooks/"),
+        "webhook_detail": ("GET", f"/settings/webhooks/{world.endpoints['acme']}/"),
+        "webhook_rotate": ("POST", f"/settings/webhooks/{world.endpoints['acme']}/rotate/"),
+        "webhook_test": ("POST", f"/settings/webhooks/{world.endpoints['acme']}/test/"),
+        "webhook_delete": ("POST", f"/settings/webhooks/{world.endpoints['acme']}/delete/"),
+        "webhook_replay": ("POST", f"/settings/webhook-deliveries/{world.deliveries['acme']}/replay/"),
+    }

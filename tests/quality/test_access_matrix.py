@@ -1,0 +1,235 @@
+"""Who may see and do what: every API route and every web page, as every role and as a stranger.
+
+The routes come from the OpenAPI document and the web app's URL patterns, so a new route fails
+`test_every_route_is_classified` until a row for it is added here. Each cell is one request (see
+tests/quality/matrix.py) run in a savepoint that is rolled back, so every cell starts from the same
+seeded world. Beyond the status, no response to anyone may contain the id of an object that role may
+not see (world.hidden_from): not in a list, not in an error, not on a page.
+
+Columns (roles of tests/quality/world.py): anonymous; Acme (buyer) owner and finance member;
+Widgets (supplier) owner and sales member; support agent and platform admin (staff, no
+organization); the owner of Rival, another buyer (a stranger to Acme's orders); Acme's API key.
+
+Cells: ok = 2xx; state = allowed, refused for the object's state or the values (402/409/422);
+403; 404 (missing or not yours); 401 = API unauthenticated; login = web redirect to the login page;
+- = not applicable (API keys do not sign in to the web).
+Web actions report a role's refusal as a message on a redirect (ok here); the API rows pin the roles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, get_resolver
+from tests.quality.matrix import api_calls, api_outcome, send_api, web_calls, web_outcome
+from tests.quality.world import ROLES, World
+
+from tradeshield.api.root import api
+
+pytestmark = pytest.mark.django_db
+
+# fmt: off
+API = """
+route                                                anon  b_own b_fin s_own s_sal agent admin strgr b_key
+POST /auth/token                                     ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /me                                              401   ok    ok    ok    ok    ok    ok    ok    ok
+GET /organizations                                   401   ok    ok    ok    ok    ok    ok    ok    ok
+GET /api-keys                                        401   ok    403   ok    403   403   403   ok    403
+POST /api-keys                                       401   ok    403   ok    403   403   403   ok    403
+POST /api-keys/{key_id}/revoke                       401   ok    403   404   403   403   403   404   403
+POST /orders                                         401   ok    403   ok    ok    403   403   ok    ok
+GET /orders                                          401   ok    ok    ok    ok    ok    ok    ok    ok
+GET /orders/{order_id}                               401   ok    ok    ok    ok    ok    ok    404   ok
+PUT /orders/{order_id}                               401   ok    403   ok    ok    403   403   404   ok
+GET /orders/{order_id}/events                        401   ok    ok    ok    ok    ok    ok    404   ok
+POST /orders/{order_id}/confirm                      401   ok    403   ok    ok    403   403   404   ok
+GET /orders/{order_id}/payment-quote                 401   ok    ok    ok    ok    ok    ok    404   ok
+POST /orders/{order_id}/payments                     401   ok    ok    403   403   403   403   404   ok
+GET /orders/{order_id}/payments                      401   ok    ok    ok    ok    ok    ok    404   ok
+POST /orders/{order_id}/ship                         401   403   403   ok    ok    403   403   404   403
+POST /orders/{order_id}/mark-delivered               401   ok    403   ok    ok    403   403   404   ok
+POST /orders/{order_id}/confirm-receipt              401   ok    403   403   403   403   403   404   ok
+POST /orders/{order_id}/cancel                       401   ok    403   ok    ok    403   403   404   ok
+POST /orders/{order_id}/refunds                      401   403   403   ok    403   403   403   404   403
+POST /orders/{order_id}/amendments                   401   ok    403   ok    ok    403   403   404   ok
+GET /orders/{order_id}/amendments                    401   ok    ok    ok    ok    ok    ok    404   ok
+POST /amendments/{amendment_id}/accept               401   ok    403   403   403   403   403   404   ok
+POST /amendments/{amendment_id}/reject               401   ok    403   403   403   403   403   404   ok
+POST /amendments/{amendment_id}/withdraw             401   403   403   ok    ok    403   403   404   403
+GET /payments/{payment_id}                           401   ok    ok    ok    ok    ok    ok    404   ok
+GET /payments/{payment_id}/timeline                  401   ok    ok    ok    ok    ok    ok    404   ok
+POST /payments/{payment_id}/wallet-return            401   state state 404   404   404   404   404   state
+POST /payments/{payment_id}/cancel                   401   ok    ok    403   403   404   404   404   ok
+POST /bank/notifications                             ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /bank/statements                                401   403   403   403   403   state state 403   403
+POST /test-clocks                                    401   403   403   403   403   403   ok    403   403
+GET /test-clocks/{clock_id}                          401   403   403   403   403   403   ok    403   403
+POST /test-clocks/{clock_id}/organizations           401   403   403   403   403   403   ok    403   403
+POST /test-clocks/{clock_id}/advance                 401   403   403   403   403   403   ok    403   403
+GET /protection-policy                               401   ok    ok    ok    ok    ok    ok    ok    ok
+PATCH /protection-policy                             401   403   403   403   403   403   ok    403   403
+GET /notifications                                   401   ok    ok    ok    ok    ok    ok    ok    403
+GET /notifications/unread-count                      401   ok    ok    ok    ok    ok    ok    ok    403
+POST /notifications/read-all                         401   ok    ok    ok    ok    ok    ok    ok    403
+POST /notifications/{notification_id}/read           401   ok    404   404   404   404   404   404   403
+GET /webhook-event-types                             401   ok    ok    ok    ok    ok    ok    ok    ok
+GET /webhook-endpoints                               401   ok    403   ok    403   403   403   ok    403
+POST /webhook-endpoints                              401   ok    403   ok    403   403   403   ok    403
+GET /webhook-endpoints/{endpoint_id}                 401   ok    403   404   403   403   403   404   403
+PATCH /webhook-endpoints/{endpoint_id}               401   ok    403   404   403   403   403   404   403
+DELETE /webhook-endpoints/{endpoint_id}              401   ok    403   404   403   403   403   404   403
+POST /webhook-endpoints/{endpoint_id}/rotate-secret  401   ok    403   404   403   403   403   404   403
+POST /webhook-endpoints/{endpoint_id}/test           401   ok    403   404   403   403   403   404   403
+GET /webhook-endpoints/{endpoint_id}/deliveries      401   ok    403   404   403   403   403   404   403
+GET /webhook-deliveries/{delivery_id}                401   ok    403   404   403   403   403   404   403
+POST /webhook-deliveries/{delivery_id}/replay        401   ok    403   404   403   403   403   404   403
+"""
+
+WEB = """
+url name                 anon  b_own b_fin s_own s_sal agent admin strgr b_key
+dashboard                login ok    ok    ok    ok    ok    ok    ok    -
+login                    ok    ok    ok    ok    ok    ok    ok    ok    -
+logout                   login login login login login login login login -
+set_language             ok    ok    ok    ok    ok    ok    ok    ok    -
+order_new                login ok    403   ok    ok    403   403   ok    -
+order_detail             login ok    ok    ok    ok    ok    ok    404   -
+order_pay                login ok    ok    ok    ok    ok    ok    404   -
+order_confirm            login ok    ok    ok    ok    ok    ok    404   -
+order_ship               login ok    ok    ok    ok    ok    ok    404   -
+order_deliver            login ok    ok    ok    ok    ok    ok    404   -
+order_receive            login ok    ok    ok    ok    ok    ok    404   -
+order_cancel             login ok    ok    ok    ok    ok    ok    404   -
+order_refund             login ok    ok    ok    ok    ok    ok    404   -
+amendment_propose        login ok    ok    ok    ok    ok    ok    404   -
+amendment_decide         login ok    ok    ok    ok    ok    ok    404   -
+payment_detail           login ok    ok    ok    ok    ok    ok    404   -
+payment_abandon          login ok    ok    ok    ok    404   404   404   -
+wallet_sandbox           login ok    ok    404   404   404   404   404   -
+wallet_sandbox_bare      login ok    ok    404   404   404   404   404   -
+bank_import              login 403   403   403   403   ok    ok    403   -
+api_keys                 login ok    403   ok    403   403   403   ok    -
+api_key_revoke           login ok    403   404   403   403   403   404   -
+notifications            login ok    ok    ok    ok    ok    ok    ok    -
+notifications_read_all   login ok    ok    ok    ok    ok    ok    ok    -
+notification_read        login ok    404   404   404   404   404   404   -
+webhooks                 login ok    403   ok    403   403   403   ok    -
+webhook_detail           login ok    403   404   403   403   403   404   -
+webhook_rotate           login ok    403   404   403   403   403   404   -
+webhook_test             login ok    403   404   403   403   403   404   -
+webhook_delete           login ok    403   404   403   403   403   404   -
+webhook_replay           login ok    403   404   403   403   403   404   -
+"""
+# fmt: on
+
+
+def parse(table: str) -> dict[str, dict[str, str]]:
+    rows: dict[str, dict[str, str]] = {}
+    for line in table.strip().splitlines()[1:]:
+        words = line.split()
+        key, cells = " ".join(words[: -len(ROLES)]), words[-len(ROLES) :]
+        rows[key] = dict(zip(ROLES, cells, strict=True))
+    return rows
+
+
+EXPECTED_API = parse(API)
+EXPECTED_WEB = parse(WEB)
+
+
+def api_routes() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {f"{method.upper()} {path.removeprefix('/api/v1')}" for path, ops in paths.items() for method in ops}
+
+
+def web_routes() -> set[str]:
+    resolver = get_resolver("tradeshield.web.urls")
+    return {p.name for p in resolver.url_patterns if isinstance(p, URLPattern) and p.name}
+
+
+def test_every_route_is_classified() -> None:
+    # A route added without a row here fails: decide who may use it, then add the row.
+    assert api_routes() - set(EXPECTED_API) == set(), "API routes missing from the access matrix"
+    assert set(EXPECTED_API) - api_routes() == set(), "rows for API routes that no longer exist"
+    assert web_routes() - set(EXPECTED_WEB) == set(), "web pages missing from the access matrix"
+    assert set(EXPECTED_WEB) - web_routes() == set(), "rows for web pages that no longer exist"
+
+
+def _isolated(send: Any) -> Any:
+    """Run one request in a savepoint that is rolled back: every cell sees the same world."""
+    with transaction.atomic():
+        response = send()
+        transaction.set_rollback(True)
+    return response
+
+
+def _leaks(world: World, role: str, content: bytes, asked: str) -> set[str]:
+    """Hidden ids in a response, except those the request itself named (a 404 page may echo its URL)."""
+    text = content.decode("utf-8", "replace")
+    return {object_id for object_id in world.hidden_from(role) if object_id in text and object_id not in asked}
+
+
+def test_api_access_matrix(world: World) -> None:
+    calls = api_calls(world)
+    assert set(calls) == set(EXPECTED_API), "tests/quality/matrix.py needs a request for each row"
+    wrong, leaks = [], []
+    for route, expected in EXPECTED_API.items():
+        for role in ROLES:
+            response = _isolated(lambda: send_api(Client(), calls[route], world.token(role)))  # noqa: B023
+            got = api_outcome(response.status_code)
+            if got != expected[role]:
+                wrong.append(f"{route} as {role}: expected {expected[role]}, got {response.status_code} {got}")
+            if leaked := _leaks(world, role, response.content, calls[route].path):
+                leaks.append(f"{route} as {role} shows {sorted(leaked)}")
+    assert not leaks, "\n".join(leaks)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_web_access_matrix(world: World) -> None:
+    calls = web_calls(world)
+    assert set(calls) == set(EXPECTED_WEB), "tests/quality/matrix.py needs a request for each page"
+    wrong, leaks = [], []
+    for name, expected in EXPECTED_WEB.items():
+        method, path = calls[name]
+        for role in ROLES:
+            if expected[role] == "-":
+                continue
+            client = Client()
+            if (user := world.people[role].user) is not None:
+                client.force_login(user)
+            data = {"idempotency_key": f"matrix-{role}-{name}"} if method == "POST" else None
+            response = _isolated(lambda: client.generic(method, path, **_form(data)))  # noqa: B023
+            got = web_outcome(response.status_code, response.get("Location", ""))
+            if got != expected[role]:
+                wrong.append(f"{name} {method} {path} as {role}: expected {expected[role]}, got {response.status_code}")
+            if leaked := _leaks(world, role, response.content, path):
+                leaks.append(f"{name} as {role} shows {sorted(leaked)}")
+    assert not leaks, "\n".join(leaks)
+    assert not wrong, "\n".join(wrong)
+
+
+def _form(data: dict[str, str] | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    return {"data": urlencode(data), "content_type": "application/x-www-form-urlencoded"}
+
+
+def test_strangers_lists_hold_only_their_own_business(world: World) -> None:
+    """Lists as a stranger: Rival's own order and payment show, none of Acme's."""
+    client = Client()
+    headers = {"Authorization": f"Bearer {world.token('stranger')}"}
+    listed = client.get("/api/v1/orders", {"limit": 100}, headers=headers).json()
+    ids = {o["id"] for o in listed["data"]}
+    assert ids == {world.orders["rival_paid"], world.orders["rival_shipped"]}
+    for order_id in ids:
+        payments = client.get(f"/api/v1/orders/{order_id}/payments", headers=headers).json()
+        assert {p["order_id"] for p in payments} == {order_id}
+    keys = client.get("/api/v1/api-keys", headers=headers).json()
+    assert [k["id"] for k in keys] == [world.api_keys["rival"]]
+    endpoints = client.get("/api/v1/webhook-endpoints", headers=headers).json()
+    assert [e["id"] for e in endpoints] == [world.endpoints["rival"]]
+    notes = client.get("/api/v1/notifications", {"limit": 100}, headers=headers).json()["data"]
+    assert notes and world.notifications["stranger"] in {n["id"] for n in notes}
+    assert all(n.get("order_id") in (None, *ids) for n in notes)

@@ -1,0 +1,249 @@
+"""A small marketplace with every role and objects in many states, for the fuzz and access-matrix tests.
+
+Two organizations trade with each other (Acme buys from Widgets); a third, Rival, trades with Widgets
+too, so Acme's people are strangers to Rival's orders and payments and the other way round. Everything
+is created through the same services the app uses, so the money is real ledger money.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from tradeshield.accounts.models import User
+from tradeshield.clocks.services import test_clock_create
+from tradeshield.kit import clock
+from tradeshield.notifications import services as notifications
+from tradeshield.notifications import webhooks
+from tradeshield.notifications.models import Notification
+from tradeshield.orders import amendments, paying, services
+from tradeshield.orders.models import Order, OrderEvent
+from tradeshield.organizations import services as orgs
+from tradeshield.organizations.actors import Actor, actor_for_user
+from tradeshield.organizations.models import Organization, OrgKind
+
+PASSWORD = "quality-tests-password-42"
+CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
+
+# Who acts. Organization members are "<org>_<role>"; staff have no organization.
+ROLES = (
+    "anonymous",
+    "buyer_owner",
+    "buyer_finance",
+    "supplier_owner",
+    "supplier_sales",
+    "support_agent",
+    "admin",
+    "stranger",  # the owner of Rival, another buyer organization
+    "buyer_api_key",  # Acme's organization API key
+)
+
+
+@dataclass
+class Person:
+    role: str
+    user: User | None
+    token: str | None  # bearer secret (personal token or API key); None for anonymous
+
+    @property
+    def actor(self) -> Actor:
+        assert self.user is not None
+        return actor_for_user(self.user)
+
+
+@dataclass
+class World:
+    acme: Organization
+    widgets: Organization
+    rival: Organization
+    people: dict[str, Person]
+    orders: dict[str, str]  # name → order id (Acme ↔ Widgets unless the name starts with "rival_")
+    payments: dict[str, str]
+    amendments: dict[str, str]
+    api_keys: dict[str, str]
+    endpoints: dict[str, str]
+    deliveries: dict[str, str]
+    notifications: dict[str, str]
+    clock_id: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def token(self, role: str) -> str | None:
+        return self.people[role].token
+
+    def hidden_from(self, role: str) -> set[str]:
+        """Ids of objects `role` may never see in any response: another organization's business, and
+        every organization's keys, webhooks and people's notifications except its own."""
+        rival_trade = {v for k, v in {**self.orders, **self.payments}.items() if k.startswith("rival_")}
+        acme_trade = {v for k, v in {**self.orders, **self.payments}.items() if not k.startswith("rival_")}
+        acme_trade |= {self.amendments["by_supplier"], self.amendments["by_buyer"]}
+        rival_trade.add(self.amendments["rival"])
+        acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
+        acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
+        rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
+        rival_private.add(self.notifications["stranger"])
+        widgets_private = {self.notifications["supplier_owner"]}
+        if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
+            hidden = rival_trade | rival_private | widgets_private
+            return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
+        if role in ("supplier_owner", "supplier_sales"):
+            hidden = acme_private | rival_private
+            return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
+        if role == "stranger":
+            return acme_trade | acme_private | widgets_private
+        # staff and anonymous: no organization's keys, webhooks or notifications
+        hidden = acme_private | rival_private | widgets_private
+        return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
+
+
+def _member(org: Organization, role: str, name: str) -> tuple[User, str]:
+    email = f"{name}-{uuid.uuid4().hex[:8]}@{org.name.lower().replace(' ', '')}.test"
+    user = orgs.member_create(organization=org, email=email, password=PASSWORD, role=role)
+    secret, _ = orgs.personal_token_issue(email=email, password=PASSWORD)
+    return user, secret
+
+
+def _staff(role: str) -> tuple[User, str]:
+    email = f"{role}-{uuid.uuid4().hex[:8]}@tradeshield.test"
+    user = User.objects.create_user(email, PASSWORD, staff_role=role)
+    secret, _ = orgs.personal_token_issue(email=email, password=PASSWORD)
+    return user, secret
+
+
+def _terms(currency: str, *, deposit: str | None = None, title: str = "LED panels") -> services.OrderTerms:
+    return services.OrderTerms(
+        title=title,
+        currency=currency,
+        incoterm="FOB",
+        named_place="Shenzhen (Yantian)",
+        ship_by_date=clock.today() + timedelta(days=30),
+        deposit_percent=Decimal(deposit) if deposit else None,
+        lines=[services.LineInput("LED panel 60x60", Decimal("100"), "pcs", 1250, specifications="4000 K, 40 W")],
+    )
+
+
+def build_world() -> World:
+    """Call with a fast password hasher in force (see `fast_passwords`): argon2 costs ~0.5 s a hash here."""
+    acme = orgs.organization_create(name="Acme Imports", kind=OrgKind.BUYER, country="US", default_currency="USD")
+    widgets = orgs.organization_create(
+        name="Shenzhen Widgets", kind=OrgKind.SUPPLIER, country="CN", default_currency="USD"
+    )
+    rival = orgs.organization_create(name="Rival Trading", kind=OrgKind.BUYER, country="DE", default_currency="EUR")
+    people: dict[str, Person] = {"anonymous": Person("anonymous", None, None)}
+    for role, org, member_role in [
+        ("buyer_owner", acme, "owner"),
+        ("buyer_finance", acme, "finance"),
+        ("supplier_owner", widgets, "owner"),
+        ("supplier_sales", widgets, "sales"),
+        ("stranger", rival, "owner"),
+    ]:
+        user, secret = _member(org, member_role, role.replace("_", "-"))
+        people[role] = Person(role, user, secret)
+    for role in ("support_agent", "admin"):
+        user, secret = _staff(role)
+        people[role] = Person(role, user, secret)
+    key, key_secret = orgs.api_key_create(organization=acme, name="ERP", created_by=people["buyer_owner"].user)
+    people["buyer_api_key"] = Person("buyer_api_key", None, key_secret)
+    revoked, _ = orgs.api_key_create(organization=acme, name="old ERP")
+    orgs.api_key_revoke(organization=acme, key_id=revoked.id)
+    rival_key, _ = orgs.api_key_create(organization=rival, name="Rival ERP")
+
+    buyer, supplier, stranger = (people[r].actor for r in ("buyer_owner", "supplier_owner", "stranger"))
+    orders: dict[str, str] = {}
+    pays: dict[str, str] = {}
+
+    def new(name: str, buyer_actor: Actor, currency: str = "USD", **kw: Any) -> Order:
+        assert buyer_actor.organization is not None
+        order = services.order_create(
+            actor=supplier, counterparty_id=buyer_actor.organization.id, terms=_terms(currency, **kw)
+        )
+        orders[name] = order.id
+        return order
+
+    def confirm(name: str, buyer_actor: Actor, currency: str = "USD", **kw: Any) -> Order:
+        order = new(name, buyer_actor, currency, **kw)
+        services.order_confirm(actor=supplier, order_id=order.id)
+        services.order_confirm(actor=buyer_actor, order_id=order.id)
+        return order
+
+    def pay(name: str, buyer_actor: Actor, method: str = "card", **kw: Any) -> str:
+        order_id = orders[name]
+        extra: dict[str, Any] = {"card": CARD} if method == "card" else {}
+        if method == "wallet":
+            extra = {"wallet": "paypal"}
+        payment = paying.order_pay(
+            actor=buyer_actor, order_id=order_id, method=method, idempotency_key=str(uuid.uuid4()), **extra, **kw
+        )
+        pays[name] = payment.id
+        return payment.id
+
+    new("draft", buyer)
+    confirm("awaiting_payment", buyer)
+    confirm("deposit_plan", buyer, deposit="30")
+    pay("deposit_plan", buyer)
+    confirm("bank_transfer", buyer)
+    pay("bank_transfer", buyer, "bank_transfer")
+    confirm("wallet", buyer)
+    pay("wallet", buyer, "wallet")
+    for name in ("paid", "shipped", "delivered", "completed", "cancelled"):
+        confirm(name, buyer)
+        pay(name, buyer)
+    for name in ("shipped", "delivered", "completed"):
+        services.order_ship(actor=supplier, order_id=orders[name], carrier="COSCO", tracking_number="COSU1", mode="sea")
+    for name in ("delivered", "completed"):
+        services.order_mark_delivered(actor=supplier, order_id=orders[name])
+    paying.order_confirm_receipt(actor=buyer, order_id=orders["completed"])
+    paying.order_cancel(actor=supplier, order_id=orders["cancelled"], reason="out of stock")
+    proposed = amendments.amendment_propose(
+        actor=supplier, order_id=orders["paid"], changes={"notes": "pallets wrapped"}, reason="packing"
+    )
+    by_buyer = amendments.amendment_propose(
+        actor=buyer, order_id=orders["awaiting_payment"], changes={"notes": "blue boxes"}, reason="branding"
+    )
+
+    # Rival's business with Widgets: what Acme's people must never see.
+    confirm("rival_paid", stranger, "EUR")
+    pay("rival_paid", stranger)
+    confirm("rival_shipped", stranger, "EUR")
+    pay("rival_shipped", stranger)
+    services.order_ship(actor=supplier, order_id=orders["rival_shipped"], carrier="DHL", tracking_number="D1")
+    rival_amendment = amendments.amendment_propose(
+        actor=supplier, order_id=orders["rival_paid"], changes={"notes": "rival note"}, reason="x"
+    )
+
+    endpoints, deliveries = {}, {}
+    for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
+        endpoint, _ = webhooks.webhook_endpoint_create(
+            organization=org, url=f"https://hooks.{name}.test/tradeshield", created_by=user
+        )
+        endpoints[name] = endpoint.id
+        deliveries[name] = webhooks.webhook_endpoint_ping(organization=org, endpoint_id=endpoint.id).id
+
+    for event in OrderEvent.objects.filter(order_id__in=[orders["paid"], orders["rival_paid"]]).order_by("pk"):
+        notifications.relay_event(event.pk)
+    notes = {}
+    for role in ("buyer_owner", "supplier_owner", "stranger"):
+        user = people[role].user
+        note = Notification.objects.filter(user=user).order_by("id").first()
+        assert note is not None, f"no notification for {role}"
+        notes[role] = note.id
+
+    sandbox = test_clock_create(name="sandbox", start_at=clock.now())
+    newcomer = orgs.organization_create(name="Newcomer", kind=OrgKind.BUYER, country="FR", default_currency="EUR")
+    return World(
+        acme=acme,
+        widgets=widgets,
+        rival=rival,
+        people=people,
+        orders=orders,
+        payments=pays,
+        amendments={"by_supplier": proposed.id, "by_buyer": by_buyer.id, "rival": rival_amendment.id},
+        api_keys={"acme": key.id, "acme_revoked": revoked.id, "rival": rival_key.id},
+        endpoints=endpoints,
+        deliveries=deliveries,
+        notifications=notes,
+        clock_id=sandbox.id,
+        extra={"fresh_org": newcomer.id},
+    )
