@@ -14,10 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.test import Client
-from tests.quality.world import World
+from tests.quality.world import CARD, PNG, World
 
 from tradeshield.kit import clock
 from tradeshield.payments import bank_webhook
+from tradeshield.shipments import webhook as carrier_webhook
 
 # Outcomes, as classes of status code.
 OK = "ok"  # 2xx (a web page: 200, or a redirect that is not to the login page)
@@ -87,6 +88,85 @@ def bank_notification(world: World) -> Call:
         "webhook-signature": bank_webhook.sign(msg_id=msg_id, timestamp=ts, body=body),
     }
     return Call("POST", "/bank/notifications", headers=headers, raw=body)
+
+
+def carrier_notification(world: World) -> Call:
+    body = json.dumps(
+        {"tracking_number": "COSU1", "kind": "arrived_at_port", "occurred_at": clock.now().isoformat()}
+    ).encode()
+    msg_id, ts = f"msg_{uuid.uuid4().hex[:10]}", int(time.time())
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(ts),
+        "webhook-signature": carrier_webhook.sign(carrier="cosco", msg_id=msg_id, timestamp=ts, body=body),
+    }
+    return Call("POST", "/carriers/cosco/events", headers=headers, raw=body)
+
+
+def inspection_calls(world: World) -> dict[str, Call]:
+    o, insp, done = world.orders, world.extra["inspection"], world.extra["inspection_passed"]
+    report = {"critical_found": 0, "major_found": 0, "minor_found": 0, "summary": "s", "photo_ids": []}
+    visit = {"lot_size": 10, "packed_percent": 90, "ready_date": clock.today().isoformat(), "site_address": "x"}
+    return {
+        "GET /inspections/sampling-plan": Call("GET", "/inspections/sampling-plan?lot_size=1000"),
+        "GET /inspection-agencies": Call("GET", "/inspection-agencies"),
+        "GET /orders/{order_id}/inspection-plan": Call("GET", f"/orders/{o['inspected']}/inspection-plan"),
+        "PUT /orders/{order_id}/inspection-plan": Call("PUT", f"/orders/{o['inspected']}/inspection-plan", {}),
+        "POST /orders/{order_id}/inspections": Call("POST", f"/orders/{o['inspected']}/inspections", visit),
+        "GET /orders/{order_id}/inspections": Call("GET", f"/orders/{o['inspected']}/inspections"),
+        "GET /inspections": Call("GET", "/inspections"),
+        "GET /inspections/{inspection_id}": Call("GET", f"/inspections/{insp}"),
+        "POST /inspections/{inspection_id}/fee-payment": Call(
+            "POST", f"/inspections/{insp}/fee-payment", {"card": {**CARD, "exp_year": clock.today().year + 2}}
+        ),
+        "POST /inspections/{inspection_id}/cancel": Call("POST", f"/inspections/{insp}/cancel", {}),
+        "POST /inspections/{inspection_id}/schedule": Call(
+            "POST",
+            f"/inspections/{insp}/schedule",
+            {"visit_date": clock.today().isoformat(), "inspector_id": world.people["inspector"].user.id},  # type: ignore[union-attr]
+        ),
+        "POST /inspections/{inspection_id}/photos": Call(
+            "POST",
+            f"/inspections/{insp}/photos",
+            raw=_multipart(PNG),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        ),
+        "POST /inspections/{inspection_id}/report": Call("POST", f"/inspections/{insp}/report", report),
+        "POST /inspections/{inspection_id}/decision": Call(
+            "POST", f"/inspections/{done}/decision", {"choice": "accept"}
+        ),
+        "GET /suppliers/{supplier_id}/inspection-record": Call(
+            "GET", f"/suppliers/{world.widgets.id}/inspection-record"
+        ),
+    }
+
+
+BOUNDARY = "matrixboundary"
+
+
+def _multipart(data: bytes) -> bytes:
+    head = (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="p.png"\r\n'
+        "Content-Type: image/png\r\n\r\n"
+    ).encode()
+    return head + data + f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def shipment_calls(world: World) -> dict[str, Call]:
+    o, shipment = world.orders, world.extra["shipment"]
+    event = {"kind": "arrived_at_port", "occurred_at": clock.now().isoformat()}
+    csv = f"tracking_number,kind,occurred_at\nCOSU1,customs,{clock.now().isoformat()}\n".encode()
+    return {
+        "POST /orders/{order_id}/shipments": Call(
+            "POST", f"/orders/{o['paid']}/shipments", {"mode": "sea", "carrier": "COSCO", "tracking_number": "C9"}
+        ),
+        "GET /orders/{order_id}/shipments": Call("GET", f"/orders/{o['shipped']}/shipments"),
+        "GET /orders/{order_id}/tracking": Call("GET", f"/orders/{o['shipped']}/tracking"),
+        "GET /shipments/{shipment_id}": Call("GET", f"/shipments/{shipment}"),
+        "POST /shipments/{shipment_id}/events": Call("POST", f"/shipments/{shipment}/events", event),
+        "POST /shipment-events/import": Call("POST", "/shipment-events/import", raw=csv, content_type="text/csv"),
+        "POST /carriers/{carrier}/events": carrier_notification(world),
+    }
 
 
 def api_calls(world: World) -> dict[str, Call]:
@@ -172,6 +252,8 @@ def api_calls(world: World) -> dict[str, Call]:
         "GET /webhook-endpoints/{endpoint_id}/deliveries": Call("GET", f"/webhook-endpoints/{endpoint}/deliveries"),
         "GET /webhook-deliveries/{delivery_id}": Call("GET", f"/webhook-deliveries/{delivery}"),
         "POST /webhook-deliveries/{delivery_id}/replay": Call("POST", f"/webhook-deliveries/{delivery}/replay"),
+        **inspection_calls(world),
+        **shipment_calls(world),
     }
 
 
@@ -190,6 +272,7 @@ def send_api(client: Client, call: Call, token: str | None) -> Any:
 def web_calls(world: World) -> dict[str, tuple[str, str]]:
     """One request per named URL of the web app: name → (method, path). Actions are POSTs."""
     o, p = world.orders, world.payments
+    insp, done = world.extra["inspection"], world.extra["inspection_passed"]
     return {
         "dashboard": ("GET", "/"),
         "login": ("GET", "/login/"),
@@ -222,4 +305,20 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "webhook_test": ("POST", f"/settings/webhooks/{world.endpoints['acme']}/test/"),
         "webhook_delete": ("POST", f"/settings/webhooks/{world.endpoints['acme']}/delete/"),
         "webhook_replay": ("POST", f"/settings/webhook-deliveries/{world.deliveries['acme']}/replay/"),
+        "order_tracking": ("GET", f"/orders/{o['shipped']}/tracking/"),
+        "order_tracking_live": ("GET", f"/orders/{o['shipped']}/tracking/live/"),
+        "shipment_new": ("POST", f"/orders/{o['paid']}/shipments/"),
+        "shipment_event_new": ("POST", f"/orders/{o['shipped']}/shipment-events/"),
+        "tracking_import": ("POST", f"/orders/{o['shipped']}/shipment-events/import/"),
+        "inspection_plan": ("POST", f"/orders/{o['inspected']}/inspection-plan/"),
+        "inspection_request": ("POST", f"/orders/{o['inspected']}/inspections/"),
+        "inspection_fee": ("POST", f"/orders/{o['inspected']}/inspections/{insp}/fee/"),
+        "inspection_withdraw": ("POST", f"/orders/{o['inspected']}/inspections/{insp}/withdraw/"),
+        "inspection_decide": ("POST", f"/orders/{o['inspected_passed']}/inspections/{done}/decision/"),
+        "inspections": ("GET", "/inspections/"),
+        "inspection_detail": ("GET", f"/inspections/{insp}/"),
+        "inspection_schedule": ("POST", f"/inspections/{insp}/schedule/"),
+        "inspection_report": ("POST", f"/inspections/{insp}/report/"),
+        "inspection_verdict": ("GET", f"/inspections/{insp}/verdict/"),
+        "stored_file": ("GET", f"/files/{world.extra['photo']}/"),
     }

@@ -8,10 +8,13 @@ not see (world.hidden_from): not in a list, not in an error, not on a page.
 
 Columns (roles of tests/quality/world.py): anonymous; Acme (buyer) owner and finance member;
 Widgets (supplier) owner and sales member; support agent and platform admin (staff, no
-organization); the owner of Rival, another buyer (a stranger to Acme's orders); Acme's API key.
+organization); the owner of Rival, another buyer (a stranger to Acme's orders); Acme's API key; the
+owner and an inspector of Check Labs, the inspection agency booked on two of Acme's orders (it sees
+those inspections, never the orders themselves).
 
 Cells: ok = 2xx; state = allowed, refused for the object's state or the values (402/409/422);
 403; 404 (missing or not yours); 401 = API unauthenticated; login = web redirect to the login page;
+422 = a web form re-rendered with its errors (the request carried no form fields);
 - = not applicable (API keys do not sign in to the web).
 Web actions report a role's refusal as a message on a redirect (ok here); the API rows pin the roles.
 """
@@ -34,94 +37,132 @@ pytestmark = pytest.mark.django_db
 
 # fmt: off
 API = """
-route                                                anon  b_own b_fin s_own s_sal agent admin strgr b_key
-POST /auth/token                                     ok    ok    ok    ok    ok    ok    ok    ok    ok
-GET /me                                              401   ok    ok    ok    ok    ok    ok    ok    ok
-GET /organizations                                   401   ok    ok    ok    ok    ok    ok    ok    ok
-GET /api-keys                                        401   ok    403   ok    403   403   403   ok    403
-POST /api-keys                                       401   ok    403   ok    403   403   403   ok    403
-POST /api-keys/{key_id}/revoke                       401   ok    403   404   403   403   403   404   403
-POST /orders                                         401   ok    403   ok    ok    403   403   ok    ok
-GET /orders                                          401   ok    ok    ok    ok    ok    ok    ok    ok
-GET /orders/{order_id}                               401   ok    ok    ok    ok    ok    ok    404   ok
-PUT /orders/{order_id}                               401   ok    403   ok    ok    403   403   404   ok
-GET /orders/{order_id}/events                        401   ok    ok    ok    ok    ok    ok    404   ok
-POST /orders/{order_id}/confirm                      401   ok    403   ok    ok    403   403   404   ok
-GET /orders/{order_id}/payment-quote                 401   ok    ok    ok    ok    ok    ok    404   ok
-POST /orders/{order_id}/payments                     401   ok    ok    403   403   403   403   404   ok
-GET /orders/{order_id}/payments                      401   ok    ok    ok    ok    ok    ok    404   ok
-POST /orders/{order_id}/ship                         401   403   403   ok    ok    403   403   404   403
-POST /orders/{order_id}/mark-delivered               401   ok    403   ok    ok    403   403   404   ok
-POST /orders/{order_id}/confirm-receipt              401   ok    403   403   403   403   403   404   ok
-POST /orders/{order_id}/cancel                       401   ok    403   ok    ok    403   403   404   ok
-POST /orders/{order_id}/refunds                      401   403   403   ok    403   403   403   404   403
-POST /orders/{order_id}/amendments                   401   ok    403   ok    ok    403   403   404   ok
-GET /orders/{order_id}/amendments                    401   ok    ok    ok    ok    ok    ok    404   ok
-POST /amendments/{amendment_id}/accept               401   ok    403   403   403   403   403   404   ok
-POST /amendments/{amendment_id}/reject               401   ok    403   403   403   403   403   404   ok
-POST /amendments/{amendment_id}/withdraw             401   403   403   ok    ok    403   403   404   403
-GET /payments/{payment_id}                           401   ok    ok    ok    ok    ok    ok    404   ok
-GET /payments/{payment_id}/timeline                  401   ok    ok    ok    ok    ok    ok    404   ok
-POST /payments/{payment_id}/wallet-return            401   state state 404   404   404   404   404   state
-POST /payments/{payment_id}/cancel                   401   ok    ok    403   403   404   404   404   ok
-POST /bank/notifications                             ok    ok    ok    ok    ok    ok    ok    ok    ok
-POST /bank/statements                                401   403   403   403   403   state state 403   403
-POST /test-clocks                                    401   403   403   403   403   403   ok    403   403
-GET /test-clocks/{clock_id}                          401   403   403   403   403   403   ok    403   403
-POST /test-clocks/{clock_id}/organizations           401   403   403   403   403   403   ok    403   403
-POST /test-clocks/{clock_id}/advance                 401   403   403   403   403   403   ok    403   403
-GET /protection-policy                               401   ok    ok    ok    ok    ok    ok    ok    ok
-PATCH /protection-policy                             401   403   403   403   403   403   ok    403   403
-GET /notifications                                   401   ok    ok    ok    ok    ok    ok    ok    403
-GET /notifications/unread-count                      401   ok    ok    ok    ok    ok    ok    ok    403
-POST /notifications/read-all                         401   ok    ok    ok    ok    ok    ok    ok    403
-POST /notifications/{notification_id}/read           401   ok    404   404   404   404   404   404   403
-GET /webhook-event-types                             401   ok    ok    ok    ok    ok    ok    ok    ok
-GET /webhook-endpoints                               401   ok    403   ok    403   403   403   ok    403
-POST /webhook-endpoints                              401   ok    403   ok    403   403   403   ok    403
-GET /webhook-endpoints/{endpoint_id}                 401   ok    403   404   403   403   403   404   403
-PATCH /webhook-endpoints/{endpoint_id}               401   ok    403   404   403   403   403   404   403
-DELETE /webhook-endpoints/{endpoint_id}              401   ok    403   404   403   403   403   404   403
-POST /webhook-endpoints/{endpoint_id}/rotate-secret  401   ok    403   404   403   403   403   404   403
-POST /webhook-endpoints/{endpoint_id}/test           401   ok    403   404   403   403   403   404   403
-GET /webhook-endpoints/{endpoint_id}/deliveries      401   ok    403   404   403   403   403   404   403
-GET /webhook-deliveries/{delivery_id}                401   ok    403   404   403   403   403   404   403
-POST /webhook-deliveries/{delivery_id}/replay        401   ok    403   404   403   403   403   404   403
+route                                                anon  b_own b_fin s_own s_sal agent admin strgr b_key agncy insp
+POST /auth/token                                     ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /me                                              401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /organizations                                   401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /api-keys                                        401   ok    403   ok    403   403   403   ok    403   ok    403
+POST /api-keys                                       401   ok    403   ok    403   403   403   ok    403   ok    403
+POST /api-keys/{key_id}/revoke                       401   ok    403   404   403   403   403   404   403   404   403
+POST /orders                                         401   ok    403   ok    ok    403   403   ok    ok    403   403
+GET /orders                                          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /orders/{order_id}                               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+PUT /orders/{order_id}                               401   ok    403   ok    ok    403   403   404   ok    404   404
+GET /orders/{order_id}/events                        401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /orders/{order_id}/confirm                      401   ok    403   ok    ok    403   403   404   ok    404   404
+GET /orders/{order_id}/payment-quote                 401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /orders/{order_id}/payments                     401   ok    ok    403   403   403   403   404   ok    404   404
+GET /orders/{order_id}/payments                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /orders/{order_id}/ship                         401   403   403   ok    ok    403   403   404   403   404   404
+POST /orders/{order_id}/mark-delivered               401   ok    403   ok    ok    403   403   404   ok    404   404
+POST /orders/{order_id}/confirm-receipt              401   ok    403   403   403   403   403   404   ok    404   404
+POST /orders/{order_id}/cancel                       401   ok    403   ok    ok    403   403   404   ok    404   404
+POST /orders/{order_id}/refunds                      401   403   403   ok    403   403   403   404   403   404   404
+POST /orders/{order_id}/amendments                   401   ok    403   ok    ok    403   403   404   ok    404   404
+GET /orders/{order_id}/amendments                    401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /amendments/{amendment_id}/accept               401   ok    403   403   403   403   403   404   ok    404   404
+POST /amendments/{amendment_id}/reject               401   ok    403   403   403   403   403   404   ok    404   404
+POST /amendments/{amendment_id}/withdraw             401   403   403   ok    ok    403   403   404   403   404   404
+GET /payments/{payment_id}                           401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /payments/{payment_id}/timeline                  401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /payments/{payment_id}/wallet-return            401   state state 404   404   404   404   404   state 404   404
+POST /payments/{payment_id}/cancel                   401   ok    ok    403   403   404   404   404   ok    404   404
+POST /bank/notifications                             ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /bank/statements                                401   403   403   403   403   state state 403   403   403   403
+POST /test-clocks                                    401   403   403   403   403   403   ok    403   403   403   403
+GET /test-clocks/{clock_id}                          401   403   403   403   403   403   ok    403   403   403   403
+POST /test-clocks/{clock_id}/organizations           401   403   403   403   403   403   ok    403   403   403   403
+POST /test-clocks/{clock_id}/advance                 401   403   403   403   403   403   ok    403   403   403   403
+GET /protection-policy                               401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+PATCH /protection-policy                             401   403   403   403   403   403   ok    403   403   403   403
+GET /notifications                                   401   ok    ok    ok    ok    ok    ok    ok    403   ok    ok
+GET /notifications/unread-count                      401   ok    ok    ok    ok    ok    ok    ok    403   ok    ok
+POST /notifications/read-all                         401   ok    ok    ok    ok    ok    ok    ok    403   ok    ok
+POST /notifications/{notification_id}/read           401   ok    404   404   404   404   404   404   403   404   404
+GET /webhook-event-types                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /webhook-endpoints                               401   ok    403   ok    403   403   403   ok    403   ok    403
+POST /webhook-endpoints                              401   ok    403   ok    403   403   403   ok    403   ok    403
+GET /webhook-endpoints/{endpoint_id}                 401   ok    403   404   403   403   403   404   403   404   403
+PATCH /webhook-endpoints/{endpoint_id}               401   ok    403   404   403   403   403   404   403   404   403
+DELETE /webhook-endpoints/{endpoint_id}              401   ok    403   404   403   403   403   404   403   404   403
+POST /webhook-endpoints/{endpoint_id}/rotate-secret  401   ok    403   404   403   403   403   404   403   404   403
+POST /webhook-endpoints/{endpoint_id}/test           401   ok    403   404   403   403   403   404   403   404   403
+GET /webhook-endpoints/{endpoint_id}/deliveries      401   ok    403   404   403   403   403   404   403   404   403
+GET /webhook-deliveries/{delivery_id}                401   ok    403   404   403   403   403   404   403   404   403
+POST /webhook-deliveries/{delivery_id}/replay        401   ok    403   404   403   403   403   404   403   404   403
+GET /inspections/sampling-plan                       ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /inspection-agencies                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /orders/{order_id}/inspection-plan               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+PUT /orders/{order_id}/inspection-plan               401   state 403   403   403   403   403   404   state 404   404
+POST /orders/{order_id}/inspections                  401   403   403   state state 403   403   404   403   404   404
+GET /orders/{order_id}/inspections                   401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /inspections                                     401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /inspections/{inspection_id}                     401   ok    ok    ok    ok    ok    ok    404   ok    ok    ok
+POST /inspections/{inspection_id}/fee-payment        401   state state 403   403   403   403   404   state 404   404
+POST /inspections/{inspection_id}/cancel             401   403   403   state state 403   403   404   403   404   404
+POST /inspections/{inspection_id}/schedule           401   404   404   404   404   404   404   404   404   ok    403
+POST /inspections/{inspection_id}/photos             401   404   404   404   404   404   404   404   404   ok    ok
+POST /inspections/{inspection_id}/report             401   404   404   404   404   404   404   404   404   state state
+POST /inspections/{inspection_id}/decision           401   state 403   403   403   403   403   404   state 404   404
+GET /suppliers/{supplier_id}/inspection-record       401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /orders/{order_id}/shipments                    401   403   403   ok    ok    403   403   404   403   404   404
+GET /orders/{order_id}/shipments                     401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /orders/{order_id}/tracking                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /shipments/{shipment_id}                         401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
+POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
+POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 """
 
 WEB = """
-url name                 anon  b_own b_fin s_own s_sal agent admin strgr b_key
-dashboard                login ok    ok    ok    ok    ok    ok    ok    -
-login                    ok    ok    ok    ok    ok    ok    ok    ok    -
-logout                   login login login login login login login login -
-set_language             ok    ok    ok    ok    ok    ok    ok    ok    -
-order_new                login ok    403   ok    ok    403   403   ok    -
-order_detail             login ok    ok    ok    ok    ok    ok    404   -
-order_pay                login ok    ok    ok    ok    ok    ok    404   -
-order_confirm            login ok    ok    ok    ok    ok    ok    404   -
-order_ship               login ok    ok    ok    ok    ok    ok    404   -
-order_deliver            login ok    ok    ok    ok    ok    ok    404   -
-order_receive            login ok    ok    ok    ok    ok    ok    404   -
-order_cancel             login ok    ok    ok    ok    ok    ok    404   -
-order_refund             login ok    ok    ok    ok    ok    ok    404   -
-amendment_propose        login ok    ok    ok    ok    ok    ok    404   -
-amendment_decide         login ok    ok    ok    ok    ok    ok    404   -
-payment_detail           login ok    ok    ok    ok    ok    ok    404   -
-payment_abandon          login ok    ok    ok    ok    404   404   404   -
-wallet_sandbox           login ok    ok    404   404   404   404   404   -
-wallet_sandbox_bare      login ok    ok    404   404   404   404   404   -
-bank_import              login 403   403   403   403   ok    ok    403   -
-api_keys                 login ok    403   ok    403   403   403   ok    -
-api_key_revoke           login ok    403   404   403   403   403   404   -
-notifications            login ok    ok    ok    ok    ok    ok    ok    -
-notifications_read_all   login ok    ok    ok    ok    ok    ok    ok    -
-notification_read        login ok    404   404   404   404   404   404   -
-webhooks                 login ok    403   ok    403   403   403   ok    -
-webhook_detail           login ok    403   404   403   403   403   404   -
-webhook_rotate           login ok    403   404   403   403   403   404   -
-webhook_test             login ok    403   404   403   403   403   404   -
-webhook_delete           login ok    403   404   403   403   403   404   -
-webhook_replay           login ok    403   404   403   403   403   404   -
+url name                 anon  b_own b_fin s_own s_sal agent admin strgr b_key agncy insp
+dashboard                login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+login                    ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+logout                   login login login login login login login login -     login login
+set_language             ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+order_new                login ok    403   ok    ok    403   403   ok    -     403   403
+order_detail             login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_pay                login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_confirm            login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_ship               login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_deliver            login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_receive            login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_cancel             login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_refund             login ok    ok    ok    ok    ok    ok    404   -     404   404
+amendment_propose        login ok    ok    ok    ok    ok    ok    404   -     404   404
+amendment_decide         login ok    ok    ok    ok    ok    ok    404   -     404   404
+payment_detail           login ok    ok    ok    ok    ok    ok    404   -     404   404
+payment_abandon          login ok    ok    ok    ok    404   404   404   -     404   404
+wallet_sandbox           login ok    ok    404   404   404   404   404   -     404   404
+wallet_sandbox_bare      login ok    ok    404   404   404   404   404   -     404   404
+bank_import              login 403   403   403   403   ok    ok    403   -     403   403
+api_keys                 login ok    403   ok    403   403   403   ok    -     ok    403
+api_key_revoke           login ok    403   404   403   403   403   404   -     404   403
+notifications            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+notifications_read_all   login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+notification_read        login ok    404   404   404   404   404   404   -     404   404
+webhooks                 login ok    403   ok    403   403   403   ok    -     ok    403
+webhook_detail           login ok    403   404   403   403   403   404   -     404   403
+webhook_rotate           login ok    403   404   403   403   403   404   -     404   403
+webhook_test             login ok    403   404   403   403   403   404   -     404   403
+webhook_delete           login ok    403   404   403   403   403   404   -     404   403
+webhook_replay           login ok    403   404   403   403   403   404   -     404   403
+order_tracking           login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_tracking_live      login ok    ok    ok    ok    ok    ok    404   -     404   404
+shipment_new             login 403   403   422   422   403   403   404   -     404   404
+shipment_event_new       login 403   403   422   422   403   403   404   -     404   404
+tracking_import          login 403   403   422   422   403   403   404   -     404   404
+inspection_plan          login ok    ok    ok    ok    ok    ok    404   -     404   404
+inspection_request       login ok    ok    ok    ok    ok    ok    404   -     404   404
+inspection_fee           login ok    ok    ok    ok    ok    ok    404   -     404   404
+inspection_withdraw      login ok    ok    ok    ok    ok    ok    404   -     404   404
+inspection_decide        login ok    ok    ok    ok    ok    ok    404   -     404   404
+inspections              login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+inspection_detail        login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+inspection_schedule      login 404   404   404   404   404   404   404   -     422   422
+inspection_report        login 404   404   404   404   404   404   404   -     422   422
+inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 """
 # fmt: on
 

@@ -44,6 +44,7 @@ from tradeshield.organizations.actors import actor_for_user
 from tradeshield.organizations.models import OrgKind
 from tradeshield.protections.models import ProtectionAction
 from tradeshield.protections.tasks import protections_sweep
+from tradeshield.shipments import services as shipping
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -159,7 +160,7 @@ def shipped_orders(count: int) -> Market:
         services.order_confirm(actor=supplier, order_id=order.id)
         services.order_confirm(actor=buyer, order_id=order.id)
         paying.order_pay(actor=buyer, order_id=order.id, method="card", card=CARD, idempotency_key=order.id)
-        services.order_ship(actor=supplier, order_id=order.id, carrier="COSCO", tracking_number="C1")
+        shipping.order_ship(actor=supplier, order_id=order.id, carrier="COSCO", tracking_number="C1")
         ids.append(order.id)
     token, _ = orgs.personal_token_issue(email=email, password=PASSWORD)
     return Market(token, ids, supplier_org.id)

@@ -15,6 +15,9 @@ from typing import Any
 
 from tradeshield.accounts.models import User
 from tradeshield.clocks.services import test_clock_create
+from tradeshield.files.services import file_store
+from tradeshield.inspections import booking, reports
+from tradeshield.inspections.models import AgencyProfile
 from tradeshield.kit import clock
 from tradeshield.notifications import services as notifications
 from tradeshield.notifications import webhooks
@@ -24,6 +27,8 @@ from tradeshield.orders.models import Order, OrderEvent
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.shipments import services as shipping
+from tradeshield.shipments.models import Shipment
 
 PASSWORD = "quality-tests-password-42"
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -39,7 +44,10 @@ ROLES = (
     "admin",
     "stranger",  # the owner of Rival, another buyer organization
     "buyer_api_key",  # Acme's organization API key
+    "agency_owner",  # Check Labs, the inspection agency booked on Acme's inspected orders
+    "inspector",  # Check Labs' inspector, assigned to the scheduled visit
 )
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @dataclass
@@ -79,6 +87,9 @@ class World:
         rival_trade = {v for k, v in {**self.orders, **self.payments}.items() if k.startswith("rival_")}
         acme_trade = {v for k, v in {**self.orders, **self.payments}.items() if not k.startswith("rival_")}
         acme_trade |= {self.amendments["by_supplier"], self.amendments["by_buyer"]}
+        inspected = {self.orders["inspected"], self.orders["inspected_passed"]}
+        acme_trade |= {self.extra["shipment"], self.extra["inspection"], self.extra["inspection_passed"]}
+        acme_trade |= {self.extra["photo"]}
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
@@ -93,6 +104,10 @@ class World:
             return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
         if role == "stranger":
             return acme_trade | acme_private | widgets_private
+        if role in ("agency_owner", "inspector"):
+            booked = inspected | {self.extra["inspection"], self.extra["inspection_passed"], self.extra["photo"]}
+            hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private
+            return hidden | {self.payments[k] for k in ("inspected", "inspected_passed")}
         # staff and anonymous: no organization's keys, webhooks or notifications
         hidden = acme_private | rival_private | widgets_private
         return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
@@ -191,7 +206,7 @@ def build_world() -> World:
         confirm(name, buyer)
         pay(name, buyer)
     for name in ("shipped", "delivered", "completed"):
-        services.order_ship(actor=supplier, order_id=orders[name], carrier="COSCO", tracking_number="COSU1", mode="sea")
+        shipping.order_ship(actor=supplier, order_id=orders[name], carrier="COSCO", tracking_number="COSU1", mode="sea")
     for name in ("delivered", "completed"):
         services.order_mark_delivered(actor=supplier, order_id=orders[name])
     paying.order_confirm_receipt(actor=buyer, order_id=orders["completed"])
@@ -208,10 +223,12 @@ def build_world() -> World:
     pay("rival_paid", stranger)
     confirm("rival_shipped", stranger, "EUR")
     pay("rival_shipped", stranger)
-    services.order_ship(actor=supplier, order_id=orders["rival_shipped"], carrier="DHL", tracking_number="D1")
+    shipping.order_ship(actor=supplier, order_id=orders["rival_shipped"], carrier="DHL", tracking_number="D1")
     rival_amendment = amendments.amendment_propose(
         actor=supplier, order_id=orders["rival_paid"], changes={"notes": "rival note"}, reason="x"
     )
+
+    inspections = _inspections(people, orders, pays, acme, supplier, buyer)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -245,5 +262,68 @@ def build_world() -> World:
         deliveries=deliveries,
         notifications=notes,
         clock_id=sandbox.id,
-        extra={"fresh_org": newcomer.id},
+        extra={
+            "fresh_org": newcomer.id,
+            "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
+            **inspections,
+        },
     )
+
+
+def _inspections(
+    people: dict[str, Person],
+    orders: dict[str, str],
+    pays: dict[str, str],
+    acme: Organization,
+    supplier: Actor,
+    buyer: Actor,
+) -> dict[str, str]:
+    """Check Labs inspects two of Acme's orders: one visit scheduled, one passed with a photo."""
+    agency = orgs.organization_create(name="Check Labs", kind=OrgKind.INSPECTION_AGENCY, country="CN")
+    AgencyProfile.objects.create(
+        organization=agency,
+        accreditation="ISO/IEC 17020:2012 Type A",
+        accreditation_body="CNAS",
+        accreditation_number="IB0001",
+        accredited_until=clock.today() + timedelta(days=365),
+    )
+    for role, member_role in (("agency_owner", "owner"), ("inspector", "inspector")):
+        user, secret = _member(agency, member_role, role.replace("_", "-"))
+        people[role] = Person(role, user, secret)
+    owner, inspector = people["agency_owner"].actor, people["inspector"].actor
+    assert inspector.user is not None
+    ids: dict[str, str] = {}
+    for name in ("inspected", "inspected_passed"):
+        terms = _terms("USD")
+        order = services.order_create(
+            actor=supplier,
+            counterparty_id=acme.id,
+            terms=services.OrderTerms(**{**terms.__dict__, "inspection_required": True}),
+        )
+        orders[name] = order.id
+        services.order_confirm(actor=supplier, order_id=order.id)
+        services.order_confirm(actor=buyer, order_id=order.id)
+        pays[name] = paying.order_pay(
+            actor=buyer, order_id=order.id, method="card", card=CARD, idempotency_key=str(uuid.uuid4())
+        ).id
+        visit = booking.visit_request(
+            actor=supplier,
+            order_id=order.id,
+            request=booking.VisitRequest(
+                lot_size=500, packed_percent=90, ready_date=clock.today(), site_address="Plant 1", agency_id=agency.id
+            ),
+        )
+        booking.fee_pay(actor=buyer, inspection_id=visit.id, card=CARD)
+        booking.visit_schedule(
+            actor=owner, inspection_id=visit.id, visit_date=clock.today(), inspector_id=inspector.user.id
+        )
+        ids["inspection" if name == "inspected" else "inspection_passed"] = visit.id
+    photo = file_store(
+        data=PNG, name="carton.png", purpose=reports.PHOTO_PURPOSE, organization=agency, uploaded_by=inspector.user
+    )
+    reports.report_file(
+        actor=inspector,
+        inspection_id=ids["inspection_passed"],
+        report=reports.ReportInput(critical_found=0, major_found=0, minor_found=0, summary="ok", photo_ids=[photo.id]),
+    )
+    return {**ids, "photo": photo.id, "agency": agency.id}

@@ -235,7 +235,7 @@ def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Or
         raise StaffReadOnly("Only buyers and suppliers create orders.")
     actor.require("order.write")
     own = actor.organization
-    if own.kind not in (OrgKind.BUYER, OrgKind.SUPPLIER):
+    if not actor.trades:
         raise WrongParty("Only buyers and suppliers create orders.")
     priced = _validate_terms(terms)
     wanted_kind = OrgKind.BUYER if own.kind == OrgKind.SUPPLIER else OrgKind.SUPPLIER

@@ -59,6 +59,11 @@ class Actor:
         return self.organization is not None and self.organization.kind == OrgKind.SUPPLIER
 
     @property
+    def trades(self) -> bool:
+        """Buyers and suppliers place orders; agencies and staff do not."""
+        return self.is_buyer_org or self.is_supplier_org
+
+    @property
     def is_agency_org(self) -> bool:
         return self.organization is not None and self.organization.kind == OrgKind.INSPECTION_AGENCY
 

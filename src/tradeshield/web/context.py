@@ -24,7 +24,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
         "actor": current,
         "nav": {
             "role": role,
-            "new_order": current.organization is not None and current.can("order.write"),
+            "new_order": current.trades and current.can("order.write"),
             "api_keys": current.organization is not None and current.can("org.admin"),
             "bank_import": current.staff_role in ("admin", "support_agent"),
             "webhooks": current.organization is not None and current.can("org.admin"),

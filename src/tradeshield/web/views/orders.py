@@ -78,7 +78,7 @@ def _line_error(lines: Any, form: forms.OrderForm, error: DomainError) -> None:
 @login_required
 def order_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if actor.organization is None or not actor.can("order.write"):
+    if actor.organization is None or not actor.trades or not actor.can("order.write"):
         raise PermissionDenied(_("Only buyers and suppliers with the right role create orders."))
     options = {"own_kind": actor.organization.kind, "default_currency": actor.organization.default_currency}
     if request.method == "POST":
