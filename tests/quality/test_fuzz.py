@@ -1,4 +1,4 @@
-"""Schemathesis fuzzes every operation of /api/v1/openapi.json as every role, in-process over WSGI.
+"""Schemathesis fuzzes every operation of /api/v1/openapi.json as every signed-in role, in-process over WSGI.
 
 Each response must not be a 5xx, must have a documented status code and content type, and its body must
 match the documented schema; data that violates the schema must be refused with a 4xx. Path parameters
@@ -51,6 +51,8 @@ FUZZ_ROLES = (
     "supplier_sales",
     "support_agent",
     "admin",
+    "agency_owner",
+    "inspector",
 )
 CHECKS = [
     not_a_server_error,
