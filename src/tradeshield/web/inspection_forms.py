@@ -44,7 +44,7 @@ class VisitForm(BootstrapMixin, forms.Form):
         label=_("Packed (%)"),
         min_value=0,
         max_value=100,
-        help_text=_("Request the visit once at least 80 % of the goods are packed."),
+        help_text=_("Request the visit once at least 80 per cent of the goods are packed."),
     )
     ready_date = forms.DateField(label=_("Goods ready on"), widget=forms.DateInput(attrs={"type": "date"}))
     site_address = forms.CharField(
