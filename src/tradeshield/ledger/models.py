@@ -36,6 +36,9 @@ GUARDED_KINDS = {
 }
 
 
+TOTALS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+
+
 class Account(models.Model):
     id = models.CharField(primary_key=True, max_length=160)
     kind = models.CharField(max_length=32, choices=AccountKind.choices)
@@ -60,6 +63,13 @@ class Account(models.Model):
                 name="ledger_account_guarded_no_overdraft",
             ),
         ]
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):  # type: ignore[no-untyped-def]
+        # `account_ensure` returns accounts with their totals deferred; reading one loads all four
+        # together, so they come from one snapshot.
+        if fields is not None and set(fields) & set(TOTALS):
+            fields = list({*fields, *TOTALS})
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     @property
     def balance(self) -> int:
