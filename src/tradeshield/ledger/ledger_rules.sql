@@ -54,25 +54,11 @@ CREATE TRIGGER ledger_transfer_validate BEFORE INSERT ON ledger_transfer
     FOR EACH ROW EXECUTE FUNCTION ledger_transfer_validate();
 
 -- 3. After a transfer is stored: move the balances, locking the two accounts in id order.
-CREATE OR REPLACE FUNCTION ledger_apply_to_account(
-    account text, d_pending bigint, d_posted bigint, c_pending bigint, c_posted bigint
-) RETURNS void AS $$
-BEGIN
-    UPDATE ledger_account
-       SET debits_pending = debits_pending + d_pending,
-           debits_posted = debits_posted + d_posted,
-           credits_pending = credits_pending + c_pending,
-           credits_posted = credits_posted + c_posted
-     WHERE id = account;
-END;
-$$ LANGUAGE plpgsql;
-
 CREATE OR REPLACE FUNCTION ledger_transfer_apply() RETURNS trigger AS $$
 DECLARE
     held bigint := 0;      -- pending amount released by a resolution
     pending_add bigint := 0;
     posted_add bigint := 0;
-    first_is_debit boolean := NEW.debit_account_id < NEW.credit_account_id;
 BEGIN
     IF NEW.kind = 'single' THEN
         posted_add := NEW.amount;
@@ -84,12 +70,20 @@ BEGIN
             posted_add := NEW.amount;
         END IF;
     END IF;
-    IF first_is_debit THEN
-        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
-        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
+    IF NEW.debit_account_id < NEW.credit_account_id THEN
+        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
+                                  debits_posted = debits_posted + posted_add
+         WHERE id = NEW.debit_account_id;
+        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
+                                  credits_posted = credits_posted + posted_add
+         WHERE id = NEW.credit_account_id;
     ELSE
-        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
-        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
+        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
+                                  credits_posted = credits_posted + posted_add
+         WHERE id = NEW.credit_account_id;
+        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
+                                  debits_posted = debits_posted + posted_add
+         WHERE id = NEW.debit_account_id;
     END IF;
     RETURN NULL;
 END;

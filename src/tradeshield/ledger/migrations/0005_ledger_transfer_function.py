@@ -2,15 +2,23 @@
 
 The function finds the reason a transfer would be refused before writing anything and returns it
 as `outcome` (so a refusal leaves the caller's transaction usable, without a savepoint), then
-inserts the transfer. The insert still goes through every trigger and constraint of
-0002_ledger_rules: the function is a faster path for the Python service, not a way around the rules.
-Only a race the pre-checks cannot see (a concurrent overdraft or resolution of the same pending
-transfer) reaches those constraints, which then raise as before.
+inserts the transfer with `ON CONFLICT (id) DO NOTHING`. The id is looked up only when the insert
+or a pre-check says no, so a retried transfer still returns the first one.
 
-The SQL is written here, not read from a file, so that this migration never changes after the fact.
+The insert goes through every trigger and constraint of ledger_rules.sql: the function is a faster
+path for the Python service, not a way around the rules. Only a race the pre-checks cannot see (a
+concurrent overdraft, or a concurrent resolution of the same pending transfer) reaches those
+constraints, which then raise as before.
+
+The function is written here, so this migration never changes after the fact; the rules are re-run
+from ledger_rules.sql, which stays the one place they are written.
 """
 
+from pathlib import Path
+
 from django.db import migrations
+
+RULES = (Path(__file__).resolve().parent.parent / "ledger_rules.sql").read_text()
 
 SQL = r"""
 CREATE OR REPLACE FUNCTION ledger_transfer(
@@ -40,14 +48,15 @@ CREATE OR REPLACE FUNCTION ledger_transfer(
 DECLARE
     t ledger_transfer%ROWTYPE;
     held ledger_transfer%ROWTYPE;
+    refusal text;
     d_currency text;
     d_guarded boolean;
     d_available bigint;
     c_currency text;
 BEGIN
-    -- A resolution takes its accounts, currency and reference from the pending transfer; void and
-    -- expire (and a post without an amount) carry the full pending amount.
     IF p_kind IN ('post', 'void', 'expire') THEN
+        -- A resolution takes its accounts, currency and reference from the pending transfer; void and
+        -- expire (and a post without an amount) carry the full pending amount.
         SELECT * INTO held FROM ledger_transfer WHERE id = p_pending_id;
         IF NOT FOUND OR held.kind <> 'pending' THEN
             outcome := 'no_pending';
@@ -60,56 +69,32 @@ BEGIN
         IF p_kind <> 'post' OR p_amount IS NULL THEN
             p_amount := held.amount;
         END IF;
+        -- The pending transfer's accounts were checked when it was stored, and neither the accounts'
+        -- currency nor anything of a transfer ever changes; a resolution never takes more than is held.
+        IF EXISTS (SELECT 1 FROM ledger_transfer WHERE pending_id = p_pending_id) THEN
+            refusal := 'already_resolved';
+        ELSIF p_amount > held.amount THEN
+            refusal := 'exceeds_pending';
+        END IF;
     ELSIF p_kind NOT IN ('single', 'pending') OR p_pending_id IS NOT NULL THEN
-        outcome := 'rejected';
-        RETURN;
-    END IF;
-
-    -- Idempotency: the same transfer again returns the first one; another one under its id is refused.
-    SELECT * INTO t FROM ledger_transfer WHERE id = p_id;
-    IF FOUND THEN
-        outcome := CASE
-            WHEN (t.kind, t.debit_account_id, t.credit_account_id, t.amount, t.currency)
-                 = (p_kind, p_debit, p_credit, p_amount, p_currency)
-             AND t.pending_id IS NOT DISTINCT FROM p_pending_id THEN 'existing'
-            ELSE 'id_reused' END;
+        refusal := 'rejected';
+    ELSIF p_debit = p_credit THEN
+        refusal := 'same_account';
     ELSE
-        IF p_debit = p_credit THEN
-            outcome := 'same_account';
-            RETURN;
-        END IF;
-        IF p_kind IN ('post', 'void', 'expire') THEN
-            IF EXISTS (SELECT 1 FROM ledger_transfer WHERE pending_id = p_pending_id) THEN
-                outcome := 'already_resolved';
-                RETURN;
-            END IF;
-            IF p_amount > held.amount THEN
-                outcome := 'exceeds_pending';
-                RETURN;
-            END IF;
-        END IF;
         SELECT currency, guarded, credits_posted - debits_posted - debits_pending
           INTO d_currency, d_guarded, d_available
           FROM ledger_account WHERE id = p_debit;
-        IF NOT FOUND THEN
-            outcome := 'no_account';
-            RETURN;
-        END IF;
         SELECT currency INTO c_currency FROM ledger_account WHERE id = p_credit;
-        IF NOT FOUND THEN
-            outcome := 'no_account';
-            RETURN;
+        IF d_currency IS NULL OR c_currency IS NULL THEN
+            refusal := 'no_account';
+        ELSIF d_currency <> p_currency OR c_currency <> p_currency THEN
+            refusal := 'currency_mismatch';
+        ELSIF d_guarded AND d_available < p_amount THEN
+            refusal := 'insufficient_funds';
         END IF;
-        IF d_currency <> p_currency OR c_currency <> p_currency THEN
-            outcome := 'currency_mismatch';
-            RETURN;
-        END IF;
-        -- Only a new debit can overdraw: a resolution releases at least what it posts.
-        IF d_guarded AND p_kind IN ('single', 'pending') AND d_available < p_amount THEN
-            outcome := 'insufficient_funds';
-            RETURN;
-        END IF;
+    END IF;
 
+    IF refusal IS NULL THEN
         INSERT INTO ledger_transfer (id, kind, debit_account_id, credit_account_id, amount, currency,
                                      pending_id, expires_at, code, ref, created_at)
         VALUES (p_id, p_kind, p_debit, p_credit, p_amount, p_currency, p_pending_id,
@@ -118,15 +103,21 @@ BEGIN
         RETURNING * INTO t;
         IF FOUND THEN
             outcome := 'created';
-        ELSE
-            -- Another transaction stored this id after our look-up and has committed since.
-            SELECT * INTO t FROM ledger_transfer WHERE id = p_id;
-            outcome := CASE
-                WHEN (t.kind, t.debit_account_id, t.credit_account_id, t.amount, t.currency)
-                     = (p_kind, p_debit, p_credit, p_amount, p_currency)
-                 AND t.pending_id IS NOT DISTINCT FROM p_pending_id THEN 'existing'
-                ELSE 'id_reused' END;
         END IF;
+    END IF;
+    IF outcome IS NULL THEN
+        -- Refused, or the id is taken. Idempotency comes first: the same transfer again returns the
+        -- first one (even if it could not be made now), another one under its id is refused.
+        SELECT * INTO t FROM ledger_transfer WHERE id = p_id;
+        IF NOT FOUND THEN
+            outcome := refusal;
+            RETURN;
+        END IF;
+        outcome := CASE
+            WHEN (t.kind, t.debit_account_id, t.credit_account_id, t.amount, t.currency)
+                 = (p_kind, p_debit, p_credit, p_amount, p_currency)
+             AND t.pending_id IS NOT DISTINCT FROM p_pending_id THEN 'existing'
+            ELSE 'id_reused' END;
     END IF;
     IF outcome IN ('created', 'existing') THEN
         t_kind := t.kind;
@@ -152,4 +143,13 @@ DROP FUNCTION IF EXISTS ledger_transfer(text, text, text, text, bigint, text, te
 
 class Migration(migrations.Migration):
     dependencies = [("ledger", "0004_alter_account_kind")]
-    operations = [migrations.RunSQL(SQL, reverse_sql=REVERSE)]
+    operations = [
+        # ledger_rules.sql now updates the accounts from the trigger itself rather than through a
+        # helper function (same statements, same id order, two fewer function calls per transfer).
+        migrations.RunSQL(RULES, reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL(
+            "DROP FUNCTION IF EXISTS ledger_apply_to_account(text, bigint, bigint, bigint, bigint);",
+            reverse_sql=migrations.RunSQL.noop,
+        ),
+        migrations.RunSQL(SQL, reverse_sql=REVERSE),
+    ]
