@@ -14,7 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connection
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
 from tradeshield.kit.money import check_amount, check_currency
@@ -110,10 +112,26 @@ def _explain_refusal(exc: DatabaseError, *, id: str, pending_id: str | None) -> 
     return TransferRejected(f"The ledger refused transfer {id} ({constraint or exc}).")
 
 
+_CALL = (
+    "SELECT * FROM ledger_transfer(%s::text, %s::text, %s::text, %s::text, %s::bigint, %s::text, %s::text,"
+    " %s::timestamptz, %s::text, %s::text, %s::timestamptz)"
+)
+
+
+def _server_bound_cursor() -> CursorWrapper:
+    """A cursor that sends the parameters apart from the statement, unlike Django's default client-side
+    binding: psycopg then prepares the statement on the connection after a few calls, so PostgreSQL
+    stops parsing and planning it. Wrapped like Django's own cursors (errors, query logging)."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = psycopg.Cursor(connection.connection)
+    return CursorDebugWrapper(raw, connection) if connection.queries_logged else CursorWrapper(raw, connection)
+
+
 def _call(args: list[Any], *, id: str, pending_id: str | None) -> tuple[Any, ...]:
-    with connection.cursor() as cur:
+    with _server_bound_cursor() as cur:
         try:
-            cur.execute("SELECT * FROM ledger_transfer(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", args)
+            cur.execute(_CALL, args)
         except DatabaseError as exc:
             raise _explain_refusal(exc, id=id, pending_id=pending_id) from exc
         row = cur.fetchone()
