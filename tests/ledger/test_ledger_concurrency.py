@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from tests.helpers import assert_books_balance
 
 from tradeshield.ledger import services as ledger
@@ -97,4 +97,79 @@ def test_the_same_transfer_from_many_connections_moves_money_once():
     assert race(fund_again) == Counter({"ok": RACERS})
     escrow.refresh_from_db()
     assert escrow.balance == 150
+    assert_books_balance()
+
+
+def _while_another_transaction_moves(first: Callable[[], None], second: Callable[[], None]) -> str:
+    """Run `second` on its own connection, with a 1 s lock timeout, while `first` is done but not
+    committed on another; return how `second` ended."""
+    moved, finished = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def hold_open() -> None:
+        try:
+            with transaction.atomic():
+                first()
+                moved.set()
+                finished.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def run_second() -> None:
+        try:
+            moved.wait(timeout=10)
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cur:
+                        cur.execute("SET LOCAL lock_timeout = '1s'")
+                    second()
+                outcome.append("ok")
+            except Exception as exc:  # the outcome is what the test asserts on
+                outcome.append(type(exc).__name__)
+        finally:
+            finished.set()
+            connection.close()
+
+    threads = [threading.Thread(target=hold_open), threading.Thread(target=run_second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcome[0]
+
+
+def test_payments_do_not_queue_on_shared_platform_accounts():
+    """`buyer_funding` and `processor_fees` are in every payment of a currency but unguarded: they keep
+    no running totals, so one payment does not wait for another's commit. A guarded account still does."""
+    funding = ledger.account_ensure(kind=AccountKind.BUYER_FUNDING, currency="USD")
+    fees = ledger.account_ensure(kind=AccountKind.PROCESSOR_FEES, currency="USD")
+    escrows = [ledger.account_ensure(kind=AccountKind.ESCROW, currency="USD", owner_ref=f"o{i}") for i in range(3)]
+
+    def pay(n: int) -> Callable[[], None]:
+        def run() -> None:
+            ledger.transfer_create(id=f"fund:{n}", debit=funding, credit=escrows[n], amount=1_000, code="fund")
+            ledger.transfer_create(id=f"fee:{n}", debit=funding, credit=fees, amount=30, code="fee")
+
+        return run
+
+    assert _while_another_transaction_moves(pay(0), pay(1)) == "ok"
+
+    def into_escrow_0(n: int) -> Callable[[], None]:
+        return lambda: ledger.transfer_create(id=f"more:{n}", debit=funding, credit=escrows[0], amount=5, code="c")
+
+    # escrow:o0 is guarded: its exact totals are kept under its row lock (a lock timeout is not a
+    # refusal: it reaches the caller as the database error it is).
+    assert _while_another_transaction_moves(into_escrow_0(1), into_escrow_0(2)) == "OperationalError"
+    assert Account.objects.get(id=funding.id).balance == -(2_000 + 60 + 5)
+    assert Account.objects.get(id=fees.id).balance == 60
+    assert_books_balance()
+
+
+def test_an_account_cannot_change_between_guarded_and_unguarded():
+    funding, escrow = _funded_escrow(100)
+    for account in (funding, escrow):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+            cur.execute("UPDATE ledger_account SET guarded = NOT guarded WHERE id = %s", [account.id])
+    assert Account.objects.get(id=funding.id).totals() == (0, 100, 0, 0)
+    assert (Account.objects.get(id=funding.id).debits_posted, Account.objects.get(id=escrow.id).balance) == (0, 100)
     assert_books_balance()

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from django.db import DatabaseError, connection
+from django.db import IntegrityError, connection
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.utils import timezone
 
@@ -100,7 +100,7 @@ def _refuse(outcome: str, *, id: str, pending_id: str | None) -> Exception:
     return TransferRejected(f"The ledger refused transfer {id} ({outcome}).")
 
 
-def _explain_refusal(exc: DatabaseError, *, id: str, pending_id: str | None) -> Exception:
+def _explain_refusal(exc: IntegrityError, *, id: str, pending_id: str | None) -> Exception:
     """A refusal raised by the constraints themselves: only under a race the pre-checks could not see
     (the transaction is then aborted, as after any serialization failure)."""
     diag = getattr(exc.__cause__, "diag", None)
@@ -132,7 +132,7 @@ def _call(args: list[Any], *, id: str, pending_id: str | None) -> tuple[Any, ...
     with _server_bound_cursor() as cur:
         try:
             cur.execute(_CALL, args)
-        except DatabaseError as exc:
+        except IntegrityError as exc:
             raise _explain_refusal(exc, id=id, pending_id=pending_id) from exc
         row = cur.fetchone()
     assert row is not None
