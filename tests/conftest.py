@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from tradeshield.kit import clock
+from tradeshield.ledger import services as ledger
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.models import OrgKind
 
@@ -62,6 +63,12 @@ def make_party(kind: OrgKind, name: str, country: str, role: str = "owner", curr
     user = orgs.member_create(organization=org, email=email, password=PASSWORD, role=role)
     secret, _ = orgs.personal_token_issue(email=email, password=PASSWORD)
     return Party(org=org, user=user, client=ApiClient(secret))
+
+
+@pytest.fixture(autouse=True)
+def _ledger_account_cache() -> None:
+    """Tests roll back or empty the tables between them, which production never does to accounts."""
+    ledger.account_cache_clear()
 
 
 @pytest.fixture

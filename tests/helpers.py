@@ -13,7 +13,7 @@ def balance(account_id: str) -> int:
 
 def pending_debits(account_id: str) -> int:
     account = Account.objects.filter(id=account_id).first()
-    return account.debits_pending if account else 0
+    return account.totals()[0] if account else 0
 
 
 def assert_books_balance() -> None:
@@ -24,6 +24,4 @@ def assert_books_balance() -> None:
 
 
 def ledger_snapshot() -> dict[str, tuple[int, int, int, int]]:
-    return {
-        a.id: (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) for a in Account.objects.all()
-    }
+    return {a.id: a.totals() for a in Account.objects.all()}

@@ -53,26 +53,16 @@ DROP TRIGGER IF EXISTS ledger_transfer_validate ON ledger_transfer;
 CREATE TRIGGER ledger_transfer_validate BEFORE INSERT ON ledger_transfer
     FOR EACH ROW EXECUTE FUNCTION ledger_transfer_validate();
 
--- 3. After a transfer is stored: move the balances, locking the two accounts in id order.
-CREATE OR REPLACE FUNCTION ledger_apply_to_account(
-    account text, d_pending bigint, d_posted bigint, c_pending bigint, c_posted bigint
-) RETURNS void AS $$
-BEGIN
-    UPDATE ledger_account
-       SET debits_pending = debits_pending + d_pending,
-           debits_posted = debits_posted + d_posted,
-           credits_pending = credits_pending + c_pending,
-           credits_posted = credits_posted + c_posted
-     WHERE id = account;
-END;
-$$ LANGUAGE plpgsql;
-
+-- 3. After a transfer is stored: move the balances of guarded accounts, locking them in id order.
+-- Unguarded accounts (the platform's and the outside world's, shared by every payment of a currency)
+-- keep no running totals: their balance is summed from their transfers when read, so payments do
+-- not queue on their rows. Guarded accounts keep exact totals under the row lock, for the overdraft
+-- check. An UPDATE whose condition fails on a row does not lock it.
 CREATE OR REPLACE FUNCTION ledger_transfer_apply() RETURNS trigger AS $$
 DECLARE
     held bigint := 0;      -- pending amount released by a resolution
     pending_add bigint := 0;
     posted_add bigint := 0;
-    first_is_debit boolean := NEW.debit_account_id < NEW.credit_account_id;
 BEGIN
     IF NEW.kind = 'single' THEN
         posted_add := NEW.amount;
@@ -84,12 +74,20 @@ BEGIN
             posted_add := NEW.amount;
         END IF;
     END IF;
-    IF first_is_debit THEN
-        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
-        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
+    IF NEW.debit_account_id < NEW.credit_account_id THEN
+        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
+                                  debits_posted = debits_posted + posted_add
+         WHERE id = NEW.debit_account_id AND guarded;
+        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
+                                  credits_posted = credits_posted + posted_add
+         WHERE id = NEW.credit_account_id AND guarded;
     ELSE
-        PERFORM ledger_apply_to_account(NEW.credit_account_id, 0, 0, pending_add - held, posted_add);
-        PERFORM ledger_apply_to_account(NEW.debit_account_id, pending_add - held, posted_add, 0, 0);
+        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
+                                  credits_posted = credits_posted + posted_add
+         WHERE id = NEW.credit_account_id AND guarded;
+        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
+                                  debits_posted = debits_posted + posted_add
+         WHERE id = NEW.debit_account_id AND guarded;
     END IF;
     RETURN NULL;
 END;
@@ -104,10 +102,15 @@ CREATE OR REPLACE FUNCTION ledger_account_totals_guard() RETURNS trigger AS $$
 BEGIN
     IF pg_trigger_depth() < 2 AND (
         NEW.debits_pending <> OLD.debits_pending OR NEW.debits_posted <> OLD.debits_posted OR
-        NEW.credits_pending <> OLD.credits_pending OR NEW.credits_posted <> OLD.credits_posted OR
-        NEW.currency <> OLD.currency
+        NEW.credits_pending <> OLD.credits_pending OR NEW.credits_posted <> OLD.credits_posted
     ) THEN
         RAISE EXCEPTION 'account % totals change only through transfers', OLD.id
+            USING ERRCODE = 'raise_exception', CONSTRAINT = 'ledger_account_totals_by_transfer';
+    END IF;
+    -- Whether totals are kept depends on `guarded`, so it may never change, nor may what the
+    -- account is.
+    IF NEW.id <> OLD.id OR NEW.kind <> OLD.kind OR NEW.currency <> OLD.currency OR NEW.guarded <> OLD.guarded THEN
+        RAISE EXCEPTION 'account % cannot change its id, kind, currency or guard', OLD.id
             USING ERRCODE = 'raise_exception', CONSTRAINT = 'ledger_account_totals_by_transfer';
     END IF;
     RETURN NEW;

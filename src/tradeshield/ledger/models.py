@@ -1,12 +1,13 @@
 """Double-entry, append-only ledger (TigerBeetle's vocabulary).
 
 Balances on `Account` are written only by the database trigger that runs on each transfer insert
-(see migrations/0002_ledger_rules.py); Python never updates them.
+(see ledger_rules.sql); Python never updates them. Only guarded accounts keep them on their row: an
+unguarded account's stored totals stay zero and `Account.totals()` sums its transfers instead.
 """
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 
 
@@ -36,6 +37,24 @@ GUARDED_KINDS = {
 }
 
 
+TOTALS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+
+# One account's totals from its transfers; a resolution releases what its pending transfer held.
+SUMMED_TOTALS = """
+SELECT coalesce(sum(CASE WHEN t.debit_account_id = %(account)s THEN pend END), 0),
+       coalesce(sum(CASE WHEN t.debit_account_id = %(account)s THEN posted END), 0),
+       coalesce(sum(CASE WHEN t.credit_account_id = %(account)s THEN pend END), 0),
+       coalesce(sum(CASE WHEN t.credit_account_id = %(account)s THEN posted END), 0)
+  FROM ledger_transfer t
+  LEFT JOIN ledger_transfer p ON p.id = t.pending_id
+ CROSS JOIN LATERAL (
+       SELECT CASE WHEN t.kind = 'pending' THEN t.amount
+                   WHEN t.kind IN ('post', 'void', 'expire') THEN -p.amount ELSE 0 END AS pend,
+              CASE WHEN t.kind IN ('single', 'post') THEN t.amount ELSE 0 END AS posted) m
+ WHERE t.debit_account_id = %(account)s OR t.credit_account_id = %(account)s
+"""
+
+
 class Account(models.Model):
     id = models.CharField(primary_key=True, max_length=160)
     kind = models.CharField(max_length=32, choices=AccountKind.choices)
@@ -61,15 +80,35 @@ class Account(models.Model):
             ),
         ]
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):  # type: ignore[no-untyped-def]
+        # `account_ensure` returns accounts with their totals deferred; reading one loads all four
+        # together, so they come from one snapshot.
+        if fields is not None and set(fields) & set(TOTALS):
+            fields = list({*fields, *TOTALS})
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+
+    def totals(self) -> tuple[int, int, int, int]:
+        """(debits_pending, debits_posted, credits_pending, credits_posted) as of now. A guarded account
+        keeps them on its row (the fields); an unguarded one, shared by many payments, keeps none so
+        that payments do not queue on its row, and they are summed from its transfers here."""
+        if self.guarded:
+            return (self.debits_pending, self.debits_posted, self.credits_pending, self.credits_posted)
+        with connection.cursor() as cur:
+            cur.execute(SUMMED_TOTALS, {"account": self.id})
+            row = cur.fetchone()
+        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
     @property
     def balance(self) -> int:
         """Credits minus debits, posted only."""
-        return self.credits_posted - self.debits_posted
+        _, debits_posted, _, credits_posted = self.totals()
+        return credits_posted - debits_posted
 
     @property
     def available(self) -> int:
         """What a guarded account may still send: posted balance less pending debits."""
-        return self.credits_posted - self.debits_posted - self.debits_pending
+        debits_pending, debits_posted, _, credits_posted = self.totals()
+        return credits_posted - debits_posted - debits_pending
 
 
 class TransferKind(models.TextChoices):

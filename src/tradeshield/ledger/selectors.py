@@ -13,7 +13,7 @@ from tradeshield.ledger.models import Account, Transfer
 @dataclass(frozen=True)
 class CurrencyTotals:
     currency: str
-    posted_sum: int  # sum over accounts of credits_posted - debits_posted: must be 0
+    posted_sum: int  # sum over accounts of credits_posted - debits_posted (Account.totals()): must be 0
     pending_sum: int  # same for pending: must be 0
     recomputed_matches: bool  # account totals equal what the transfers say
 
@@ -35,7 +35,10 @@ def pending_is_resolved(pending_id: str) -> bool:
 
 
 def ledger_check() -> list[CurrencyTotals]:
-    """Audit: the books balance per currency, and stored totals match a recomputation from transfers."""
+    """Audit: the books balance per currency, and stored totals match a recomputation from transfers.
+
+    A guarded account's stored totals must equal its transfers; an unguarded account stores none
+    (they must be zero) and counts towards the balance with its transfers' sum."""
     with connection.cursor() as cur:
         cur.execute(
             """
@@ -57,10 +60,16 @@ def ledger_check() -> list[CurrencyTotals]:
                   FROM moves GROUP BY account_id
             )
             SELECT a.currency,
-                   coalesce(sum(a.credits_posted - a.debits_posted), 0),
-                   coalesce(sum(a.credits_pending - a.debits_pending), 0),
-                   bool_and(coalesce(r.dp, 0) = a.debits_pending AND coalesce(r.dpo, 0) = a.debits_posted
-                            AND coalesce(r.cp, 0) = a.credits_pending AND coalesce(r.cpo, 0) = a.credits_posted)
+                   coalesce(sum(CASE WHEN a.guarded THEN a.credits_posted - a.debits_posted
+                                     ELSE coalesce(r.cpo, 0) - coalesce(r.dpo, 0) END), 0),
+                   coalesce(sum(CASE WHEN a.guarded THEN a.credits_pending - a.debits_pending
+                                     ELSE coalesce(r.cp, 0) - coalesce(r.dp, 0) END), 0),
+                   bool_and(CASE WHEN a.guarded
+                                 THEN coalesce(r.dp, 0) = a.debits_pending AND coalesce(r.dpo, 0) = a.debits_posted
+                                      AND coalesce(r.cp, 0) = a.credits_pending
+                                      AND coalesce(r.cpo, 0) = a.credits_posted
+                                 ELSE (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
+                                      = (0, 0, 0, 0) END)
               FROM ledger_account a LEFT JOIN recomputed r ON r.account_id = a.id
              GROUP BY a.currency ORDER BY a.currency
             """
