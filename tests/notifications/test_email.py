@@ -43,12 +43,12 @@ def test_payment_emails_arrive_in_each_readers_language(buyer, supplier, smtp):
     run_pending_jobs()
 
     received = {(rcpts[0], message["Subject"].strip()): message for rcpts, message in smtp.messages}
-    spanish = received[(ana.email, "Pago en depósito de garantía · LED panels")]
+    spanish = received[(ana.email, "Pago en depósito en garantía · LED panels")]
     assert spanish["From"] == "TradeShield <notifications@tradeshield.test>"
     assert spanish["To"] == ana.email and spanish["X-TradeShield-Order"] == order["id"]
     body = text_of(spanish)
     assert body.startswith("Hola, Ana García:")
-    assert "Su pago de 1,250.00 USD para «LED panels» queda en depósito de garantía" in body
+    assert "Su pago de 1,250.00 USD para «LED panels» queda en depósito en garantía" in body
     assert f"/orders/{order['id']}/" in body
     assert "Pedido confirmado · LED panels" in {subject for email, subject in received if email == ana.email}
 
