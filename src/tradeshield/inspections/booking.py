@@ -29,7 +29,7 @@ from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import MemberRole, Membership, OrgKind
 from tradeshield.payments import providers
-from tradeshield.payments.cards import card_check
+from tradeshield.payments.cards import card_check_input
 
 # Goods are inspected once produced and (mostly) packed, before the balance ships them.
 INSPECTABLE = {OrderStatus.DEPOSIT_PAID, OrderStatus.PAID}
@@ -230,12 +230,7 @@ def fee_pay(*, actor: Actor, inspection_id: str, card: dict[str, Any]) -> Inspec
     require_party(actor, order, inspection.fee_payer, "order.pay")
     if inspection.status != InspectionStatus.REQUESTED:
         raise InspectionStateError("The fee for this visit is already settled.", code="inspection_fee_settled")
-    checked = card_check(
-        number=str(card.get("number", "")),
-        exp_month=int(card.get("exp_month", 0)),
-        exp_year=int(card.get("exp_year", 0)),
-        cvc=str(card.get("cvc", "")),
-    )
+    checked = card_check_input(card)
     result = providers.CARD_PROVIDER.charge(
         card=checked,
         amount=inspection.fee_amount,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Invalid
@@ -80,6 +82,16 @@ def card_check(*, number: str, exp_month: int, exp_year: int, cvc: str) -> Check
     if not (cvc.isdigit() and len(cvc) == cvc_length):
         raise CardInvalid(f"The security code must be {cvc_length} digits.", field="card.cvc")
     return CheckedCard(number=digits, brand=brand, last4=digits[-4:], exp_month=exp_month, exp_year=exp_year)
+
+
+def card_check_input(card: Mapping[str, Any]) -> CheckedCard:
+    """`card_check` on a card as an API or form sends it (number, exp_month, exp_year, cvc)."""
+    return card_check(
+        number=str(card.get("number", "")),
+        exp_month=int(card.get("exp_month", 0)),
+        exp_year=int(card.get("exp_year", 0)),
+        cvc=str(card.get("cvc", "")),
+    )
 
 
 def aba_routing_valid(routing: str) -> bool:

@@ -13,7 +13,7 @@ from tradeshield.kit import clock
 from tradeshield.kit.money import check_amount
 from tradeshield.organizations.models import Organization
 from tradeshield.payments import providers
-from tradeshield.payments.cards import CardInvalid, aba_routing_valid, card_check
+from tradeshield.payments.cards import CardInvalid, aba_routing_valid, card_check_input
 from tradeshield.payments.errors import (
     BankReceiptInvalid,
     PaymentMethodUnavailable,
@@ -149,12 +149,7 @@ def _failed(payment: Payment, code: str, message: str) -> Payment:
 
 
 def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempotency_key: str) -> Payment:
-    checked = card_check(
-        number=str(card.get("number", "")),
-        exp_month=int(card.get("exp_month", 0)),
-        exp_year=int(card.get("exp_year", 0)),
-        cvc=str(card.get("cvc", "")),
-    )
+    checked = card_check_input(card)
     country = str(card.get("country") or target.buyer.country)
     quote = fee_quote(
         method=Method.CARD, amount=target.cash_amount, currency=target.currency, network=checked.brand, country=country

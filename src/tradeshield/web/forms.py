@@ -228,7 +228,9 @@ def _year_choices() -> list[tuple[int | str, Any]]:
     return [("", _("Year")), *((y, str(y)) for y in range(year, year + 16))]
 
 
-class CardForm(PayFormBase):
+class CardFields(forms.Form):
+    """The card inputs shared by every form that takes a card."""
+
     number = forms.CharField(
         label=_("Card number"),
         max_length=23,
@@ -253,6 +255,9 @@ class CardForm(PayFormBase):
         max_length=4,
         widget=NoEchoInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
     )
+
+
+class CardForm(PayFormBase, CardFields):
     country = forms.CharField(
         label=_("Card issued in (country code)"),
         min_length=2,
@@ -291,7 +296,10 @@ PAY_FORMS: dict[str, type[PayFormBase]] = {
 }
 
 
-class StatementForm(BootstrapMixin, forms.Form):
+class CsvUploadForm(BootstrapMixin, forms.Form):
+    """CSV pasted or uploaded (UTF-8); `text` holds it either way after cleaning."""
+
+    empty_message: Any  # what to say when neither is given; each form sets its own
     text = forms.CharField(
         label=_("Paste CSV"),
         required=False,
@@ -308,8 +316,12 @@ class StatementForm(BootstrapMixin, forms.Form):
             except UnicodeDecodeError:
                 self.add_error("file", _("The file must be UTF-8 CSV."))
         elif not (data.get("text") or "").strip():
-            raise forms.ValidationError(_("Paste the statement or choose a file."))
+            raise forms.ValidationError(self.empty_message)
         return data
+
+
+class StatementForm(CsvUploadForm):
+    empty_message = _("Paste the statement or choose a file.")
 
 
 class ApiKeyForm(BootstrapMixin, forms.Form):

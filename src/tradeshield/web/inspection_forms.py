@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tradeshield.inspections import sampling
 from tradeshield.inspections.models import InspectionLevel
 from tradeshield.kit import clock
-from tradeshield.web.forms import BootstrapMixin, NoEchoInput, _year_choices
+from tradeshield.web.forms import BootstrapMixin, CardFields
 
 AQL_CHOICES = [("0", _("0 (none accepted)")), *((format(a, "f"), format(a, "f")) for a in sampling.AQL_VALUES)]
 CLASS_LABELS = {"critical": _("Critical"), "major": _("Major"), "minor": _("Minor")}
@@ -59,32 +59,7 @@ class VisitForm(BootstrapMixin, forms.Form):
         self.fields["ready_date"].widget.attrs["min"] = clock.today().isoformat()
 
 
-class FeeCardForm(BootstrapMixin, forms.Form):
-    number = forms.CharField(
-        label=_("Card number"),
-        max_length=23,
-        widget=NoEchoInput(
-            attrs={"autocomplete": "cc-number", "inputmode": "numeric", "placeholder": "4242 4242 4242 4242"}
-        ),
-    )
-    exp_month = forms.TypedChoiceField(
-        label=_("Expiry month"),
-        coerce=int,
-        choices=[("", _("Month")), *((m, f"{m:02d}") for m in range(1, 13))],
-        widget=forms.Select(attrs={"autocomplete": "cc-exp-month"}),
-    )
-    exp_year = forms.TypedChoiceField(
-        label=_("Expiry year"),
-        coerce=int,
-        choices=_year_choices,
-        widget=forms.Select(attrs={"autocomplete": "cc-exp-year"}),
-    )
-    cvc = forms.CharField(
-        label=_("Security code (CVC)"),
-        max_length=4,
-        widget=NoEchoInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}),
-    )
-
+class FeeCardForm(BootstrapMixin, CardFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "insp-fee-%s")
         super().__init__(*args, **kwargs)

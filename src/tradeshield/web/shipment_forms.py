@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tradeshield.web.forms import SHIP_MODES, BootstrapMixin
+from tradeshield.web.forms import SHIP_MODES, BootstrapMixin, CsvUploadForm
 
 EVENT_KINDS = [
     ("picked_up", _("Picked up by the carrier")),
@@ -99,22 +99,9 @@ class ShipmentEventForm(BootstrapMixin, forms.Form):
         return _utc(self.cleaned_data.get("eta"))
 
 
-class TrackingImportForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(
-        label=_("Paste CSV"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "class": "font-monospace", "spellcheck": "false"}),
-    )
-    file = forms.FileField(label=_("…or upload a CSV file"), required=False)
+class TrackingImportForm(CsvUploadForm):
+    empty_message = _("Paste the events or choose a file.")
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        upload = data.get("file")
-        if upload:
-            try:
-                data["text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.add_error("file", _("The file must be UTF-8 CSV."))
-        elif not (data.get("text") or "").strip():
-            raise forms.ValidationError(_("Paste the events or choose a file."))
-        return data
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs["rows"] = 5

@@ -50,7 +50,7 @@ def order_action(view: ActionView) -> ActionView:
     return wrapper
 
 
-def _invalid(request: HttpRequest, form: django_forms.Form, back: str) -> HttpResponse:
+def invalid_form(request: HttpRequest, form: django_forms.Form, back: str) -> HttpResponse:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
@@ -58,7 +58,7 @@ def _invalid(request: HttpRequest, form: django_forms.Form, back: str) -> HttpRe
     return redirect(back)
 
 
-def _done(request: HttpRequest, back: str, message: str) -> Outcome:
+def succeeded(request: HttpRequest, back: str, message: str) -> Outcome:
     messages.success(request, message)
     return Outcome(redirect(back), done=True, location=back)
 
@@ -79,7 +79,7 @@ def order_confirm(request: HttpRequest, actor: Actor, order_id: str, back: str) 
 def order_ship(request: HttpRequest, actor: Actor, order_id: str, back: str) -> HttpResponse:
     form = forms.ShipForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     shipping.order_ship(actor=actor, order_id=order_id, **form.cleaned_data)
     messages.success(request, _("Marked as shipped. The buyer can follow the tracking number."))
     return redirect(back)
@@ -101,7 +101,7 @@ def order_receive(request: HttpRequest, actor: Actor, order_id: str, back: str) 
 
     def action() -> Outcome:
         paying.order_confirm_receipt(actor=actor, order_id=order_id)
-        return _done(request, back, _("Receipt confirmed. The escrow was released to the supplier."))
+        return succeeded(request, back, _("Receipt confirmed. The escrow was released to the supplier."))
 
     return run_once(request, actor, action, back=back)
 
@@ -110,13 +110,13 @@ def order_receive(request: HttpRequest, actor: Actor, order_id: str, back: str) 
 def order_cancel(request: HttpRequest, actor: Actor, order_id: str, back: str) -> HttpResponse:
     form = forms.CancelForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
 
     def action() -> Outcome:
         order = paying.order_cancel(actor=actor, order_id=order_id, reason=form.cleaned_data["reason"])
         if order.status == "refunded":
-            return _done(request, back, _("Order cancelled. Everything paid is being refunded to the buyer."))
-        return _done(request, back, _("Order cancelled."))
+            return succeeded(request, back, _("Order cancelled. Everything paid is being refunded to the buyer."))
+        return succeeded(request, back, _("Order cancelled."))
 
     return run_once(request, actor, action, back=back)
 
@@ -125,7 +125,7 @@ def order_cancel(request: HttpRequest, actor: Actor, order_id: str, back: str) -
 def order_refund(request: HttpRequest, actor: Actor, order_id: str, back: str) -> HttpResponse:
     form = forms.RefundForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     order = order_get(actor, order_id)
     try:
         amount = forms.to_minor(form.cleaned_data["amount"], order.currency)
@@ -135,7 +135,7 @@ def order_refund(request: HttpRequest, actor: Actor, order_id: str, back: str) -
 
     def action() -> Outcome:
         paying.order_refund_partial(actor=actor, order_id=order_id, amount=amount, reason=form.cleaned_data["reason"])
-        return _done(
+        return succeeded(
             request, back, _("Refunded %(amount)s to the buyer.") % {"amount": format_amount(amount, order.currency)}
         )
 
@@ -146,7 +146,7 @@ def order_refund(request: HttpRequest, actor: Actor, order_id: str, back: str) -
 def amendment_propose(request: HttpRequest, actor: Actor, order_id: str, back: str) -> HttpResponse:
     form = forms.AmendmentForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     changes = form.changes()
     if not changes:
         messages.error(request, _("Change at least one term to propose an amendment."))

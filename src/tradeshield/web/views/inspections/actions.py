@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -23,20 +22,7 @@ from tradeshield.web.views.inspections.panel import (
     CLASSES,
     _agency_choices,
 )
-from tradeshield.web.views.order_actions import order_action
-
-
-def _invalid(request: HttpRequest, form: django_forms.Form, back: str) -> HttpResponse:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-    return redirect(back)
-
-
-def succeeded(request: HttpRequest, back: str, message: str) -> Outcome:
-    messages.success(request, message)
-    return Outcome(redirect(back), done=True, location=back)
+from tradeshield.web.views.order_actions import invalid_form, order_action, succeeded
 
 
 def _of_order(actor: Actor, order_id: str, inspection_id: str | None = None) -> None:
@@ -51,7 +37,7 @@ def plan_update(request: HttpRequest, actor: Actor, order_id: str, back: str) ->
     _of_order(actor, order_id)
     form = iforms.PlanForm(request.POST, agencies=_agency_choices())
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     data = form.cleaned_data
     booking.plan_update(
         actor=actor,
@@ -69,7 +55,7 @@ def visit_request(request: HttpRequest, actor: Actor, order_id: str, back: str) 
     _of_order(actor, order_id)
     form = iforms.VisitForm(request.POST, agencies=_agency_choices())
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     data = form.cleaned_data
     inspection = booking.visit_request(
         actor=actor,
@@ -100,7 +86,7 @@ def fee_pay(request: HttpRequest, actor: Actor, order_id: str, back: str, inspec
     _of_order(actor, order_id, inspection_id)
     form = iforms.FeeCardForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     card = {k: form.cleaned_data[k] for k in ("number", "exp_month", "exp_year", "cvc")}
 
     def action() -> Outcome:
@@ -120,7 +106,7 @@ def visit_withdraw(request: HttpRequest, actor: Actor, order_id: str, back: str,
     _of_order(actor, order_id, inspection_id)
     form = iforms.WithdrawForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
 
     def action() -> Outcome:
         inspection = booking.visit_cancel(actor=actor, inspection_id=inspection_id, reason=form.cleaned_data["reason"])
@@ -136,7 +122,7 @@ def decide(request: HttpRequest, actor: Actor, order_id: str, back: str, inspect
     _of_order(actor, order_id, inspection_id)
     form = iforms.DecisionForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return invalid_form(request, form, back)
     choice = form.cleaned_data["choice"]
 
     def action() -> Outcome:

@@ -33,7 +33,6 @@ from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import MemberRole, Membership
 from tradeshield.web import inspection_forms as iforms
 from tradeshield.web.views.common import Outcome, actor_of, apply_error, new_key, not_found_on, run_once
-from tradeshield.web.views.inspections.actions import succeeded
 from tradeshield.web.views.inspections.panel import (
     CLASS_LABELS,
     CLASSES,
@@ -45,6 +44,7 @@ from tradeshield.web.views.inspections.panel import (
     sampling_rows,
     steps,
 )
+from tradeshield.web.views.order_actions import succeeded
 
 
 def _visible(actor: Actor, inspection_id: str) -> Inspection:
