@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from tradeshield.cli import sandbox
+from tradeshield.cli import operations, sandbox
 from tradeshield.cli.boot import (
     check_database,
     console,
@@ -76,9 +76,10 @@ def serve(
     Static files are served by WhiteNoise straight from the installed packages: no collectstatic step.
     Put a reverse proxy that terminates TLS in front of it in production.
     """
-    from tradeshield.cli.server import check_port_free, serve_forever
+    from tradeshield.cli.server import check_port_free, metrics_dir, serve_forever
 
     check_port_free(host, port)
+    metrics_dir()
     setup_django()
     check_database(require_migrated=True)
 
@@ -114,6 +115,12 @@ def worker(
     queue: Annotated[
         list[str] | None, typer.Option("--queue", "-q", help="Queue to listen to (repeatable; default all).")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="Serve this worker's job metrics (Prometheus) on 127.0.0.1:PORT (internal only)."
+        ),
+    ] = None,
 ) -> None:
     """Run a background-job worker (Procrastinate) until SIGTERM or Ctrl+C.
 
@@ -125,6 +132,13 @@ def worker(
     from tradeshield.worker import run_worker
 
     queues = list(queue or [])
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        try:
+            start_http_server(metrics_port, addr="127.0.0.1")
+        except OSError as exc:
+            fail(f"cannot serve worker metrics on 127.0.0.1:{metrics_port}: {exc.strerror or exc}")
     console.print(
         f"[green]job worker[/] pid {os.getpid()}: concurrency {concurrency}, "
         f"queues {', '.join(queues) if queues else 'all'} ({escape(database_label())})"
@@ -284,3 +298,4 @@ if __name__ == "__main__":
 
 app.add_typer(sandbox.clock_app, name="clock")
 app.command("simulate")(sandbox.simulate)
+operations.register(app)

@@ -27,6 +27,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "new_order": current.trades and current.can("order.write"),
             "api_keys": current.organization is not None and current.can("org.admin"),
             "bank_import": current.staff_role in ("admin", "support_agent"),
+            "vital_signs": bool(current.staff_role),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
