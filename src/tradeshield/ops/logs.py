@@ -36,7 +36,7 @@ _PAIR = re.compile(
     rf"""(?ix)
     (?P<key>["']?\b(?:[\w-]*?(?:{_SECRET_KEYS}))["']?)
     (?P<sep>\s*[:=]\s*)
-    (?P<value>"[^"]*"|'[^']*'|[^\s,;&}}\]]+)
+    (?P<value>\[redacted\]|"[^"]*"|'[^']*'|[^\s,;&}}\]]+)
     """
 )
 _BEARER = re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{6,}")
