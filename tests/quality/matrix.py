@@ -321,4 +321,8 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "inspection_report": ("POST", f"/inspections/{insp}/report/"),
         "inspection_verdict": ("GET", f"/inspections/{insp}/verdict/"),
         "stored_file": ("GET", f"/files/{world.extra['photo']}/"),
+        "vital_signs": ("GET", "/staff/vital-signs/"),
+        "healthz": ("GET", "/healthz"),
+        "readyz": ("GET", "/readyz"),
+        "metrics": ("GET", "/metrics"),
     }
