@@ -34,7 +34,7 @@ class Env:
     def is_set(self, name: str) -> bool:
         return bool(self.environ.get(name, "").strip())
 
-    def str(self, name: str, default: str = "") -> str:
+    def text(self, name: str, default: str = "") -> str:
         value = self.environ.get(name)
         return default if value is None else value
 
@@ -42,7 +42,7 @@ class Env:
         if message not in self.problems:
             self.problems.append(message)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self.environ.get(name)
         if value is None:
             return default
@@ -68,10 +68,10 @@ class Env:
             return default
         return number
 
-    def int(self, name: str, default: int, minimum: int | None = 0) -> int:
+    def integer(self, name: str, default: int, minimum: int | None = 0) -> int:
         return self._number(name, default, int, "a whole number", minimum)
 
-    def float(self, name: str, default: float, minimum: float | None = 0) -> float:
+    def number(self, name: str, default: float, minimum: float | None = 0) -> float:
         return self._number(name, default, float, "a number", minimum)
 
     def choice(self, name: str, default: str, choices: tuple[str, ...], *, allow_other: bool = False) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,21 +19,21 @@ PROJECT_DIR = Path(os.environ.get("TRADESHIELD_PROJECT_DIR", Path.cwd()))
 # Every value is read through `env`, which collects bad values; `env.finish()` at the end reports them all
 # (one line each; see envconfig.py and `tradeshield check`).
 env = Env()
-env_bool = env.bool
+env_bool = env.flag
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production"
 DEBUG = env_bool("TRADESHIELD_DEBUG", False)
-SECRET_KEY = env.str("TRADESHIELD_SECRET_KEY") or DEV_SECRET_KEY
+SECRET_KEY = env.text("TRADESHIELD_SECRET_KEY") or DEV_SECRET_KEY
 DEFAULT_ALLOWED_HOSTS = "127.0.0.1,localhost,testserver"
 ALLOWED_HOSTS = [
-    h.strip() for h in env.str("TRADESHIELD_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS).split(",") if h.strip()
+    host.strip() for host in env.text("TRADESHIELD_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS).split(",") if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TRADESHIELD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
 try:
-    DATABASES = {"default": database_settings(env.str("DATABASE_URL").strip() or embedded_database_url())}
+    DATABASES = {"default": database_settings(env.text("DATABASE_URL").strip() or embedded_database_url())}
 except ValueError as _exc:
     env.problem(str(_exc))
     DATABASES = {"default": database_settings("postgresql:///invalid")}
@@ -138,7 +139,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
 # Uploaded evidence (photos, documents), stored once per SHA-256; back it up with the database.
-TRADESHIELD_MEDIA_ROOT = env.str("TRADESHIELD_MEDIA_ROOT") or str(PROJECT_DIR / "var" / "media")
+TRADESHIELD_MEDIA_ROOT = env.text("TRADESHIELD_MEDIA_ROOT") or str(PROJECT_DIR / "var" / "media")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; files come from the finders
 NODE_MODULES = Path(os.environ.get("TRADESHIELD_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [
@@ -153,7 +154,7 @@ WHITENOISE_USE_FINDERS = True
 # Logs: one JSON object per line on stderr with the request id, secrets redacted (ops/logs.py).
 # TRADESHIELD_LOG_FORMAT=text gives plain lines for reading in a terminal (still redacted).
 LOG_FORMAT = env.choice("TRADESHIELD_LOG_FORMAT", "json", ("json", "text"))
-LOG_LEVEL = env.choice("TRADESHIELD_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")).upper()
+LOG_LEVEL = str(env.choice("TRADESHIELD_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical"))).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -177,20 +178,20 @@ LOGGING = {
 
 # --- Operations: health, readiness, metrics (see docs/domains/operations.md) ----------------------------
 # /metrics answers only a bearer of this token (and 404 while it is unset).
-TRADESHIELD_METRICS_TOKEN = env.str("TRADESHIELD_METRICS_TOKEN").strip()
+TRADESHIELD_METRICS_TOKEN = env.text("TRADESHIELD_METRICS_TOKEN").strip()
 # /readyz: connect and statement timeout of its own connection, and how old a worker heartbeat may be.
-TRADESHIELD_READYZ_TIMEOUT_SECONDS = env.float("TRADESHIELD_READYZ_TIMEOUT_SECONDS", 2, minimum=0.5)
-TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS = env.float("TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS", 10, minimum=0.2)
-TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS = env.float("TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
+TRADESHIELD_READYZ_TIMEOUT_SECONDS = env.number("TRADESHIELD_READYZ_TIMEOUT_SECONDS", 2, minimum=0.5)
+TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS = env.number("TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS", 10, minimum=0.2)
+TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS = env.number("TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
 
 # Money and protection policy knobs (see docs/domains/payments.md).
-TRADESHIELD_SERVICE_FEE_PERCENT = env.str("TRADESHIELD_SERVICE_FEE_PERCENT", "0").strip() or "0"
-env.float("TRADESHIELD_SERVICE_FEE_PERCENT", 0)  # validated only: a number, at least 0
-TRADESHIELD_API_TOKEN_TTL_SECONDS = env.int("TRADESHIELD_API_TOKEN_TTL_SECONDS", 3600, minimum=60)
-TRADESHIELD_IDEMPOTENCY_TTL_HOURS = env.int("TRADESHIELD_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
+TRADESHIELD_SERVICE_FEE_PERCENT = env.text("TRADESHIELD_SERVICE_FEE_PERCENT", "0").strip() or "0"
+env.number("TRADESHIELD_SERVICE_FEE_PERCENT", 0)  # validated only: a number, at least 0
+TRADESHIELD_API_TOKEN_TTL_SECONDS = env.integer("TRADESHIELD_API_TOKEN_TTL_SECONDS", 3600, minimum=60)
+TRADESHIELD_IDEMPOTENCY_TTL_HOURS = env.integer("TRADESHIELD_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
 SANDBOX_BANK_WEBHOOK_SECRET = "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
-TRADESHIELD_BANK_WEBHOOK_SECRET = env.str("TRADESHIELD_BANK_WEBHOOK_SECRET", SANDBOX_BANK_WEBHOOK_SECRET)
-TRADESHIELD_PUBLIC_URL = env.str("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
+TRADESHIELD_BANK_WEBHOOK_SECRET = env.text("TRADESHIELD_BANK_WEBHOOK_SECRET", SANDBOX_BANK_WEBHOOK_SECRET)
+TRADESHIELD_PUBLIC_URL = env.text("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Production mode: set explicitly, or implied by a real secret key without debug (the README's first
 # production step). It only decides whether sandbox conveniences (the carrier sandbox secret) exist.
@@ -212,18 +213,18 @@ TRADESHIELD_CARRIER_SANDBOX_SECRET = (
     else os.environ.get("TRADESHIELD_CARRIER_SANDBOX_SECRET", "whsec_c2FuZGJveC1jYXJyaWVyLXdlYmhvb2stc2VjcmV0")
 )
 # A new ETA this much later than the previous one notifies both sides (as does one past a D-rule deadline).
-TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS = env.int("TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS", 48)
+TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS = env.integer("TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS", 48)
 # Events dated further than this in the future are refused (clocks disagree a little).
-TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS = env.int("TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS", 300)
+TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS = env.integer("TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS", 300)
 
 # --- Background jobs (Procrastinate) -------------------------------------------------------------
 # Maintained with src/tradeshield/worker.py. Tasks live in each app's `tasks.py` (autodiscovered) and
 # use `from procrastinate.contrib.django import app`. Jobs are stored in this same database, created by
 # `tradeshield migrate` (procrastinate's Django migrations).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
-PROCRASTINATE_WORKER_DEFAULTS = {
+PROCRASTINATE_WORKER_DEFAULTS: dict[str, Any] = {
     # On SIGTERM/SIGINT a worker lets running jobs finish for this long, then aborts them.
-    "shutdown_graceful_timeout": env.float("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", 30),
+    "shutdown_graceful_timeout": env.number("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", 30),
     # Request id in, one log line and metrics out, for every job (ops/jobs.py).
     "task_middleware": [job_middleware],
 }
@@ -240,12 +241,15 @@ _EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
 }
 _EMAIL_BACKEND = env.choice(
-    "TRADESHIELD_EMAIL_BACKEND", "file" if _LOCAL_RUN and not _SMTP_HOST else "smtp", ("smtp", "file", "console"), allow_other=True
+    "TRADESHIELD_EMAIL_BACKEND",
+    "file" if _LOCAL_RUN and not _SMTP_HOST else "smtp",
+    ("smtp", "file", "console"),
+    allow_other=True,
 )
 EMAIL_BACKEND = _EMAIL_BACKENDS.get(_EMAIL_BACKEND, _EMAIL_BACKEND)
 EMAIL_FILE_PATH = PROJECT_DIR / "var" / "mail"
 EMAIL_HOST = _SMTP_HOST or "localhost"
-EMAIL_PORT = env.int("TRADESHIELD_SMTP_PORT", 25, minimum=1)
+EMAIL_PORT = env.integer("TRADESHIELD_SMTP_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("TRADESHIELD_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TRADESHIELD_SMTP_PASSWORD", "")
 # "starttls" (or 1/true), "ssl", or off
@@ -259,7 +263,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("TRADESHIELD_EMAIL_FROM", "TradeShield <noti
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Outbound webhooks: per-request timeout, and whether endpoints may resolve to private addresses
 # (refused by default outside local runs, so an endpoint cannot be used to reach internal services).
-TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = env.float("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=0.1)
+TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = env.number("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=0.1)
 TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from tests.ops.test_cli import run
 from tests.quality.test_faults import database_url, end_other_sessions, shipped_orders
-
 from tradeshield.cli.operations import database_counts
 from tradeshield.ledger.models import Transfer
 
@@ -28,9 +28,7 @@ def fresh_database() -> Iterator[str]:
         yield source.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
-            )
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 

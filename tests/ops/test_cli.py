@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+
 from tests.quality.test_faults import database_url
 
 
@@ -78,7 +79,9 @@ def test_production_mode_without_a_secret_key(db_url: str) -> None:
     )
     assert done.returncode == 2
     errors = error_lines(done)
-    assert len(errors) == 1 and "TRADESHIELD_SECRET_KEY is not set" in errors[0] and "secrets.token_urlsafe" in errors[0]
+    assert (
+        len(errors) == 1 and "TRADESHIELD_SECRET_KEY is not set" in errors[0] and "secrets.token_urlsafe" in errors[0]
+    )
 
 
 def test_every_bad_value_is_reported_at_once(db_url: str) -> None:
@@ -93,7 +96,12 @@ def test_every_bad_value_is_reported_at_once(db_url: str) -> None:
     assert done.returncode == 2
     errors = error_lines(done)
     assert len(errors) == 4, done.stderr
-    for name in ("TRADESHIELD_DEBUG", "TRADESHIELD_SMTP_PORT", "TRADESHIELD_READYZ_TIMEOUT_SECONDS", "TRADESHIELD_LOG_FORMAT"):
+    for name in (
+        "TRADESHIELD_DEBUG",
+        "TRADESHIELD_SMTP_PORT",
+        "TRADESHIELD_READYZ_TIMEOUT_SECONDS",
+        "TRADESHIELD_LOG_FORMAT",
+    ):
         assert sum(name in line for line in errors) == 1, name
 
 

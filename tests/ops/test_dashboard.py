@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from tests.conftest import Party, confirmed_order, pay_card
 
+from tests.conftest import Party, confirmed_order, pay_card
 from tradeshield.accounts.models import User
 from tradeshield.kit import clock
 from tradeshield.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -40,7 +40,9 @@ def test_staff_see_the_platforms_vital_signs(buyer: Party, supplier: Party) -> N
     Order.objects.filter(pk=late["id"]).update(ship_deadline=clock.today() - timedelta(days=5))
     confirmed_order(buyer, supplier)  # awaiting payment
     assert sweep().acted["late_compensation"] == 1
-    endpoint = WebhookEndpoint.objects.create(organization=buyer.org, url="https://hooks.example.com/x", secret="whsec_x")
+    endpoint = WebhookEndpoint.objects.create(
+        organization=buyer.org, url="https://hooks.example.com/x", secret="whsec_x"
+    )
     WebhookDelivery.objects.create(
         endpoint=endpoint, message_id="m1", event_type="order.paid", body="{}", status=DeliveryStatus.FAILED
     )
@@ -58,7 +60,7 @@ def test_staff_see_the_platforms_vital_signs(buyer: Party, supplier: Party) -> N
     assert chart(html, "held-chart-data")["tooltips"] == ["1,450.00 USD"]  # 1,250.00 + 200.00 held
     statuses = chart(html, "status-chart-data")
     assert sum(statuses["values"]) == 3
-    assert chart(html, "late-chart-data")["values"] == [1]  # 4–7 days late
+    assert chart(html, "late-chart-data")["values"] == [1]  # 4 to 7 days late
     assert 'id="compensation-table"' in html and "20.00 USD</td>" in html  # 10 % of USD 200
     assert chart(html, "queue-chart-data")["values"]  # the payments deferred notification jobs
     # Disputes and the risk queue are other domains: their tiles say so until those exist.

@@ -52,7 +52,9 @@ def one_migration_forgotten() -> Iterator[str]:
         yield "ops.0001_initial"
     finally:
         with connection.cursor() as cur:
-            cur.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('ops', '0001_initial', %s)", [applied])
+            cur.execute(
+                "INSERT INTO django_migrations (app, name, applied) VALUES ('ops', '0001_initial', %s)", [applied]
+            )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

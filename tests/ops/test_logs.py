@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+
 from tests.conftest import PASSWORD, VISA, Party, confirmed_order, pay_card
 from tests.notifications.support import run_pending_jobs
-
 from tradeshield.ops.logs import JsonFormatter, RedactFilter, luhn_valid, redact
 
 
@@ -132,7 +132,9 @@ def test_request_id_goes_from_the_request_into_its_jobs(captured: io.StringIO, b
     run_pending_jobs()
     entries = lines(captured)
     http = [e for e in entries if e.get("event") == "http_request" and e["request_id"] == "req-pay-0001"]
-    assert len(http) == 1 and http[0]["route"] == "api/v1/orders/<order_id>/payments" and http[0]["status"] in (200, 201)
+    assert (
+        len(http) == 1 and http[0]["route"] == "api/v1/orders/<order_id>/payments" and http[0]["status"] in (200, 201)
+    )
     jobs = [e for e in entries if e.get("event") == "job" and e["request_id"] == "req-pay-0001"]
     assert jobs, "the jobs the payment deferred should log the payment's request id"
     assert {e["task"] for e in jobs} >= {"notifications.relay_order_event"}

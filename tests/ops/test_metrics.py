@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
-from typing import Any
+
 from tests.conftest import Party, confirmed_order, pay_card
 from tests.notifications.support import run_pending_jobs
-
 from tradeshield.kit import clock
 from tradeshield.ledger.models import Transfer
 from tradeshield.orders.models import Order
@@ -63,7 +63,9 @@ def test_requests_jobs_escrow_queue_and_compensation(client: Client, token: str,
     before = scrape(client)
     route = "api/v1/orders/<order_id>/payments"
     paid_before = value(before, "tradeshield_http_requests_total", route=route, method="POST", status="201") or 0
-    relay_before = value(before, "tradeshield_jobs_total", task="notifications.relay_order_event", outcome="succeeded") or 0
+    relay_before = (
+        value(before, "tradeshield_jobs_total", task="notifications.relay_order_event", outcome="succeeded") or 0
+    )
 
     order = confirmed_order(buyer, supplier, unit_price=1250, quantity="100")
     assert pay_card(buyer, order["id"]).status_code == 201
@@ -77,7 +79,10 @@ def test_requests_jobs_escrow_queue_and_compensation(client: Client, token: str,
 
     run_pending_jobs()
     text = scrape(client)
-    assert value(text, "tradeshield_jobs_total", task="notifications.relay_order_event", outcome="succeeded") > relay_before  # type: ignore[operator]
+    assert (
+        value(text, "tradeshield_jobs_total", task="notifications.relay_order_event", outcome="succeeded")
+        > relay_before
+    )  # type: ignore[operator]
     assert value(text, "tradeshield_job_duration_seconds_count", task="notifications.relay_order_event")
     assert value(text, "tradeshield_job_queue_jobs", queue="notifications", status="todo") is None
 
@@ -103,7 +108,12 @@ def test_a_failing_job_is_counted_as_a_failure(token: str) -> None:
     from tradeshield.ops.jobs import job_middleware
 
     job = Job(
-        id=7, queue="default", lock=None, queueing_lock=None, task_name="ops.test_task", task_kwargs={"_request_id": "r"}
+        id=7,
+        queue="default",
+        lock=None,
+        queueing_lock=None,
+        task_name="ops.test_task",
+        task_kwargs={"_request_id": "r"},
     )
     before = metrics.JOB_FAILURES.labels("ops.test_task")._value.get()
 

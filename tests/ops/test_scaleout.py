@@ -30,6 +30,7 @@ import httpx
 import pytest
 from django.db import connection
 from django.db.models import Count
+
 from tests.helpers import assert_books_balance
 from tests.quality.test_faults import (
     CARD,
@@ -41,7 +42,6 @@ from tests.quality.test_faults import (
     wait_for,
     wait_until_serving,
 )
-
 from tradeshield.kit import clock
 from tradeshield.ledger.models import Transfer
 from tradeshield.orders.models import Order
@@ -66,9 +66,7 @@ def spawn(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
         "TRADESHIELD_EMAIL_BACKEND": "console",
     }
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=out
-        )
+        process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=out)
         try:
             yield process
         finally:
@@ -144,16 +142,42 @@ def test_two_web_servers_and_two_workers(tmp_path: Path) -> None:
                 "named_place": "Ningbo",
                 "ship_by_date": ship_by,
                 "lines": [
-                    {"product_name": "Widget", "quantity": "10", "unit": "pcs", "unit_price": {"amount": 5_000, "currency": "USD"}}
+                    {
+                        "product_name": "Widget",
+                        "quantity": "10",
+                        "unit": "pcs",
+                        "unit_price": {"amount": 5_000, "currency": "USD"},
+                    }
                 ],
             }
             # Each step on the other server than the one before: no request depends on server affinity.
             order = call(i, "POST", "/orders", supplier_token, f"scale-{i}-create", body)
             call(i + 1, "POST", f"/orders/{order['id']}/confirm", supplier_token, f"scale-{i}-sconfirm")
-            call(i, "POST", f"/orders/{order['id']}/confirm", buyer_token, f"scale-{i}-bconfirm", {"terms_hash": order["terms_hash"]})
-            call(i + 1, "POST", f"/orders/{order['id']}/payments", buyer_token, f"scale-{i}-pay", {"method": "card", "card": CARD})
+            call(
+                i,
+                "POST",
+                f"/orders/{order['id']}/confirm",
+                buyer_token,
+                f"scale-{i}-bconfirm",
+                {"terms_hash": order["terms_hash"]},
+            )
+            call(
+                i + 1,
+                "POST",
+                f"/orders/{order['id']}/payments",
+                buyer_token,
+                f"scale-{i}-pay",
+                {"method": "card", "card": CARD},
+            )
             if i % 2:
-                call(i, "POST", f"/orders/{order['id']}/ship", supplier_token, f"scale-{i}-ship", {"carrier": "COSCO", "tracking_number": f"T{i}"})
+                call(
+                    i,
+                    "POST",
+                    f"/orders/{order['id']}/ship",
+                    supplier_token,
+                    f"scale-{i}-ship",
+                    {"carrier": "COSCO", "tracking_number": f"T{i}"},
+                )
             order_ids.append(order["id"])
 
         late = [oid for i, oid in enumerate(order_ids) if i % 2 == 0]

@@ -28,7 +28,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tradeshield.cli.boot import DATABASE_HINT, check_database, console, database_errors, err_console, fail, setup_django
+from tradeshield.cli.boot import (
+    DATABASE_HINT,
+    check_database,
+    console,
+    database_errors,
+    err_console,
+    fail,
+    setup_django,
+)
 
 # What `backup` and `restore` count: the money and the objects it belongs to.
 COUNTED_TABLES = (
@@ -80,6 +88,7 @@ def check(
     """Validate the configuration, the database, SMTP and Django's deploy checks; exit 1 if anything is wrong."""
     setup_django()  # bad environment values: one error line each, exit 2
     from django.conf import settings
+
     console.print("[green]✓[/] configuration: every environment value is valid")
     check_database(require_migrated=False)
     console.print("[green]✓[/] database answers")
@@ -98,7 +107,7 @@ def check(
         problems += 1
     else:
         console.print("[green]✓[/] database schema is up to date")
-    if smtp and settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    if smtp and str(settings.EMAIL_BACKEND).endswith("smtp.EmailBackend"):
         if (smtp_problem := smtp_check()) is not None:
             err_console.print(f"[bold red]error:[/] {escape(smtp_problem)}")
             problems += 1
@@ -184,9 +193,7 @@ def database_counts(url: str) -> dict[str, Any]:
     counts: dict[str, Any] = {}
     with psycopg.connect(url, connect_timeout=5) as conn:
         for table in COUNTED_TABLES:
-            row = conn.execute(
-                "SELECT to_regclass(%s) IS NOT NULL", [table]
-            ).fetchone()
+            row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", [table]).fetchone()
             if row and row[0]:
                 counts[table] = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
         if "ledger_transfer" in counts:

@@ -132,5 +132,6 @@ def serve_forever(*, host: str, port: int, workers: int, threads: int, job_worke
         _Gunicorn(options).run()
     finally:
         if process is not None:
-            timeout = float(settings.PROCRASTINATE_WORKER_DEFAULTS.get("shutdown_graceful_timeout", 30)) + 5
+            graceful: Any = settings.PROCRASTINATE_WORKER_DEFAULTS.get("shutdown_graceful_timeout", 30)
+            timeout = float(graceful) + 5
             stop_job_worker(process, timeout=timeout)

@@ -17,9 +17,9 @@ from functools import cache
 from typing import Any
 
 import psycopg
-from psycopg.conninfo import make_conninfo
 from django.conf import settings
 from django.db import connections
+from psycopg.conninfo import make_conninfo
 
 from tradeshield.kit import clock
 
@@ -88,7 +88,10 @@ def readiness(dsn: str | None = None, timeout: float | None = None) -> Readiness
         # The body is public (load balancers read it): the error class only; the detail goes to the log.
         logger.warning("readiness check failed: %s", " ".join(str(exc).split()), extra={"event": "readyz_failed"})
         if "database" not in checks:
-            checks["database"] = {"ok": False, "error": "unreachable" if isinstance(exc, psycopg.OperationalError) else type(exc).__name__}
+            checks["database"] = {
+                "ok": False,
+                "error": "unreachable" if isinstance(exc, psycopg.OperationalError) else type(exc).__name__,
+            }
         else:
             checks["query"] = {"ok": False, "error": type(exc).__name__}
     result.ok = bool(checks) and all(check.get("ok") for check in checks.values())

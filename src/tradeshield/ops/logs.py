@@ -7,7 +7,7 @@ formatting and rewrites the message, its arguments, string extras and the traceb
 - `Authorization`/`Bearer …` values, `key=value` and `"key": "value"` pairs whose key names a secret
   (password, token, secret, api key, cvc, card number, account number, iban, …);
 - webhook signing secrets (`whsec_…`), our API token and key prefixes, passwords in database URLs;
-- card numbers: 13–19 digits (spaces or dashes allowed) that pass the Luhn check;
+- card numbers: 13 to 19 digits (spaces or dashes allowed) that pass the Luhn check;
 - IBANs and long bank account numbers next to the word "account".
 
 Import-light on purpose (no Django models): settings' LOGGING refers to these classes by path.

@@ -54,18 +54,18 @@ class DatabaseCollector(Collector):
         queue = GaugeMetricFamily(
             "tradeshield_job_queue_jobs", "Jobs in the queue by queue and status.", labels=["queue", "status"]
         )
-        for (queue_name, status), count in sorted(signs.queue.items()):
-            queue.add_metric([queue_name, status], count)
+        for (queue_name, status), jobs in sorted(signs.queue.items()):
+            queue.add_metric([queue_name, status], jobs)
         yield queue
         escrow = GaugeMetricFamily(
             "tradeshield_escrow_held_minor_units",
             "Money held in escrow for suppliers, in minor units of the currency.",
             labels=["currency"],
         )
-        for currency, amount in sorted(signs.escrow.items()):
-            escrow.add_metric([currency], amount)
+        for currency, held in sorted(signs.escrow.items()):
+            escrow.add_metric([currency], held)
         yield escrow
-        count = CounterMetricFamily(
+        paid_count = CounterMetricFamily(
             "tradeshield_compensations", "Compensation transfers paid to buyers.", labels=["currency"]
         )
         amount = CounterMetricFamily(
@@ -74,9 +74,9 @@ class DatabaseCollector(Collector):
             labels=["currency"],
         )
         for currency, (n, total) in sorted(signs.compensations.items()):
-            count.add_metric([currency], n)
+            paid_count.add_metric([currency], n)
             amount.add_metric([currency], total)
-        yield count
+        yield paid_count
         yield amount
         deliveries = GaugeMetricFamily(
             "tradeshield_webhook_deliveries", "Outbound webhook deliveries by status.", labels=["status"]

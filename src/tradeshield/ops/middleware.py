@@ -1,7 +1,7 @@
 """First and last to see each request: its request id, one access-log line, and the route's metrics.
 
 The id comes from the `X-Request-ID` header when it looks like one (a reverse proxy or a client may
-set it: 1–128 characters of letters, digits, `.`, `_`, `-`, `:`), otherwise a new one is made. It is
+set it: 1 to 128 characters of letters, digits, `.`, `_`, `-`, `:`), otherwise a new one is made. It is
 set in `kit.context` for the request's log lines and the jobs it defers, and echoed in the response.
 
 Metrics are labelled by the resolved route (`api/v1/orders/<order_id>`), never the raw path, so an id

@@ -140,11 +140,17 @@ def late_shipments(today: date) -> tuple[int, date | None, dict[str, int]]:
     """Paid orders past their ship-by date and not shipped: how many, the oldest deadline, by lateness."""
     late = Order.objects.filter(status__in=NOT_SHIPPED, ship_deadline__lt=today, test_clock__isnull=True)
     aggregate = late.aggregate(n=Count("id"), oldest=Min("ship_deadline"))
-    by_days = {
-        "1_3": late.filter(ship_deadline__gte=today - timedelta(days=3)).count(),
-        "4_7": late.filter(ship_deadline__lt=today - timedelta(days=3), ship_deadline__gte=today - timedelta(days=7)).count(),
-        "8_plus": late.filter(ship_deadline__lt=today - timedelta(days=7)).count(),
-    } if aggregate["n"] else {}
+    by_days = (
+        {
+            "1_3": late.filter(ship_deadline__gte=today - timedelta(days=3)).count(),
+            "4_7": late.filter(
+                ship_deadline__lt=today - timedelta(days=3), ship_deadline__gte=today - timedelta(days=7)
+            ).count(),
+            "8_plus": late.filter(ship_deadline__lt=today - timedelta(days=7)).count(),
+        }
+        if aggregate["n"]
+        else {}
+    )
     return int(aggregate["n"] or 0), aggregate["oldest"], by_days
 
 

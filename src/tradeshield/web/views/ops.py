@@ -46,15 +46,15 @@ def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format, for a bearer of TRADESHIELD_METRICS_TOKEN only; 404 while no token is set."""
     token = settings.TRADESHIELD_METRICS_TOKEN
     if not token:
-        return JsonResponse({"error": {"code": "metrics_disabled", "message": "Set TRADESHIELD_METRICS_TOKEN."}}, status=404)
+        return JsonResponse(
+            {"error": {"code": "metrics_disabled", "message": "Set TRADESHIELD_METRICS_TOKEN."}}, status=404
+        )
     scheme, _sep, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         response = JsonResponse({"error": {"code": "unauthenticated", "message": "Bearer token required."}}, status=401)
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(exposition(), content_type=PROMETHEUS_TEXT)
-
-
 
 
 def _money_rows(amounts: dict[str, int]) -> list[tuple[str, str]]:
@@ -82,7 +82,7 @@ def _queue_chart(queue: dict[str, int]) -> dict[str, Any]:
 
 
 def _late_chart(by_days: dict[str, int]) -> dict[str, Any]:
-    labels = {"1_3": _("1–3 days late"), "4_7": _("4–7 days late"), "8_plus": _("8 days or more")}
+    labels = {"1_3": _("1–3 days late"), "4_7": _("4–7 days late"), "8_plus": _("8 days or more")}  # noqa: RUF001
     keys = [k for k in ("1_3", "4_7", "8_plus") if by_days.get(k)]
     return {
         "labels": [str(labels[k]) for k in keys],
@@ -109,7 +109,8 @@ def vital_signs(request: HttpRequest) -> HttpResponse:
         "signs": signs,
         "escrow_rows": _money_rows(signs.escrow),
         "compensation_rows": [
-            (currency, n, format_amount(total, currency)) for currency, (n, total) in sorted(signs.compensation_week.items())
+            (currency, n, format_amount(total, currency))
+            for currency, (n, total) in sorted(signs.compensation_week.items())
         ],
         "orders_total": sum(signs.orders_by_status.values()),
         "status_chart": status_chart(signs.orders_by_status),
@@ -119,6 +120,6 @@ def vital_signs(request: HttpRequest) -> HttpResponse:
         "queue_waiting": signs.queue_by_status.get("todo", 0),
         "queue_failed": signs.queue_by_status.get("failed", 0),
         "disputes": disputes,
-        "age_buckets": [_("Under 3 days"), _("3–7 days"), _("Over 7 days")],
+        "age_buckets": [_("Under 3 days"), _("3–7 days"), _("Over 7 days")],  # noqa: RUF001
     }
     return render(request, "web/staff/vital_signs.html", context)
