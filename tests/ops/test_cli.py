@@ -6,6 +6,7 @@ The commands run as subprocesses, as an operator would run them.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -175,3 +176,22 @@ def test_check_runs_the_django_deploy_checks_in_production_mode(db_url: str, smt
         TRADESHIELD_SMTP_PORT=str(smtp_server),
     )
     assert with_proxy.returncode == 0, with_proxy.stderr
+
+
+def test_the_documented_production_example_passes_check(db_url: str) -> None:
+    """docs/production.env.example, placeholders filled in, is a configuration `check` accepts."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "production.env.example"
+    env = {}
+    for line in example.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _sep, value = line.partition("=")
+            env[name] = value.replace("<random secret>", secrets.token_urlsafe(50)).replace("<random token>", "t" * 40)
+    assert {"TRADESHIELD_SECRET_KEY", "TRADESHIELD_ALLOWED_HOSTS", "DATABASE_URL", "TRADESHIELD_SMTP_HOST"} <= set(env)
+    env["DATABASE_URL"] = db_url  # the real server of this test run instead of db.internal
+    env["TRADESHIELD_PROJECT_DIR"] = str(Path.cwd())
+    env["TRADESHIELD_MEDIA_ROOT"] = str(Path.cwd() / "var" / "media")
+    done = run("check", "--no-smtp", **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "strict: production mode" in done.stdout
