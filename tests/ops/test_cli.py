@@ -148,32 +148,28 @@ def test_check_passes_on_a_good_configuration(db_url: str, smtp_server: int) -> 
     assert "SMTP server 127.0.0.1" in done.stdout and "all checks passed" in done.stdout
 
 
+PRODUCTION = {
+    "TRADESHIELD_PRODUCTION": "1",
+    "TRADESHIELD_SECRET_KEY": "x" * 8 + "-a-long-enough-random-production-secret-key-0123456789",
+    "TRADESHIELD_ALLOWED_HOSTS": "trade.example.com",
+    "TRADESHIELD_BANK_WEBHOOK_SECRET": "whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
+    "TRADESHIELD_EMAIL_BACKEND": "smtp",
+    "TRADESHIELD_SMTP_HOST": "127.0.0.1",
+}
+
+
 def test_check_runs_the_django_deploy_checks_in_production_mode(db_url: str, smtp_server: int) -> None:
     """Production mode with every value set, but plain HTTP: Django's deploy checks fail the check."""
-    done = run(
-        "check",
-        DATABASE_URL=db_url,
-        TRADESHIELD_PRODUCTION="1",
-        TRADESHIELD_SECRET_KEY="x" * 8 + "-a-long-enough-random-production-secret-key-0123456789",
-        TRADESHIELD_ALLOWED_HOSTS="trade.example.com",
-        TRADESHIELD_BANK_WEBHOOK_SECRET="whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
-        TRADESHIELD_EMAIL_BACKEND="smtp",
-        TRADESHIELD_SMTP_HOST="127.0.0.1",
-        TRADESHIELD_SMTP_PORT=str(smtp_server),
-    )
+    done = run("check", DATABASE_URL=db_url, TRADESHIELD_SMTP_PORT=str(smtp_server), **PRODUCTION)
     assert done.returncode == 1
-    assert "security.W008" in done.stderr  # SECURE_SSL_REDIRECT: set TRADESHIELD_BEHIND_TLS_PROXY=1
+    errors = error_lines(done)
+    assert any("security.W008" in line for line in errors)  # SECURE_SSL_REDIRECT: plain HTTP
     with_proxy = run(
         "check",
         DATABASE_URL=db_url,
-        TRADESHIELD_PRODUCTION="1",
-        TRADESHIELD_SECRET_KEY="x" * 8 + "-a-long-enough-random-production-secret-key-0123456789",
-        TRADESHIELD_ALLOWED_HOSTS="trade.example.com",
-        TRADESHIELD_BANK_WEBHOOK_SECRET="whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
-        TRADESHIELD_BEHIND_TLS_PROXY="1",
-        TRADESHIELD_EMAIL_BACKEND="smtp",
-        TRADESHIELD_SMTP_HOST="127.0.0.1",
         TRADESHIELD_SMTP_PORT=str(smtp_server),
+        TRADESHIELD_BEHIND_TLS_PROXY="1",
+        **PRODUCTION,
     )
     assert with_proxy.returncode == 0, with_proxy.stderr
 

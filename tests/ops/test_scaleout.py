@@ -54,6 +54,7 @@ pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True, seri
 __all__ = ["forget_jobs"]  # autouse: leaves no jobs behind for later tests
 
 ORDERS = 12
+METRICS_TOKEN = "scaleout-metrics-token"
 
 
 @contextmanager
@@ -64,6 +65,7 @@ def spawn(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
         "TRADESHIELD_SECURE_COOKIES": "0",
         "TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS": "1",
         "TRADESHIELD_EMAIL_BACKEND": "console",
+        "TRADESHIELD_METRICS_TOKEN": METRICS_TOKEN,
     }
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=out)
@@ -113,7 +115,7 @@ def test_two_web_servers_and_two_workers(tmp_path: Path) -> None:
     with ExitStack() as stack:
         servers = [
             stack.enter_context(
-                spawn([*python, "serve", "--port", str(p), "--workers", "1", "--no-worker"], tmp_path / f"web{i}.log")
+                spawn([*python, "serve", "--port", str(p), "--workers", "2", "--no-worker"], tmp_path / f"web{i}.log")
             )
             for i, p in enumerate(ports)
         ]
@@ -192,6 +194,14 @@ def test_two_web_servers_and_two_workers(tmp_path: Path) -> None:
             "every late order to be compensated",
         )
         wait_for(lambda: not ({"todo", "doing"} & set(job_stats())), 120, "the queue to drain")
+
+        # Each server's /metrics adds up its gunicorn processes: 6 of the 12 creates went to each one.
+        for base in bases:
+            scraped = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+            assert scraped.status_code == 200
+            creates = 'tradeshield_http_requests_total{method="POST",route="api/v1/orders",status="201"} 6.0'
+            assert creates in scraped.text, scraped.text[:2000]
+            assert "tradeshield_workers_alive 2.0" in scraped.text
 
         # Both workers are alive and beating; both web servers are ready.
         for client in clients:
