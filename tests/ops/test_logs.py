@@ -144,3 +144,13 @@ def test_request_id_goes_from_the_request_into_its_jobs(captured: io.StringIO, b
 def test_a_made_up_request_id_is_replaced(client: Client) -> None:
     response = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces\n"})
     assert response["X-Request-ID"] != "bad id with spaces\n" and len(response["X-Request-ID"]) == 32
+
+
+def test_objects_passed_as_extras_are_redacted_too(captured: io.StringIO) -> None:
+    class Request:
+        def __str__(self) -> str:
+            return "<WSGIRequest: GET '/pay?card=4242424242424242&token=abcdefgh123'>"
+
+    logging.getLogger("django.request").error("Bad request", extra={"request": Request()})
+    (entry,) = [e for e in lines(captured) if e["logger"] == "django.request"]
+    assert "4242424242424242" not in entry["request"] and "abcdefgh123" not in entry["request"]

@@ -121,7 +121,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+                # Objects (Django's `request`, say) are written as their text, redacted like everything else.
+                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else redact(str(value))
         if record.exc_info and record.exc_info[0] is not None:
             entry["exc"] = redact("".join(traceback.format_exception(*record.exc_info)))
         elif record.exc_text:
