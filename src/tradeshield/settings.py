@@ -223,3 +223,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (refused by default outside local runs, so an endpoint cannot be used to reach internal services).
 TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", "5"))
 TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
+
+# --- Payment security and payouts (see docs/domains/payouts.md, docs/domains/security.md) -------------
+# Encryption at rest: "kid:base64key kid2:base64key2", the first is current (`tradeshield rotate-keys`
+# re-encrypts older values under it). Without it a development key is used; production refuses that.
+TRADESHIELD_ENCRYPTION_KEYS = os.environ.get("TRADESHIELD_ENCRYPTION_KEYS", "")
+# HSTS is sent only on HTTPS requests (Django does not add it to plain HTTP responses).
+SECURE_HSTS_SECONDS = int(os.environ.get("TRADESHIELD_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+MIDDLEWARE.insert(1, "tradeshield.security.middleware.SecurityHeadersMiddleware")
+INSTALLED_APPS[INSTALLED_APPS.index("tradeshield.web") : 0] = ["tradeshield.security", "tradeshield.payouts"]
+# Failed sign-ins: lock an account after this many failures in the window, an IP after more.
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT = int(os.environ.get("TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP", "20"))
+TRADESHIELD_LOGIN_WINDOW_SECONDS = int(os.environ.get("TRADESHIELD_LOGIN_WINDOW_SECONDS", "900"))
+# Sensitive actions (adding a payout account, staff unfreezing) need the password within this many minutes.
+TRADESHIELD_REAUTH_MINUTES = int(os.environ.get("TRADESHIELD_REAUTH_MINUTES", "10"))
+# Payouts: rolling reserve held back from each release for the post-sales window, and the smallest
+# on-demand payout (minor units of the payout's currency).
+TRADESHIELD_PAYOUT_RESERVE_PERCENT = os.environ.get("TRADESHIELD_PAYOUT_RESERVE_PERCENT", "10")
+TRADESHIELD_PAYOUT_RESERVE_DAYS = int(os.environ.get("TRADESHIELD_PAYOUT_RESERVE_DAYS", "30"))
+TRADESHIELD_PAYOUT_MINIMUM = int(os.environ.get("TRADESHIELD_PAYOUT_MINIMUM", "1000"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("account/confirm-password/", auth.confirm_password, name="confirm_password"),
     path("language/", set_language, name="set_language"),
     path("orders/new/", orders.order_new, name="order_new"),
     path("orders/<str:order_id>/", orders.order_detail, name="order_detail"),
