@@ -315,7 +315,9 @@ def rotate_keys(
                     break
                 total += changed
                 progress.advance(task, changed)
-            progress.update(task, total=progress.tasks[task].completed or 1, completed=progress.tasks[task].completed or 1)
+            progress.update(
+                task, total=progress.tasks[task].completed or 1, completed=progress.tasks[task].completed or 1
+            )
     console.print(f"[green]✓[/] {total} value(s) re-encrypted under key {crypto.current_kid()!r}")
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag

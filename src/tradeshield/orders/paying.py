@@ -72,7 +72,7 @@ def order_pay(
 ) -> Payment:
     """Pay the next milestone. With `use_credit` (or method "credit"), the buyer's credit pays first."""
     if saved_method_id and method != Method.CARD:
-        raise OrderInvalid("A saved method pays by card: send method \"card\".", field="method")
+        raise OrderInvalid('A saved method pays by card: send method "card".', field="method")
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.pay")
     if order.status not in states.PAYABLE:

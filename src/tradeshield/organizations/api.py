@@ -100,7 +100,9 @@ def _key(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     secret, token = services.personal_token_issue(
-        email=payload.email, password=payload.password, ip=throttle.client_ip(request.META)  # type: ignore[arg-type]
+        email=payload.email,
+        password=payload.password,
+        ip=throttle.client_ip(request.META),  # type: ignore[arg-type]
     )
     return Status(201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at})
 

@@ -79,12 +79,20 @@ class TimelineStepOut(Schema):
     amount: MoneySchema | None
     expected_by: date | None
     detail: dict[str, Any]
-    created_at: datetime
+    created_at: datetime | None = Field(None, description="Null for a step still expected.")
+
+
+class ExpectedTimesOut(Schema):
+    funding_business_days: list[int]
+    refund_business_days: list[int]
+    payout_business_days: list[int]
 
 
 class TimelineOut(Schema):
     payment_id: str
     status: str
+    method: str
+    expected_times: ExpectedTimesOut
     steps: list[TimelineStepOut]
 
 

@@ -217,7 +217,9 @@ def saved_method_usable(*, buyer: Organization, method_id: str) -> SavedMethod:
         raise SavedMethodNotFound("No such saved payment method.", field="saved_method_id")
     if method.revoked_at is not None:
         raise PaymentNotConfirmable(
-            "This saved card was removed; it cannot be used again.", code="saved_method_revoked", field="saved_method_id"
+            "This saved card was removed; it cannot be used again.",
+            code="saved_method_revoked",
+            field="saved_method_id",
         )
     today = clock.today()
     if (method.exp_year, method.exp_month) < (today.year, today.month):

@@ -140,6 +140,14 @@ def payout_account_add(
     return account
 
 
+def payout_account_for(actor: Actor, account_id: str) -> PayoutAccount:
+    organization = require_payout_role(actor)
+    account = PayoutAccount.objects.filter(pk=account_id, organization=organization).first()
+    if account is None:
+        raise PayoutAccountNotFound("No such payout account.", field="payout_account_id")
+    return account
+
+
 def _lock_account(organization: Organization, account_id: str) -> PayoutAccount:
     account = PayoutAccount.objects.select_for_update().filter(pk=account_id, organization=organization).first()
     if account is None:
@@ -167,8 +175,9 @@ def payout_account_verify(*, actor: Actor, account_id: str, amounts: list[int]) 
         account.save(update_fields=["verification_attempts", "status", "updated_at"])
     left = MAX_VERIFICATION_ATTEMPTS - account.verification_attempts
     raise PayoutAccountInvalid(
-        f"Those are not the amounts we sent; {left} attempts left." if left else "Verification failed; add the "
-        "account again.",
+        f"Those are not the amounts we sent; {left} attempts left."
+        if left
+        else "Verification failed; add the account again.",
         field="amounts",
         code="verification_amounts_wrong",
     )
@@ -260,7 +269,9 @@ def payout_create(*, actor: Actor, account_id: str, amount: int) -> Payout:
         raise PayoutRefused(
             "The payout is more than the available balance.", field="amount", code="payout_exceeds_available"
         )
-    return _payout_start(organization=organization, account=account, amount=amount, trigger="on_demand", batch_date=None)
+    return _payout_start(
+        organization=organization, account=account, amount=amount, trigger="on_demand", batch_date=None
+    )
 
 
 def payout_settle(payout: Payout) -> str:

@@ -14,9 +14,7 @@ def clean_iban(value: str) -> str:
     try:
         return str(stdnum_iban.validate(value))
     except ValidationError as exc:
-        raise PayoutAccountInvalid(
-            f"This is not a valid IBAN ({exc.message}).", field="iban", code="iban_invalid"
-        ) from None
+        raise PayoutAccountInvalid(f"This is not a valid IBAN ({exc}).", field="iban", code="iban_invalid") from None
 
 
 def clean_routing_number(value: str) -> str:
@@ -24,7 +22,7 @@ def clean_routing_number(value: str) -> str:
         return str(rtn.validate(value))
     except ValidationError as exc:
         raise PayoutAccountInvalid(
-            f"This is not a valid ABA routing number ({exc.message}).",
+            f"This is not a valid ABA routing number ({exc}).",
             field="routing_number",
             code="routing_number_invalid",
         ) from None

@@ -38,8 +38,7 @@ def require_recent_auth(request: HttpRequest, user: Any | None, *, via: str) -> 
     """Raise ReauthRequired unless the acting user proved their password just now or recently."""
     if user is None:
         raise ReauthRequired(
-            "API keys cannot perform this action; use a personal token and send your password in "
-            f"the {HEADER} header.",
+            f"API keys cannot perform this action; use a personal token and send your password in the {HEADER} header.",
         )
     if via == "session" and recently_authenticated(request):
         return

@@ -38,9 +38,7 @@ def login_check(*, email: str, ip: str | None) -> None:
         if stats["oldest"] is not None and recent.count() >= limit:
             retry = max(retry, math.ceil((stats["oldest"] + window - now).total_seconds()))
     if retry:
-        raise TooManyAttempts(
-            "Too many failed sign-in attempts. Try again later.", retry_after=max(retry, 1)
-        )
+        raise TooManyAttempts("Too many failed sign-in attempts. Try again later.", retry_after=max(retry, 1))
 
 
 def login_failed(*, email: str, ip: str | None) -> None:
