@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 from django.db import connection
-from tests.helpers import assert_books_balance, balance
+from tests.helpers import assert_books_balance, supplier_funds
 from tests.web.support import PASSWORD, confirmed, make_member
 
 from tradeshield.orders.models import Order
@@ -90,5 +90,5 @@ def test_pay_ship_and_confirm_receipt_in_the_browser(browser_page, live_server):
     buyer_page.wait_for_load_state()
     buyer_page.get_by_text("Completed").first.wait_for()
     assert Order.objects.get(pk=order.id).status == "completed"
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == order.total_amount
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:USD") == order.total_amount
     assert_books_balance()

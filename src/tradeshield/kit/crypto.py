@@ -117,8 +117,7 @@ def decrypt(value: str, *, context: str) -> str:
 
 def mask(value: str, visible: int = 4) -> str:
     """`••••1234`: what an API response or page may show of a secret number."""
-    tail = value[-visible:] if len(value) > visible else ""
-    return "••••" + tail
+    return "••••" + value[-visible:]
 
 
 class EncryptedTextField(models.TextField):
