@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+
 from tests.conftest import VISA, confirmed_order
 from tests.helpers import assert_books_balance, ledger_snapshot
-
 from tradeshield.kit import clock
 from tradeshield.payments.models import Payment, SavedMethod
 

@@ -7,8 +7,8 @@ import base64
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from tests.conftest import make_party
 
+from tests.conftest import make_party
 from tradeshield.kit import crypto
 from tradeshield.notifications import webhooks
 from tradeshield.notifications.models import WebhookEndpoint

@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 from django.db import connection
+
 from tests.conftest import VISA, confirmed_order, make_party, pay_card
 from tests.payouts.support import IBAN, ROUTING, released_order, verified_account
-
 from tradeshield.demo.payout_seed import DEMO_IBAN, DEMO_SAVED_CARD
 from tradeshield.demo.seed import seed_demo
 from tradeshield.notifications import webhooks

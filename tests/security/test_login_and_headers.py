@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from tests.conftest import PASSWORD, make_party
 
+from tests.conftest import PASSWORD, make_party
 from tradeshield.organizations.models import OrgKind
 from tradeshield.security.models import LoginFailure
 
