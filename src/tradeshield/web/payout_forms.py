@@ -52,7 +52,7 @@ class PayoutForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, accounts: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.accounts = {a.id: a for a in accounts}
-        self.fields["account"].choices = [(a.id, f"{a.holder_name} ••••{a.last4} ({a.currency})") for a in accounts]
+        self.fields["account"].choices = [(a.id, f"{a.holder_name} ••••{a.last4} ({a.currency})") for a in accounts]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
