@@ -32,4 +32,6 @@ def seed_payouts() -> None:
     buyer = actor_for_user(User.objects.get(email="buyer@acme-imports.example"))
     assert buyer.organization is not None
     with transaction.atomic():
-        payments.saved_method_add(buyer=buyer.organization, card=DEMO_SAVED_CARD, created_by_id=buyer.user.id if buyer.user else "")
+        payments.saved_method_add(
+            buyer=buyer.organization, card=DEMO_SAVED_CARD, created_by_id=buyer.user.id if buyer.user else ""
+        )
