@@ -112,6 +112,16 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
+GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
+GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403
+POST /payouts                                        401   403   403   state 403   403   403   403   403   404   403
+GET /payouts/{payout_id}                             401   403   403   ok    403   403   403   403   403   404   403
+GET /payment-methods                                 401   ok    ok    403   403   403   403   ok    ok    403   403
+POST /payment-methods                                401   ok    ok    403   403   403   403   ok    ok    403   403
+DELETE /payment-methods/{method_id}                  401   ok    ok    403   403   403   403   404   ok    403   403
 """
 
 WEB = """
@@ -163,6 +173,14 @@ inspection_schedule      login 404   404   404   404   404   404   404   -     4
 inspection_report        login 404   404   404   404   404   404   404   -     422   422
 inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+confirm_password         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+order_pay_saved          login ok    ok    ok    ok    ok    ok    404   -     404   404
+payouts                  login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_add       login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_verify    login 403   403   422   403   403   403   403   -     422   403
+payout_request           login 403   403   422   403   403   403   403   -     422   403
+saved_methods            login ok    ok    403   403   403   403   ok    -     403   403
+saved_method_remove      login ok    ok    403   403   403   403   404   -     403   403
 """
 # fmt: on
 
