@@ -266,6 +266,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = env.number("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=0.1)
 TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
 
+# --- Payment security and payouts (see docs/domains/payouts.md, docs/domains/security.md) -------------
+# Encryption at rest: "kid:base64key kid2:base64key2", the first is current (`tradeshield rotate-keys`
+# re-encrypts older values under it). Without it a development key is used; production refuses that.
+TRADESHIELD_ENCRYPTION_KEYS = env.text("TRADESHIELD_ENCRYPTION_KEYS")
+# HSTS is sent only on HTTPS requests (Django does not add it to plain HTTP responses).
+SECURE_HSTS_SECONDS = env.integer("TRADESHIELD_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+MIDDLEWARE.insert(1, "tradeshield.security.middleware.SecurityHeadersMiddleware")
+INSTALLED_APPS[INSTALLED_APPS.index("tradeshield.web") : 0] = ["tradeshield.security", "tradeshield.payouts"]
+# Failed sign-ins: lock an account after this many failures in the window, an IP after more.
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.integer("TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP = env.integer("TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP", 20)
+TRADESHIELD_LOGIN_WINDOW_SECONDS = env.integer("TRADESHIELD_LOGIN_WINDOW_SECONDS", 900)
+# Sensitive actions (adding a payout account, staff unfreezing) need the password within this many minutes.
+TRADESHIELD_REAUTH_MINUTES = env.integer("TRADESHIELD_REAUTH_MINUTES", 10)
+# Payouts: rolling reserve held back from each release for the post-sales window, and the smallest
+# on-demand payout (minor units of the payout's currency).
+TRADESHIELD_PAYOUT_RESERVE_PERCENT = env.text("TRADESHIELD_PAYOUT_RESERVE_PERCENT", "10").strip() or "10"
+TRADESHIELD_PAYOUT_RESERVE_DAYS = env.integer("TRADESHIELD_PAYOUT_RESERVE_DAYS", 30)
+TRADESHIELD_PAYOUT_MINIMUM = env.integer("TRADESHIELD_PAYOUT_MINIMUM", 1000)
 
 # --- Production mode: refuse to start with development defaults -----------------------------------------
 if TRADESHIELD_PRODUCTION:
@@ -283,6 +303,11 @@ if TRADESHIELD_PRODUCTION:
         )
     if not env.is_set("DATABASE_URL"):
         env.problem("DATABASE_URL is not set: production mode does not use the embedded database; set DATABASE_URL")
+    if not TRADESHIELD_ENCRYPTION_KEYS.strip():
+        env.problem(
+            "TRADESHIELD_ENCRYPTION_KEYS is not set, and production mode refuses the development key: "
+            "generate one with: tradeshield rotate-keys --new-key k1"
+        )
     if TRADESHIELD_BANK_WEBHOOK_SECRET == SANDBOX_BANK_WEBHOOK_SECRET:
         env.problem("TRADESHIELD_BANK_WEBHOOK_SECRET is the sandbox secret: set the bank's signing secret (whsec_…)")
 

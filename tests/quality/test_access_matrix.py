@@ -114,6 +114,16 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
+GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
+GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403
+POST /payouts                                        401   403   403   state 403   403   403   403   403   404   403
+GET /payouts/{payout_id}                             401   403   403   ok    403   403   403   403   403   404   403
+GET /payment-methods                                 401   ok    ok    403   403   403   403   ok    ok    403   403
+POST /payment-methods                                401   ok    ok    403   403   403   403   ok    ok    403   403
+DELETE /payment-methods/{method_id}                  401   ok    ok    403   403   403   403   404   ok    403   403
 """
 
 WEB = """
@@ -169,6 +179,14 @@ vital_signs              login 403   403   403   403   ok    ok    403   -     4
 healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 readyz                   503   503   503   503   503   503   503   503   -     503   503
 metrics                  401   401   401   401   401   401   401   401   -     401   401
+confirm_password         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+order_pay_saved          login ok    ok    ok    ok    ok    ok    404   -     404   404
+payouts                  login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_add       login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_verify    login 403   403   422   403   403   403   403   -     422   403
+payout_request           login 403   403   422   403   403   403   403   -     422   403
+saved_methods            login ok    ok    403   403   403   403   ok    -     403   403
+saved_method_remove      login ok    ok    403   403   403   403   404   -     403   403
 """
 # fmt: on
 

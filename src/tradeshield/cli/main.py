@@ -292,6 +292,49 @@ def ledger_check() -> None:
     console.print("[green]✓[/] the books balance")
 
 
+@app.command("rotate-keys")
+def rotate_keys(
+    batch: Annotated[int, typer.Option(min=1, help="Rows per batch (one short transaction each).")] = 500,
+    new_key: Annotated[
+        str, typer.Option(help="Only print a fresh key entry with this key id to put first in the settings.")
+    ] = "",
+) -> None:
+    """Re-encrypt every encrypted value under the current key (the first of TRADESHIELD_ENCRYPTION_KEYS).
+
+    Values in clear (written before encryption) are encrypted too. Safe to run again and while the app
+    runs: each row changes by compare-and-set. Keep the old key configured until this has finished.
+    """
+    if new_key:
+        from tradeshield.kit.crypto import new_key_spec
+
+        console.print(new_key_spec(new_key), soft_wrap=True)
+        return
+    setup_django()
+    check_database(require_migrated=True)
+    from django.db import connection, transaction
+    from rich.progress import Progress
+
+    from tradeshield.kit import crypto
+
+    total = 0
+    with database_errors(), Progress(console=console) as progress:
+        for model, field in crypto.encrypted_fields():
+            table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+            task = progress.add_task(f"{table}.{field.column}", total=None)
+            batches = crypto.reencrypt_column(connection, table=table, pk=pk, column=field.column, batch=batch)
+            while True:
+                with transaction.atomic():
+                    changed = next(batches, None)
+                if changed is None:
+                    break
+                total += changed
+                progress.advance(task, changed)
+            progress.update(
+                task, total=progress.tasks[task].completed or 1, completed=progress.tasks[task].completed or 1
+            )
+    console.print(f"[green]✓[/] {total} value(s) re-encrypted under key {crypto.current_kid()!r}")
+
+
 if __name__ == "__main__":
     app(prog_name="tradeshield")
 

@@ -30,6 +30,10 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "vital_signs": bool(current.staff_role),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
+            "payouts": current.organization is not None
+            and current.organization.kind in ("supplier", "inspection_agency")
+            and current.role in ("owner", "finance"),
+            "saved_cards": current.is_buyer_org and current.can("order.pay"),
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
         },
     }
