@@ -5,6 +5,7 @@ The commands run as subprocesses, as an operator would run them.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import socket
@@ -75,6 +76,7 @@ def test_production_mode_without_a_secret_key(db_url: str) -> None:
         "check",
         DATABASE_URL=db_url,
         TRADESHIELD_PRODUCTION="1",
+        TRADESHIELD_ENCRYPTION_KEYS=ENCRYPTION_KEYS,
         TRADESHIELD_ALLOWED_HOSTS="trade.example.com",
         TRADESHIELD_BANK_WEBHOOK_SECRET="whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
     )
@@ -148,8 +150,10 @@ def test_check_passes_on_a_good_configuration(db_url: str, smtp_server: int) -> 
     assert "SMTP server 127.0.0.1" in done.stdout and "all checks passed" in done.stdout
 
 
+ENCRYPTION_KEYS = "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
 PRODUCTION = {
     "TRADESHIELD_PRODUCTION": "1",
+    "TRADESHIELD_ENCRYPTION_KEYS": ENCRYPTION_KEYS,
     "TRADESHIELD_SECRET_KEY": "x" * 8 + "-a-long-enough-random-production-secret-key-0123456789",
     "TRADESHIELD_ALLOWED_HOSTS": "trade.example.com",
     "TRADESHIELD_BANK_WEBHOOK_SECRET": "whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
@@ -184,6 +188,7 @@ def test_the_documented_production_example_passes_check(db_url: str) -> None:
         if line.strip() and not line.startswith("#"):
             name, _sep, value = line.partition("=")
             env[name] = value.replace("<random secret>", secrets.token_urlsafe(50)).replace("<random token>", "t" * 40)
+            env[name] = env[name].replace("<k1:base64 of 32 random bytes>", ENCRYPTION_KEYS)
     assert {"TRADESHIELD_SECRET_KEY", "TRADESHIELD_ALLOWED_HOSTS", "DATABASE_URL", "TRADESHIELD_SMTP_HOST"} <= set(env)
     env["DATABASE_URL"] = db_url  # the real server of this test run instead of db.internal
     env["TRADESHIELD_PROJECT_DIR"] = str(Path.cwd())
