@@ -39,9 +39,9 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def db_url(django_db_setup: None, django_db_blocker) -> str:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock():
-        return database_url()
+def db_url(transactional_db: None) -> str:
+    """The migrated test database (committed, so the commands in subprocesses see it)."""
+    return database_url()
 
 
 @pytest.mark.parametrize(
@@ -85,6 +85,20 @@ def test_production_mode_without_a_secret_key(db_url: str) -> None:
     assert (
         len(errors) == 1 and "TRADESHIELD_SECRET_KEY is not set" in errors[0] and "secrets.token_urlsafe" in errors[0]
     )
+
+
+def test_production_mode_refuses_the_development_encryption_key(db_url: str) -> None:
+    done = run(
+        "check",
+        DATABASE_URL=db_url,
+        TRADESHIELD_PRODUCTION="1",
+        TRADESHIELD_SECRET_KEY=secrets.token_urlsafe(50),
+        TRADESHIELD_ALLOWED_HOSTS="trade.example.com",
+        TRADESHIELD_BANK_WEBHOOK_SECRET="whsec_cHJvZHVjdGlvbi1iYW5rLXNlY3JldA",
+    )
+    assert done.returncode == 2
+    errors = error_lines(done)
+    assert len(errors) == 1 and "TRADESHIELD_ENCRYPTION_KEYS is not set" in errors[0] and "--new-key" in errors[0]
 
 
 def test_every_bad_value_is_reported_at_once(db_url: str) -> None:
