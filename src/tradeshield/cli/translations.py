@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -190,9 +192,21 @@ def find_gaps(locales: Iterable[str] | None = None, messages: dict[tuple[str, st
     return gaps
 
 
+def save_catalogue(catalogue: polib.POFile, locale: str) -> None:
+    """Save a .po; with GNU gettext installed, `msgcat` rewraps it as makemessages would (smaller diffs)."""
+    path = catalogue_path(locale)
+    catalogue.save(str(path))
+    if msgcat := shutil.which("msgcat"):
+        subprocess.run([msgcat, "-o", str(path), str(path)], check=True)
+
+
 def compile_catalogue(locale: str) -> None:
-    """Write the .mo next to the .po (fuzzy and obsolete entries are left out, as msgfmt does)."""
-    load_catalogue(locale).save_as_mofile(str(catalogue_path(locale, ".mo")))
+    """Write the .mo next to the .po: `msgfmt --check` when installed, else polib (fuzzy entries left out)."""
+    po, mo = catalogue_path(locale), catalogue_path(locale, ".mo")
+    if msgfmt := shutil.which("msgfmt"):
+        subprocess.run([msgfmt, "--check", "-o", str(mo), str(po)], check=True)
+    else:
+        load_catalogue(locale).save_as_mofile(str(mo))
 
 
 def export_gaps(gaps: list[Gap], out_dir: Path) -> list[Path]:
@@ -209,7 +223,8 @@ def export_gaps(gaps: list[Gap], out_dir: Path) -> list[Path]:
         existing = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
         fill_in = polib.POFile(wrapwidth=79)
         fill_in.metadata = dict(catalogue.metadata)
-        fill_in.header = f"Fill in every msgstr, then: tradeshield translations import {out_dir.name}/{locale}.po"
+        path = out_dir / f"{locale}.po"
+        fill_in.header = f"Fill in every msgstr, then: tradeshield translations import {_shown(path)}"
         for gap in locale_gaps:
             message, old = gap.message, existing.get(gap.message.key)
             entry = polib.POEntry(
@@ -224,10 +239,16 @@ def export_gaps(gaps: list[Gap], out_dir: Path) -> list[Path]:
             else:
                 entry.msgstr = old.msgstr if old and not old.msgid_plural else ""
             fill_in.append(entry)
-        path = out_dir / f"{locale}.po"
         fill_in.save(str(path))
         written.append(path)
     return written
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def import_translations(path: Path, locale: str | None = None) -> tuple[str, int, list[str]]:
@@ -261,7 +282,7 @@ def import_translations(path: Path, locale: str | None = None) -> tuple[str, int
         else:
             entry.msgstr = new.msgstr
         merged += 1
-    catalogue.save(str(catalogue_path(locale)))
+    save_catalogue(catalogue, locale)
     compile_catalogue(locale)
     return locale, merged, refused
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
+from django.utils import translation
 
+from tradeshield.accounts.services import user_adopt_browser_language
 from tradeshield.web.forms import LoginForm
 
 
@@ -11,6 +15,13 @@ class LoginView(auth_views.LoginView):
     template_name = "web/account/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        # Until someone picks a language, the one their browser asked for is remembered (emails need one).
+        request = self.request
+        if request.META.get("HTTP_ACCEPT_LANGUAGE") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+            user_adopt_browser_language(user=form.get_user(), language=translation.get_language())
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
