@@ -74,7 +74,7 @@ def test_notification_text_follows_the_requested_language(buyer, supplier):
         ("ru-RU,ru;q=0.9,en;q=0.5", "Заказ оплачен: можно отгружать"),
         ("pt-BR,pt;q=0.9", "Pedido pago: pronto para envio"),
         ("pt", "Pedido pago: pronto para envio"),
-        ("fr-CA,fr;q=0.8", "Commande payée : prête à expédier"),  # noqa: RUF001
+        ("fr-CA,fr;q=0.8", "Commande payée : prête à expédier"),
         ("ar-EG", "تم دفع الطلب: جاهز للشحن"),
         ("de-DE", "Order paid: ready to ship"),  # not supported: English
     ],

@@ -81,7 +81,11 @@ def test_emails_in_russian_portuguese_french_and_arabic(buyer, supplier, smtp):
             preferred_language="pt-br",
         ),
         "ar": orgs.member_create(
-            organization=supplier.org, email="omar@widgets.test", password=PASSWORD, role="sales", preferred_language="ar"
+            organization=supplier.org,
+            email="omar@widgets.test",
+            password=PASSWORD,
+            role="sales",
+            preferred_language="ar",
         ),
     }
     order = confirmed_order(buyer, supplier)
@@ -99,9 +103,10 @@ def test_emails_in_russian_portuguese_french_and_arabic(buyer, supplier, smtp):
     assert "دفع Acme Imports قيمة «LED panels» كاملة" in text_of(arabic)
     html = next(p for p in arabic.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert '<html lang="fr" dir="ltr">' in next(
-        p for p in french.walk() if p.get_content_type() == "text/html"
-    ).get_payload(decode=True).decode()
+    assert (
+        '<html lang="fr" dir="ltr">'
+        in next(p for p in french.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    )
 
 
 def test_an_unreachable_mail_server_is_retried_until_it_answers(buyer, supplier, settings):

@@ -112,6 +112,10 @@ def test_order_pages_render_in_each_new_language(buyer, supplier, language):
     user_set_preferred_language(user=buyer.user, language=language)
     html = page(buyer.client, f"/orders/{order.id}/")
     assert f'<html lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">' in html
-    expected = {"ru": "Подтвердить условия", "pt-br": "Confirmar condições", "fr": "Confirmer les conditions",
-                "ar": "تأكيد الشروط"}[language]
+    expected = {
+        "ru": "Подтвердить условия",
+        "pt-br": "Confirmar condições",
+        "fr": "Confirmer les conditions",
+        "ar": "تأكيد الشروط",
+    }[language]
     assert expected in html and "Confirm terms" not in html

@@ -173,7 +173,9 @@ def translation_problem(entry: polib.POEntry, *, plurals: int) -> str | None:
     return None
 
 
-def find_gaps(locales: Iterable[str] | None = None, messages: dict[tuple[str, str], Message] | None = None) -> list[Gap]:
+def find_gaps(
+    locales: Iterable[str] | None = None, messages: dict[tuple[str, str], Message] | None = None
+) -> list[Gap]:
     """Every shown string that some language lacks (missing, untranslated, fuzzy or with broken placeholders)."""
     messages = extract_messages() if messages is None else messages
     gaps: list[Gap] = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='preferred_language',
-            field=models.CharField(blank=True, default='', max_length=10),
+            model_name="user",
+            name="preferred_language",
+            field=models.CharField(blank=True, default="", max_length=10),
         ),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
@@ -21,8 +23,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if code == BROWSER:
         response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
     if request.user.is_authenticated:
-        try:
+        with suppress(DomainError):  # an unknown code changes nothing, as Django's view does
             user_set_preferred_language(user=request.user, language="" if code == BROWSER else code)  # type: ignore[arg-type]
-        except DomainError:
-            pass  # an unknown code changes nothing, as Django's view does
     return response
