@@ -65,28 +65,17 @@ def test_payment_emails_arrive_in_each_readers_language(buyer, supplier, smtp):
 
 def test_emails_in_russian_portuguese_french_and_arabic(buyer, supplier, smtp):
     """Each reader's saved language; Arabic mail is laid out right to left."""
+    people = {  # language: (organization, email, role, full name)
+        "ru": (buyer.org, "ivan@acme.test", "finance", ""),
+        "fr": (buyer.org, "lea@acme.test", "finance", ""),
+        "pt-br": (supplier.org, "joao@widgets.test", "sales", "João Silva"),
+        "ar": (supplier.org, "omar@widgets.test", "sales", ""),
+    }
     readers = {
-        "ru": orgs.member_create(
-            organization=buyer.org, email="ivan@acme.test", password=PASSWORD, role="finance", preferred_language="ru"
-        ),
-        "fr": orgs.member_create(
-            organization=buyer.org, email="lea@acme.test", password=PASSWORD, role="finance", preferred_language="fr"
-        ),
-        "pt-br": orgs.member_create(
-            organization=supplier.org,
-            email="joao@widgets.test",
-            password=PASSWORD,
-            role="sales",
-            full_name="João Silva",
-            preferred_language="pt-br",
-        ),
-        "ar": orgs.member_create(
-            organization=supplier.org,
-            email="omar@widgets.test",
-            password=PASSWORD,
-            role="sales",
-            preferred_language="ar",
-        ),
+        language: orgs.member_create(
+            organization=org, email=email, password=PASSWORD, role=role, full_name=name, preferred_language=language
+        )
+        for language, (org, email, role, name) in people.items()
     }
     order = confirmed_order(buyer, supplier)
     assert pay_card(buyer, order["id"]).status_code == 201
