@@ -17,8 +17,8 @@ from tradeshield.kit.money import format_amount, to_major
 from tradeshield.orders.models import Amendment, MilestoneStatus, OrderEvent
 from tradeshield.orders.states import OrderStatus
 from tradeshield.payments.models import Method, Payment, PaymentEvent, PaymentStatus
-from tradeshield.shipments.models import Mode
 from tradeshield.payments.timeline import payout_steps
+from tradeshield.shipments.models import Mode
 
 # One tone per status; app.css defines the colours of each tone (badges and charts share them).
 STATUS_TONES: dict[str, dict[str, str]] = {
