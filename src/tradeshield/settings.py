@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tradeshield.accounts.middleware.PreferredLanguageMiddleware",
     "tradeshield.organizations.middleware.TestClockMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tradeshield.idempotency.middleware.IdempotencyMiddleware",
@@ -130,7 +131,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese")), ("es", _("Spanish"))]
+# Each needs a catalogue in locale/<locale>/ (pt-br -> pt_BR); `tradeshield translations check` lists gaps.
+# Arabic is right-to-left: Django's LANGUAGES_BIDI marks it, and the base template mirrors the layout.
+LANGUAGES = [
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("es", _("Spanish")),
+    ("ru", _("Russian")),
+    ("pt-br", _("Brazilian Portuguese")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -68,6 +68,24 @@ def test_notification_text_follows_the_requested_language(buyer, supplier):
     assert chinese["title"] == "订单已付款：可以发货"  # noqa: RUF001
 
 
+@pytest.mark.parametrize(
+    ("accept", "title"),
+    [
+        ("ru-RU,ru;q=0.9,en;q=0.5", "Заказ оплачен: можно отгружать"),
+        ("pt-BR,pt;q=0.9", "Pedido pago: pronto para envio"),
+        ("pt", "Pedido pago: pronto para envio"),
+        ("fr-CA,fr;q=0.8", "Commande payée : prête à expédier"),
+        ("ar-EG", "تم دفع الطلب: جاهز للشحن"),
+        ("de-DE", "Order paid: ready to ship"),  # not supported: English
+    ],
+)
+def test_notification_text_in_the_newer_languages(buyer, supplier, accept, title):
+    relayed_order(buyer, supplier)
+    headers = {"Authorization": f"Bearer {supplier.client.token}", "Accept-Language": accept}
+    response = Client().get("/api/v1/notifications", headers=headers)
+    assert response.json()["data"][0]["title"] == title
+
+
 def test_owners_manage_endpoints_and_see_each_secret_once(buyer):
     created = buyer.client.post(
         "/webhook-endpoints",

@@ -63,6 +63,41 @@ def test_payment_emails_arrive_in_each_readers_language(buyer, supplier, smtp):
     assert set(sent.values_list("attempt_count", flat=True)) == {1}
 
 
+def test_emails_in_russian_portuguese_french_and_arabic(buyer, supplier, smtp):
+    """Each reader's saved language; Arabic mail is laid out right to left."""
+    people = {  # language: (organization, email, role, full name)
+        "ru": (buyer.org, "ivan@acme.test", "finance", ""),
+        "fr": (buyer.org, "lea@acme.test", "finance", ""),
+        "pt-br": (supplier.org, "joao@widgets.test", "sales", "João Silva"),
+        "ar": (supplier.org, "omar@widgets.test", "sales", ""),
+    }
+    readers = {
+        language: orgs.member_create(
+            organization=org, email=email, password=PASSWORD, role=role, full_name=name, preferred_language=language
+        )
+        for language, (org, email, role, name) in people.items()
+    }
+    order = confirmed_order(buyer, supplier)
+    assert pay_card(buyer, order["id"]).status_code == 201
+    run_pending_jobs()
+
+    received = {(rcpts[0], message["Subject"].strip()): message for rcpts, message in smtp.messages}
+    russian = received[(readers["ru"].email, "Платёж на эскроу-счёте · LED panels")]
+    assert "Ваш платёж 1,250.00 USD за «LED panels» находится на эскроу-счёте" in text_of(russian)
+    french = received[(readers["fr"].email, "Paiement conservé sous séquestre · LED panels")]
+    assert "Votre paiement de 1,250.00 USD pour « LED panels » est conservé sous séquestre" in text_of(french)
+    portuguese = received[(readers["pt-br"].email, "Pedido pago: pronto para envio · LED panels")]
+    assert text_of(portuguese).startswith("Olá, João Silva,")
+    arabic = received[(readers["ar"].email, "تم دفع الطلب: جاهز للشحن · LED panels")]
+    assert "دفع Acme Imports قيمة «LED panels» كاملة" in text_of(arabic)
+    html = next(p for p in arabic.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert (
+        '<html lang="fr" dir="ltr">'
+        in next(p for p in french.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    )
+
+
 def test_an_unreachable_mail_server_is_retried_until_it_answers(buyer, supplier, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()

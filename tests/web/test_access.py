@@ -73,7 +73,7 @@ def test_staff_see_every_order_read_only(buyer, supplier, rival, staff):
     second = make_order(supplier, rival, title="Draft order")
     dashboard = staff.client.get("/").content.decode()
     assert first.title in dashboard and second.title in dashboard
-    assert "Acme Imports → Shenzhen Bright" in dashboard
+    assert 'Acme Imports <span class="ts-arrow" aria-hidden="true">→</span> Shenzhen Bright' in dashboard
 
     html = staff.client.get(f"/orders/{first.id}/").content.decode()
     assert "read-only" in html

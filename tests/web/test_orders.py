@@ -145,7 +145,7 @@ def test_supplier_ships_and_buyer_marks_delivered(buyer, supplier):
     order.refresh_from_db()
     assert order.status == "delivered"
     html = buyer.client.get(f"/orders/{order.id}/").content.decode()
-    assert "Maersk · MAEU1 · sea" in html and "Marked as delivered" in html
+    assert "Maersk · MAEU1 · Sea freight" in html and "Marked as delivered" in html
 
 
 def test_cancel_before_payment_and_refund_in_full_after(buyer, supplier):

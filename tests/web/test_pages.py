@@ -46,7 +46,7 @@ def test_every_page_renders(buyer, supplier, staff):
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
-        assert '<html lang="en">' in html, url
+        assert '<html lang="en" dir="ltr">' in html, url
         for text in expected:
             assert text in html, (url, text)
         # every asset is served by us (the app works offline): no absolute or protocol-relative URLs
@@ -105,4 +105,4 @@ def test_owner_creates_an_api_key_sees_the_secret_once_and_revokes_it(buyer):
 def test_language_menu_switches_the_language(buyer):
     response = buyer.client.post("/language/", {"language": "es", "next": "/"})
     assert response.status_code == 302
-    assert '<html lang="es">' in buyer.client.get("/").content.decode()
+    assert '<html lang="es" dir="ltr">' in buyer.client.get("/").content.decode()

@@ -37,7 +37,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.CharField(primary_key=True, max_length=40, default="", editable=False)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True, default="")
-    preferred_language = models.CharField(max_length=10, default="en")
+    # A code from settings.LANGUAGES ("pt-br"); empty until chosen or adopted from the browser at sign-in.
+    preferred_language = models.CharField(max_length=10, blank=True, default="")
     staff_role = models.CharField(max_length=20, choices=StaffRole.choices, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)  # Django admin access only

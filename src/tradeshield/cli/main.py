@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from tradeshield.cli import operations, sandbox
+from tradeshield.cli import operations, sandbox, translations
 from tradeshield.cli.boot import (
     check_database,
     console,
@@ -340,5 +340,6 @@ if __name__ == "__main__":
 
 
 app.add_typer(sandbox.clock_app, name="clock")
+app.add_typer(translations.translations_app, name="translations")
 app.command("simulate")(sandbox.simulate)
 operations.register(app)

@@ -24,7 +24,7 @@ DEMO_ACCOUNTS = [
     {
         "email": "purchasing@gulf-supply.example",
         "password": DEMO_PASSWORD,
-        "role": "buyer (owner)",
+        "role": "buyer (owner), Arabic UI",
         "organization": "Gulf Supply Co. (KW, KWD)",
     },
     {

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tradeshield.accounts.models import StaffRole, User
+from tradeshield.accounts.services import user_set_preferred_language
 from tradeshield.demo.accounts import DEMO_PASSWORD
 from tradeshield.kit import clock
 from tradeshield.orders import amendments, paying, services
@@ -142,6 +143,9 @@ def _seed() -> None:
     gulf = _org(
         "Gulf Supply Co.", "buyer", "KW", "KWD", ["ar", "en"], ("purchasing@gulf-supply.example", MemberRole.OWNER)
     )
+    # Gulf Supply's buyer reads the app in Arabic, right to left (the language menu switches it back).
+    assert gulf.user is not None
+    user_set_preferred_language(user=gulf.user, language="ar")
     bright = _org(
         "Shenzhen Bright Lighting Co.",
         "supplier",

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from tradeshield.accounts.languages import language_for
 from tradeshield.kit import clock
 from tradeshield.notifications import leases
 from tradeshield.notifications.backoff import EMAIL_BACKOFF
@@ -43,7 +44,7 @@ def _link(email: EmailDelivery) -> str:
 
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
     user, order = email.user, email.event.order
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(language_for(user)):
         text = render_text(email.event, email.side)
         base = settings.TRADESHIELD_PUBLIC_URL.rstrip("/")
         context = {

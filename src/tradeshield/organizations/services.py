@@ -54,7 +54,7 @@ def member_create(
     password: str,
     role: str,
     full_name: str = "",
-    preferred_language: str = "en",
+    preferred_language: str = "",
 ) -> User:
     user = User.objects.create_user(email, password, full_name=full_name, preferred_language=preferred_language)
     Membership.objects.create(user=user, organization=organization, role=role)

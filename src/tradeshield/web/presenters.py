@@ -18,6 +18,7 @@ from tradeshield.orders.models import Amendment, MilestoneStatus, OrderEvent
 from tradeshield.orders.states import OrderStatus
 from tradeshield.payments.models import Method, Payment, PaymentEvent, PaymentStatus
 from tradeshield.payments.timeline import payout_steps
+from tradeshield.shipments.models import Mode
 
 # One tone per status; app.css defines the colours of each tone (badges and charts share them).
 STATUS_TONES: dict[str, dict[str, str]] = {
@@ -155,11 +156,20 @@ class EventLine:
     icon: str
 
 
+def mode_label(value: str) -> str:
+    """ "sea" -> "Sea freight" in the reader's language; a value the list does not know is shown as recorded."""
+    return str(Mode(value).label) if value in Mode.values else value
+
+
 def _event_detail(event: OrderEvent, currency: str) -> str:
     data = event.data or {}
     parts: list[str] = []
     if event.kind == "order.shipped" or event.kind.startswith("shipment."):
-        parts = [str(data.get("carrier", "")), str(data.get("tracking_number", "")), str(data.get("mode", ""))]
+        parts = [
+            str(data.get("carrier", "")),
+            str(data.get("tracking_number", "")),
+            mode_label(str(data.get("mode", ""))),
+        ]
         parts += [str(data.get("description", "")), str(data.get("eta") or "")[:10]]
     elif event.kind == "payment.initiated":
         parts = [str(dict(Method.choices).get(data.get("method", ""), data.get("method", "")))]

@@ -1,11 +1,11 @@
 from django.urls import path
-from django.views.i18n import set_language
 
 from tradeshield.web.views import (
     api_keys,
     auth,
     dashboard,
     inspections,
+    language,
     notifications,
     ops,
     order_actions,
@@ -23,7 +23,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("account/confirm-password/", auth.confirm_password, name="confirm_password"),
-    path("language/", set_language, name="set_language"),
+    path("language/", language.set_language, name="set_language"),
     path("orders/new/", orders.order_new, name="order_new"),
     path("orders/<str:order_id>/", orders.order_detail, name="order_detail"),
     path("orders/<str:order_id>/pay/", paying.order_pay, name="order_pay"),

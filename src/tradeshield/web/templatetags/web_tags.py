@@ -42,7 +42,9 @@ def counterparty(order: Any, actor: Any) -> str:
         return order.supplier.name
     if actor is not None and actor.org_id == order.supplier_id:
         return order.buyer.name
-    return f"{order.buyer.name} → {order.supplier.name}"
+    return format_html(
+        '{} <span class="ts-arrow" aria-hidden="true">→</span> {}', order.buyer.name, order.supplier.name
+    )
 
 
 @register.filter

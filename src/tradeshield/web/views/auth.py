@@ -6,15 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tradeshield.accounts.services import user_adopt_browser_language
 from tradeshield.security import reauth, throttle
 from tradeshield.security.errors import TooManyAttempts
 from tradeshield.web.forms import BootstrapMixin, LoginForm
@@ -50,6 +54,13 @@ class LoginView(auth_views.LoginView):
         else:
             throttle.login_failed(email=email, ip=ip)
         return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        # Until someone picks a language, the one their browser asked for is remembered (emails need one).
+        request = self.request
+        if request.META.get("HTTP_ACCEPT_LANGUAGE") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+            user_adopt_browser_language(user=form.get_user(), language=translation.get_language())
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -20,7 +20,7 @@ from tradeshield.organizations.actors import Actor
 from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES
 from tradeshield.payments.selectors import payments_for_order
 from tradeshield.web import forms
-from tradeshield.web.presenters import change_rows, escrow_chart, event_lines
+from tradeshield.web.presenters import change_rows, escrow_chart, event_lines, mode_label
 from tradeshield.web.views.common import actor_of, apply_error, new_key, not_found_on
 from tradeshield.web.views.inspections import order_panel_context
 
@@ -178,6 +178,7 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "escrow_chart": escrow_chart(escrow),
         "events": event_lines(events, order.currency),
         "shipment": shipped.data if shipped else None,
+        "shipment_mode": mode_label((shipped.data or {}).get("mode", "")) if shipped else "",
         "can": can,
         "has_actions": any(v for k, v in can.items() if k not in AMENDMENT_ACTIONS)
         or (side == "buyer" and bool(open_payments)),

@@ -22,7 +22,10 @@
       var kind = canvas.dataset.chart;
       var colours = (data.tones || []).map(function (t) { return cssVar("--tone-" + t); });
       if (!colours.length) colours = data.values.map(function () { return cssVar("--ts-brand"); });
-      var fmt = new Intl.NumberFormat(document.documentElement.lang || undefined);
+      // Latin digits in every language, like the amounts printed on the page next to the chart.
+      var fmt = new Intl.NumberFormat((document.documentElement.lang || "en") + "-u-nu-latn");
+      // Right-to-left pages (Arabic): legend, tooltips and axes mirror like the rest of the layout.
+      var rtl = document.documentElement.dir === "rtl";
       new window.Chart(canvas, {
         type: kind === "doughnut" ? "doughnut" : "bar",
         data: {
@@ -38,17 +41,17 @@
           animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined,
           cutout: kind === "doughnut" ? "62%" : undefined,
           plugins: {
-            legend: { display: kind === "doughnut", position: "right", labels: { boxWidth: 12 } },
-            tooltip: { callbacks: { label: function (ctx) {
+            legend: { display: kind === "doughnut", position: rtl ? "left" : "right", rtl: rtl, labels: { boxWidth: 12 } },
+            tooltip: { rtl: rtl, callbacks: { label: function (ctx) {
               if (data.tooltips) return " " + data.tooltips[ctx.dataIndex];
               var value = ctx.parsed && typeof ctx.parsed === "object" ? (kind === "hbar" ? ctx.parsed.x : ctx.parsed.y) : ctx.parsed;
               return " " + fmt.format(value) + (data.currency ? " " + data.currency : "");
             } } }
           },
           scales: kind === "doughnut" ? {} : {
-            x: { grid: { display: kind === "hbar" }, beginAtZero: true,
+            x: { grid: { display: kind === "hbar" }, beginAtZero: true, reverse: rtl,
                  title: { display: !!data.axis, text: data.axis || "" } },
-            y: { grid: { display: kind !== "hbar" }, beginAtZero: true }
+            y: { grid: { display: kind !== "hbar" }, beginAtZero: true, position: rtl ? "right" : "left" }
           }
         }
       });
