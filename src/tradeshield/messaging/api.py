@@ -68,9 +68,7 @@ def reply_inquiry(request: HttpRequest, thread_id: str, payload: MessageIn) -> S
     return Status(201, render_message(message, inquiry_get(actor, thread_id)))
 
 
-@router.post(
-    "/inquiries/{thread_id}/read", response={200: ThreadOut, **ERRORS}, summary="Mark the thread read for you"
-)
+@router.post("/inquiries/{thread_id}/read", response={200: ThreadOut, **ERRORS}, summary="Mark the thread read for you")
 def read_inquiry(request: HttpRequest, thread_id: str) -> dict[str, Any]:
     actor = actor_of(request)
     services.thread_mark_read(actor=actor, thread=inquiry_get(actor, thread_id))

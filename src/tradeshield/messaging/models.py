@@ -105,4 +105,3 @@ class ThreadRead(models.Model):
     class Meta:
         db_table = "messaging_thread_read"
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once_per_user")]
-

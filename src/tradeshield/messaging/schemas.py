@@ -8,7 +8,8 @@ from pydantic import Field
 from tradeshield.kit.schemas import StrictIn
 from tradeshield.messaging.models import MAX_BODY, MAX_SUBJECT
 
-ATTACHMENTS = Field(
+BODY = f"1 to {MAX_BODY} characters (longer: 422 message_too_long)."
+ATTACHMENTS: list[str] = Field(
     default_factory=list, max_length=5, description="Ids from POST /message-attachments (your organization's uploads)."
 )
 
@@ -16,14 +17,14 @@ ATTACHMENTS = Field(
 class InquiryIn(StrictIn):
     supplier_id: str = Field(..., max_length=40, description="The supplier organization to write to.")
     subject: str = Field(..., max_length=MAX_SUBJECT)
-    body: str = Field(..., max_length=MAX_BODY)
+    body: str = Field(..., description=BODY)
     product: str = Field("", max_length=200, description="The product asked about (optional).")
     quantity: str = Field("", max_length=100, description='Quantity wanted, free text (e.g. "5,000 pcs").')
     attachment_ids: list[str] = ATTACHMENTS
 
 
 class MessageIn(StrictIn):
-    body: str = Field(..., max_length=MAX_BODY)
+    body: str = Field(..., description=BODY)
     attachment_ids: list[str] = ATTACHMENTS
 
 

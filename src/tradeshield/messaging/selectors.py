@@ -37,9 +37,9 @@ def threads_visible_to(actor: Actor, *, kind: str | None = None) -> QuerySet[Thr
 def _unread_messages(actor: Actor) -> QuerySet[Message]:
     """Messages from the other side that this person has not read (newer than their read marker)."""
     assert actor.user is not None
-    read_at = ThreadRead.objects.filter(thread_id=OuterRef("thread_id"), user_id=actor.user.pk).values(
-        "last_read_at"
-    )[:1]
+    read_at = ThreadRead.objects.filter(thread_id=OuterRef("thread_id"), user_id=actor.user.pk).values("last_read_at")[
+        :1
+    ]
     return (
         Message.objects.exclude(organization_id=actor.org_id)
         .annotate(read_at=Subquery(read_at))
@@ -88,7 +88,7 @@ def inbox(actor: Actor, *, offset: int = 0, limit: int = 25, unread_only: bool =
     """Every conversation of the organization, most recent activity first (the web inbox)."""
     rows = with_unread(threads_visible_to(actor), actor).order_by("-last_message_at", "-id")
     if unread_only:
-        rows = rows.filter(unread__gt=0)
+        rows = rows.filter(unread__gt=0)  # type: ignore[misc]
     return list(rows[offset : offset + limit])
 
 
@@ -123,9 +123,9 @@ def unread_counts(actor: Actor) -> Unread:
     messages = 0
     if actor.user is not None:
         messages = _unread_messages(actor).filter(thread_id__in=visible.values("pk")).count()
-    last_from_us = Message.objects.filter(thread_id=OuterRef("pk")).order_by("-created_at", "-id").values(
-        "organization_id"
-    )[:1]
+    last_from_us = (
+        Message.objects.filter(thread_id=OuterRef("pk")).order_by("-created_at", "-id").values("organization_id")[:1]
+    )
     awaiting = visible.annotate(last_org=Subquery(last_from_us)).exclude(last_org=actor.org_id).count()
     return Unread(messages=messages, awaiting_reply=awaiting)
 
@@ -195,7 +195,7 @@ def response_metrics(supplier_ids: list[str], *, now: datetime) -> dict[str, Res
     with connection.cursor() as cur:
         cur.execute(
             METRICS_SQL,
-            {"suppliers": ids, "now": now, "since": now - RESPONSE_WINDOW, "within": ANSWER_WITHIN},
+            {"suppliers": ids, "now": now, "since": now - RESPONSE_WINDOW, "within": ANSWER_WITHIN},  # type: ignore[dict-item]
         )
         for supplier_id, received, on_time, answered, pending, median in cur.fetchall():
             out[supplier_id] = ResponseMetrics(

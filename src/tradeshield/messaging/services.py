@@ -8,6 +8,7 @@ threads have no order, so their unread counts are the in-app signal (see docs/do
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.db import connection, transaction
 
@@ -32,9 +33,7 @@ def clean_body(body: str, *, field: str = "body") -> str:
     if not text:
         raise MessageInvalid("Write a message.", field=field, code="message_empty")
     if len(text) > MAX_BODY:
-        raise MessageInvalid(
-            f"A message is limited to {MAX_BODY} characters.", field=field, code="message_too_long"
-        )
+        raise MessageInvalid(f"A message is limited to {MAX_BODY} characters.", field=field, code="message_too_long")
     return text
 
 
@@ -44,9 +43,7 @@ def _attachments(actor: Actor, ids: Sequence[str]) -> list[StoredFile]:
         raise MessageInvalid(
             f"At most {MAX_ATTACHMENTS} attachments per message.", field="attachment_ids", code="too_many_attachments"
         )
-    found = list(
-        StoredFile.objects.filter(pk__in=wanted, organization_id=actor.org_id, purpose=ATTACHMENT_PURPOSE)
-    )
+    found = list(StoredFile.objects.filter(pk__in=wanted, organization_id=actor.org_id, purpose=ATTACHMENT_PURPOSE))
     if len(found) != len(wanted):
         raise MessageInvalid(
             "An attachment is unknown or was not uploaded by your organization.",
@@ -72,11 +69,11 @@ def _append(actor: Actor, thread: Thread, body: str, attachments: list[StoredFil
     Thread.objects.filter(pk=thread.pk).update(last_message_at=now)
     thread.last_message_at = now
     if actor.user is not None:
-        _read_up_to(thread.pk, actor.user.pk, now)
+        _read_up_to(thread.pk, str(actor.user.pk), now)
     return message
 
 
-def _read_up_to(thread_id: str, user_id: object, moment: object) -> None:
+def _read_up_to(thread_id: str, user_id: str, moment: datetime) -> None:
     """Move the person's read marker forward (never back), race-free."""
     table = ThreadRead._meta.db_table
     with connection.cursor() as cur:
@@ -107,8 +104,9 @@ def inquiry_create(
 ) -> Thread:
     """A buyer's member writes to a supplier organization."""
     if actor.organization is not None and supplier_id == actor.org_id:
-        raise MessageInvalid("You cannot send an inquiry to your own organization.", field="supplier_id",
-                             code="own_organization")
+        raise MessageInvalid(
+            "You cannot send an inquiry to your own organization.", field="supplier_id", code="own_organization"
+        )
     if not actor.is_buyer_org:
         raise MessagingForbidden("Only buyer organizations send inquiries.", code="buyers_only")
     supplier = Organization.objects.filter(pk=supplier_id).first()
@@ -120,8 +118,9 @@ def inquiry_create(
     if not subject:
         raise MessageInvalid("Give the inquiry a subject.", field="subject", code="subject_required")
     if len(subject) > MAX_SUBJECT:
-        raise MessageInvalid(f"A subject is limited to {MAX_SUBJECT} characters.", field="subject",
-                             code="subject_too_long")
+        raise MessageInvalid(
+            f"A subject is limited to {MAX_SUBJECT} characters.", field="subject", code="subject_too_long"
+        )
     text = clean_body(body)
     attachments = _attachments(actor, attachment_ids)
     assert actor.organization is not None
@@ -174,7 +173,7 @@ def order_message_post(*, actor: Actor, order_id: str, body: str, attachment_ids
 
 def thread_mark_read(*, actor: Actor, thread: Thread) -> None:
     if actor.user is not None and thread.side_of(actor.org_id):
-        _read_up_to(thread.pk, actor.user.pk, clock.now())
+        _read_up_to(thread.pk, str(actor.user.pk), clock.now())
 
 
 def attachment_upload(*, actor: Actor, data: bytes, name: str) -> StoredFile:

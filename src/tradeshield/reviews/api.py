@@ -88,9 +88,7 @@ def reply(request: HttpRequest, review_id: str, payload: ReplyIn) -> Status[dict
     return Status(201, render_review(selectors.review_get(actor, review_id)))
 
 
-@router.post(
-    "/reviews/{review_id}/reports", response={201: ReportOut, **ERRORS}, summary="Report a review for abuse"
-)
+@router.post("/reviews/{review_id}/reports", response={201: ReportOut, **ERRORS}, summary="Report a review for abuse")
 def report(request: HttpRequest, review_id: str, payload: ReasonIn) -> Status[dict[str, Any]]:
     created = services.review_report(actor=actor_of(request), review_id=review_id, reason=payload.reason)
     return Status(201, render_report(created))
@@ -107,7 +105,10 @@ def _moderator(request: HttpRequest) -> None:
     summary="Staff: the moderation queue (oldest first)",
 )
 def queue(
-    request: HttpRequest, status: Literal["open", "dismissed", "upheld"] = "open", cursor: str | None = None, limit: int | None = None
+    request: HttpRequest,
+    status: Literal["open", "dismissed", "upheld"] = "open",
+    cursor: str | None = None,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     _moderator(request)
     size = clamp_limit(limit)

@@ -1,6 +1,6 @@
 """Reviews of completed orders by their buyer, the supplier's one reply, abuse reports and moderation.
 
-One review per order (UNIQUE on `order`), one reply per review (UNIQUE on `review`), ratings 1–5
+One review per order (UNIQUE on `order`), one reply per review (UNIQUE on `review`), ratings 1 to 5
 (CHECK). Hiding never deletes: `hidden_*` say who hid it, when and why, and `ModerationAction` keeps
 every moderation decision, append-only.
 """
@@ -62,7 +62,9 @@ class Review(models.Model):
         ]
         indexes = [
             # the public list and review_stats read a supplier's visible reviews through this
-            models.Index(fields=["supplier", "-id"], name="review_supplier_visible", condition=Q(hidden_at__isnull=True))
+            models.Index(
+                fields=["supplier", "-id"], name="review_supplier_visible", condition=Q(hidden_at__isnull=True)
+            )
         ]
 
     def __str__(self) -> str:

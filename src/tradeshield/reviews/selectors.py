@@ -48,7 +48,9 @@ def supplier_reviews(supplier_id: str, *, cursor: str | None = None, limit: int 
     return list(rows[:limit])
 
 
-def moderation_queue(*, status: str = ReportStatus.OPEN, cursor: str | None = None, limit: int = 20) -> list[ReviewReport]:
+def moderation_queue(
+    *, status: str = ReportStatus.OPEN, cursor: str | None = None, limit: int = 20
+) -> list[ReviewReport]:
     """Oldest open report first (first come, first served)."""
     rows = ReviewReport.objects.select_related("review__buyer", "review__supplier", "review__reply", "reporter")
     rows = rows.filter(status=status).order_by("id")
@@ -104,5 +106,3 @@ def review_stats(supplier_ids: list[str]) -> dict[str, ReviewStats]:
 
 def open_report_count() -> int:
     return ReviewReport.objects.filter(status=ReportStatus.OPEN).count()
-
-

@@ -49,8 +49,9 @@ def _ratings(ratings: dict[str, int]) -> dict[str, int]:
     return {name: int(ratings[name]) for name in DIMENSIONS}
 
 
-def review_create(*, actor: Actor, order_id: str, product_quality: int, delivery_time: int, service: int,
-                  text: str = "") -> Review:
+def review_create(
+    *, actor: Actor, order_id: str, product_quality: int, delivery_time: int, service: int, text: str = ""
+) -> Review:
     order = order_get(actor, order_id)
     if actor.organization is None or actor.org_id != order.buyer_id:
         raise ReviewForbidden("Only the buyer of the order can review it.", code="buyer_only")
@@ -72,7 +73,7 @@ def review_create(*, actor: Actor, order_id: str, product_quality: int, delivery
                 text=body,
                 **ratings,
             )
-            record_event(order, "review.posted", actor, review_id=review.id, **ratings)
+            record_event(order, "review.posted", actor, review_id=review.id, ratings=ratings)
     except IntegrityError as error:
         if Review.objects.filter(order_id=order.id).exists():
             raise ReviewConflict("This order has been reviewed already.", code="review_exists") from error
@@ -91,8 +92,11 @@ def review_reply(*, actor: Actor, review_id: str, text: str) -> ReviewReply:
     try:
         with transaction.atomic():
             reply = ReviewReply.objects.create(
-                review=review, organization=actor.organization, author=actor.user,
-                author_label=actor.label[:200], text=body,
+                review=review,
+                organization=actor.organization,
+                author=actor.user,
+                author_label=actor.label[:200],
+                text=body,
             )
             record_event(review.order, "review.replied", actor, review_id=review.id)
     except IntegrityError as error:
@@ -136,7 +140,11 @@ def review_hide(*, actor: Actor, review_id: str, reason: str) -> Review:
     )
     assert actor.user is not None
     ModerationAction.objects.create(
-        review=review, kind=ModerationKind.HIDE, staff=actor.user, staff_role=actor.staff_role, reason=why,
+        review=review,
+        kind=ModerationKind.HIDE,
+        staff=actor.user,
+        staff_role=actor.staff_role,
+        reason=why,
         created_at=now,
     )
     review.refresh_from_db()
@@ -159,8 +167,13 @@ def report_dismiss(*, actor: Actor, report_id: str, reason: str = "") -> ReviewR
         raise ReviewConflict("This report is closed already.", code="report_closed")
     assert actor.user is not None
     ModerationAction.objects.create(
-        review_id=report.review_id, report=report, kind=ModerationKind.DISMISS, staff=actor.user,
-        staff_role=actor.staff_role, reason=why, created_at=now,
+        review_id=report.review_id,
+        report=report,
+        kind=ModerationKind.DISMISS,
+        staff=actor.user,
+        staff_role=actor.staff_role,
+        reason=why,
+        created_at=now,
     )
     report.refresh_from_db()
     return report

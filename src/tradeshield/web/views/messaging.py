@@ -32,9 +32,7 @@ PAGE_SIZE = 25
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    body = forms.CharField(label=gettext_lazy("Message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3}))
     attachment = forms.FileField(
         label=gettext_lazy("Attachment (optional)"),
         required=False,
@@ -57,7 +55,7 @@ class InquiryForm(ReplyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         suppliers = Organization.objects.filter(kind=OrgKind.SUPPLIER).order_by("name").values_list("id", "name")
-        self.fields["supplier"].choices = [("", "—"), *suppliers]
+        self.fields["supplier"].choices = [("", "—"), *suppliers]  # type: ignore[attr-defined]
 
 
 def _attachment_ids(actor: Actor, form: forms.Form) -> list[str]:
@@ -132,7 +130,9 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                     attachment_ids=_attachment_ids(actor, form),
                 )
             except DomainError as error:
-                apply_error(form, error, {"supplier_id": "supplier", "attachment_ids": "attachment", "file": "attachment"})
+                apply_error(
+                    form, error, {"supplier_id": "supplier", "attachment_ids": "attachment", "file": "attachment"}
+                )
             else:
                 messages.success(request, _("Your inquiry was sent."))
                 return redirect("web:thread_detail", thread_id=thread.id)

@@ -44,11 +44,15 @@ class ReviewForm(BootstrapMixin, forms.Form):
 
 
 class ReplyForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(label=gettext_lazy("Public reply"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=gettext_lazy("Public reply"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class OptionalReasonForm(BootstrapMixin, forms.Form):
