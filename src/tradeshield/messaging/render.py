@@ -39,4 +39,5 @@ def render_message(message: Message, thread: Thread) -> dict[str, Any]:
             for f in message.attachments.all()
         ],
         "created_at": message.created_at,
+        "updated_at": message.created_at,
     }

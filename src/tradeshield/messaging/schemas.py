@@ -46,6 +46,7 @@ class MessageOut(Schema):
     body: str
     attachments: list[AttachmentOut]
     created_at: datetime
+    updated_at: datetime = Field(..., description="Messages never change: the same as created_at.")
 
 
 class ThreadOut(Schema):

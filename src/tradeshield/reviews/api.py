@@ -10,10 +10,12 @@ from ninja import Router, Status
 from tradeshield.kit.http import clamp_limit, page
 from tradeshield.kit.schemas import ERROR_RESPONSES, Page
 from tradeshield.orders.selectors import order_get
+from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.reviews import selectors, services
 from tradeshield.reviews.errors import ReviewForbidden, ReviewNotFound
+from tradeshield.reviews.models import Review
 from tradeshield.reviews.render import render_report, render_review, render_stats
 from tradeshield.reviews.schemas import (
     OptionalReasonIn,
@@ -29,6 +31,10 @@ router = Router(tags=["reviews"], auth=API_AUTH)
 ERRORS = ERROR_RESPONSES
 
 
+def _party(actor: Actor, review: Review) -> bool:
+    return actor.is_staff or actor.org_id in (review.buyer_id, review.supplier_id)
+
+
 def _supplier(supplier_id: str) -> None:
     if not Organization.objects.filter(pk=supplier_id, kind=OrgKind.SUPPLIER).exists():
         raise ReviewNotFound("No such supplier.", code="supplier_not_found")
@@ -41,7 +47,7 @@ def _supplier(supplier_id: str) -> None:
 )
 def create_review(request: HttpRequest, order_id: str, payload: ReviewIn) -> Status[dict[str, Any]]:
     review = services.review_create(actor=actor_of(request), order_id=order_id, **payload.model_dump())
-    return Status(201, render_review(selectors.review_of_order(review.order_id) or review))
+    return Status(201, render_review(selectors.review_of_order(review.order_id) or review, party=True))
 
 
 @router.get("/orders/{order_id}/review", response={200: ReviewOut, **ERRORS}, summary="The order's review")
@@ -50,7 +56,7 @@ def get_order_review(request: HttpRequest, order_id: str) -> dict[str, Any]:
     review = selectors.review_of_order(order.id)
     if review is None:
         raise ReviewNotFound("This order has no review yet.")
-    return render_review(review, show_hidden_reason=True)
+    return render_review(review, show_hidden_reason=True, party=True)
 
 
 @router.get(
@@ -78,14 +84,15 @@ def supplier_review_stats(request: HttpRequest, supplier_id: str) -> dict[str, A
 @router.get("/reviews/{review_id}", response={200: ReviewOut, **ERRORS})
 def get_review(request: HttpRequest, review_id: str) -> dict[str, Any]:
     actor = actor_of(request)
-    return render_review(selectors.review_get(actor, review_id), show_hidden_reason=selectors.is_moderator(actor))
+    review = selectors.review_get(actor, review_id)
+    return render_review(review, show_hidden_reason=selectors.is_moderator(actor), party=_party(actor, review))
 
 
 @router.post("/reviews/{review_id}/reply", response={201: ReviewOut, **ERRORS}, summary="The supplier replies, once")
 def reply(request: HttpRequest, review_id: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     actor = actor_of(request)
     services.review_reply(actor=actor, review_id=review_id, text=payload.text)
-    return Status(201, render_review(selectors.review_get(actor, review_id)))
+    return Status(201, render_review(selectors.review_get(actor, review_id), party=True))
 
 
 @router.post("/reviews/{review_id}/reports", response={201: ReportOut, **ERRORS}, summary="Report a review for abuse")
@@ -123,7 +130,7 @@ def queue(
 )
 def hide(request: HttpRequest, review_id: str, payload: ReasonIn) -> dict[str, Any]:
     review = services.review_hide(actor=actor_of(request), review_id=review_id, reason=payload.reason)
-    return render_review(review, show_hidden_reason=True)
+    return render_review(review, show_hidden_reason=True, party=True)
 
 
 @router.post(

@@ -6,11 +6,12 @@ from tradeshield.reviews.models import Review, ReviewReport
 from tradeshield.reviews.selectors import ReviewStats
 
 
-def render_review(review: Review, *, show_hidden_reason: bool = False) -> dict[str, Any]:
+def render_review(review: Review, *, show_hidden_reason: bool = False, party: bool = False) -> dict[str, Any]:
+    """`party`: the viewer is one of the order's organizations or staff, who may see which order it was."""
     reply = getattr(review, "reply", None)
     return {
         "id": review.id,
-        "order_id": review.order_id,
+        "order_id": review.order_id if party else None,
         "buyer_id": review.buyer_id,
         "buyer_name": review.buyer.name,
         "supplier_id": review.supplier_id,
@@ -42,5 +43,6 @@ def render_report(report: ReviewReport) -> dict[str, Any]:
         "reason": report.reason,
         "status": report.status,
         "created_at": report.created_at,
+        "updated_at": report.resolved_at or report.created_at,
         "resolved_at": report.resolved_at,
     }

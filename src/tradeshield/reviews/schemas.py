@@ -36,7 +36,7 @@ class ReplyOut(Schema):
 
 class ReviewOut(Schema):
     id: str
-    order_id: str
+    order_id: str | None = Field(..., description="Shown to the order's two parties and staff only.")
     buyer_id: str
     buyer_name: str
     supplier_id: str
@@ -64,4 +64,5 @@ class ReportOut(Schema):
     reason: str
     status: str = Field(..., description='"open", "dismissed" or "upheld".')
     created_at: datetime
+    updated_at: datetime
     resolved_at: datetime | None
