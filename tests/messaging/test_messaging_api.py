@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import confirmed_order, make_party
 
+from tests.conftest import confirmed_order, make_party
 from tradeshield.messaging.models import Message, Thread
 from tradeshield.notifications import services as notifications
 from tradeshield.notifications.models import EmailDelivery, Notification
@@ -92,7 +92,9 @@ def test_messaging_a_non_supplier_or_your_own_org_is_refused(buyer, supplier, ot
     supplier_self = supplier.client.post("/inquiries", {"supplier_id": supplier.org.id, "subject": "s", "body": "b"})
     assert supplier_self.json()["error"]["code"] == "own_organization"
     other_supplier = make_party(OrgKind.SUPPLIER, "Other Widgets", "CN")
-    by_supplier = supplier.client.post("/inquiries", {"supplier_id": other_supplier.org.id, "subject": "s", "body": "b"})
+    by_supplier = supplier.client.post(
+        "/inquiries", {"supplier_id": other_supplier.org.id, "subject": "s", "body": "b"}
+    )
     assert by_supplier.status_code == 403 and by_supplier.json()["error"]["code"] == "buyers_only"
     assert Thread.objects.count() == 0
 
@@ -170,7 +172,7 @@ def test_order_conversation_one_thread_notifies_the_other_side_and_staff_read_on
     assert other_buyer.client.post(f"/orders/{order['id']}/messages", {"body": "x"}).status_code == 404
     from tests.quality.world import _staff
 
-    staff_user, token = _staff("support_agent")
+    _, token = _staff("support_agent")
     from tests.conftest import ApiClient
 
     agent = ApiClient(token)

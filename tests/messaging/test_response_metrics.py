@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from tests.conftest import make_party
 
+from tests.conftest import make_party
 from tradeshield.kit import clock
 from tradeshield.messaging import services
 from tradeshield.messaging.selectors import response_metrics

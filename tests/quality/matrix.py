@@ -181,7 +181,10 @@ def talk_calls(world: World) -> dict[str, Call]:
         "GET /orders/{order_id}/messages": Call("GET", f"/orders/{o['paid']}/messages"),
         "POST /orders/{order_id}/messages": Call("POST", f"/orders/{o['paid']}/messages", {"body": "b"}),
         "POST /message-attachments": Call(
-            "POST", "/message-attachments", raw=_multipart(PNG), content_type=f"multipart/form-data; boundary={BOUNDARY}"
+            "POST",
+            "/message-attachments",
+            raw=_multipart(PNG),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
         ),
         "GET /messages/unread-count": Call("GET", "/messages/unread-count"),
         "POST /orders/{order_id}/review": Call(

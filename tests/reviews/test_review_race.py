@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+
 from tests.api.test_concurrency import race
 from tests.reviews.support import GOOD, completed_order
-
 from tradeshield.reviews.models import Review
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from tests.conftest import ApiClient, confirmed_order, make_party
 from tests.quality.world import _staff
 from tests.reviews.support import GOOD, completed_order
-
 from tradeshield.organizations.models import OrgKind
 from tradeshield.reviews.models import ModerationAction, Review, ReviewReply, ReviewReport
 from tradeshield.reviews.selectors import review_stats
