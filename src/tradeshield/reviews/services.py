@@ -7,7 +7,11 @@ gets the same 409 as a late one. Moderation changes state by compare-and-set and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from tradeshield.kit import clock
 from tradeshield.orders.selectors import order_get
@@ -49,6 +53,23 @@ def _ratings(ratings: dict[str, int]) -> dict[str, int]:
     return {name: int(ratings[name]) for name in DIMENSIONS}
 
 
+T = TypeVar("T")
+
+
+def _once(existing: QuerySet[Any], create: Callable[[], T], conflict: ReviewConflict) -> T:
+    """Insert what may exist only once. A concurrent insert that wins the UNIQUE index makes ours fail
+    with an IntegrityError; then, as when it existed already, the answer is `conflict` (409)."""
+    if existing.exists():
+        raise conflict
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError as error:
+        if existing.exists():
+            raise conflict from error
+        raise
+
+
 def review_create(
     *, actor: Actor, order_id: str, product_quality: int, delivery_time: int, service: int, text: str = ""
 ) -> Review:
@@ -60,25 +81,22 @@ def review_create(
         raise ReviewConflict("Only a completed order can be reviewed.", code="order_not_completed")
     ratings = _ratings({"product_quality": product_quality, "delivery_time": delivery_time, "service": service})
     body = _text(text, field="text", limit=MAX_TEXT, required=False)
-    if Review.objects.filter(order_id=order.id).exists():
-        raise ReviewConflict("This order has been reviewed already.", code="review_exists")
-    try:
-        with transaction.atomic():
-            review = Review.objects.create(
-                order=order,
-                buyer_id=order.buyer_id,
-                supplier_id=order.supplier_id,
-                author=actor.user,
-                author_label=actor.label[:200],
-                text=body,
-                **ratings,
-            )
-            record_event(order, "review.posted", actor, review_id=review.id, ratings=ratings)
-    except IntegrityError as error:
-        if Review.objects.filter(order_id=order.id).exists():
-            raise ReviewConflict("This order has been reviewed already.", code="review_exists") from error
-        raise
-    return review
+    exists = ReviewConflict("This order has been reviewed already.", code="review_exists")
+
+    def create() -> Review:
+        review = Review.objects.create(
+            order=order,
+            buyer_id=order.buyer_id,
+            supplier_id=order.supplier_id,
+            author=actor.user,
+            author_label=actor.label[:200],
+            text=body,
+            **ratings,
+        )
+        record_event(order, "review.posted", actor, review_id=review.id, ratings=ratings)
+        return review
+
+    return _once(Review.objects.filter(order_id=order.id), create, exists)
 
 
 def review_reply(*, actor: Actor, review_id: str, text: str) -> ReviewReply:
@@ -87,21 +105,17 @@ def review_reply(*, actor: Actor, review_id: str, text: str) -> ReviewReply:
         raise ReviewForbidden("Only the reviewed supplier can reply.", code="supplier_only")
     actor.require("order.write")
     body = _text(text, field="text", limit=MAX_TEXT, required=True)
-    if ReviewReply.objects.filter(review_id=review.id).exists():
-        raise ReviewConflict("This review has a reply already.", code="reply_exists")
-    try:
-        with transaction.atomic():
-            reply = ReviewReply.objects.create(
-                review=review,
-                organization=actor.organization,
-                author=actor.user,
-                author_label=actor.label[:200],
-                text=body,
-            )
-            record_event(review.order, "review.replied", actor, review_id=review.id)
-    except IntegrityError as error:
-        raise ReviewConflict("This review has a reply already.", code="reply_exists") from error
-    return reply
+    supplier = actor.organization
+
+    def create() -> ReviewReply:
+        reply = ReviewReply.objects.create(
+            review=review, organization=supplier, author=actor.user, author_label=actor.label[:200], text=body
+        )
+        record_event(review.order, "review.replied", actor, review_id=review.id)
+        return reply
+
+    exists = ReviewConflict("This review has a reply already.", code="reply_exists")
+    return _once(ReviewReply.objects.filter(review_id=review.id), create, exists)
 
 
 def review_report(*, actor: Actor, review_id: str, reason: str) -> ReviewReport:

@@ -199,7 +199,8 @@ def order_conversation_context(actor: Actor, order: Order, side: str) -> dict[st
     }
 
 
-def _order(actor: Actor, order_id: str) -> Order:
+def visible_order(actor: Actor, order_id: str) -> Order:
+    """The order, or a 404 page for anyone who may not see it."""
     try:
         return order_get(actor, order_id)
     except DomainError as error:
@@ -211,7 +212,7 @@ def _order(actor: Actor, order_id: str) -> Order:
 @require_POST
 def order_message(request: HttpRequest, order_id: str) -> HttpResponse:
     actor = actor_of(request)
-    order = _order(actor, order_id)
+    order = visible_order(actor, order_id)
     back = reverse("web:order_detail", args=[order.id]) + "#conversation"
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -232,6 +233,6 @@ def order_message(request: HttpRequest, order_id: str) -> HttpResponse:
 @require_GET
 def order_messages_live(request: HttpRequest, order_id: str) -> HttpResponse:
     actor = actor_of(request)
-    order = _order(actor, order_id)
+    order = visible_order(actor, order_id)
     context = order_conversation_context(actor, order, "buyer" if actor.org_id else "")["conversation"]
     return render(request, "web/messaging/_messages.html", context)

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders.models import Order
-from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.reviews import selectors, services
 from tradeshield.reviews.models import MAX_REASON, MAX_TEXT, Review
 from tradeshield.web.forms import BootstrapMixin
 from tradeshield.web.views.common import actor_of, not_found_on
+from tradeshield.web.views.messaging import visible_order
 
 PAGE_SIZE = 10
 STARS = [(i, str(i)) for i in range(5, 0, -1)]
@@ -92,11 +92,7 @@ def order_review_context(actor: Actor, order: Order, side: str) -> dict[str, Any
 @require_POST
 def review_new(request: HttpRequest, order_id: str) -> HttpResponse:
     actor = actor_of(request)
-    try:
-        order = order_get(actor, order_id)
-    except DomainError as error:
-        not_found_on(error)
-        raise
+    order = visible_order(actor, order_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         _done_or_error(
@@ -151,6 +147,14 @@ def supplier_reviews(request: HttpRequest, supplier_id: str) -> HttpResponse:
     )
 
 
+def _visible_review(actor: Actor, review_id: str) -> Review:
+    try:
+        return selectors.review_get(actor, review_id)
+    except DomainError as error:
+        not_found_on(error)
+        raise
+
+
 def _review_back(review: Review) -> str:
     return reverse("web:supplier_reviews", args=[review.supplier_id]) + f"#{review.id}"
 
@@ -159,11 +163,7 @@ def _review_back(review: Review) -> str:
 @require_POST
 def review_reply(request: HttpRequest, review_id: str) -> HttpResponse:
     actor = actor_of(request)
-    try:
-        review = selectors.review_get(actor, review_id)
-    except DomainError as error:
-        not_found_on(error)
-        raise
+    review = _visible_review(actor, review_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
         _done_or_error(
@@ -180,11 +180,7 @@ def review_reply(request: HttpRequest, review_id: str) -> HttpResponse:
 @require_POST
 def review_report(request: HttpRequest, review_id: str) -> HttpResponse:
     actor = actor_of(request)
-    try:
-        review = selectors.review_get(actor, review_id)
-    except DomainError as error:
-        not_found_on(error)
-        raise
+    review = _visible_review(actor, review_id)
     form = ReasonForm(request.POST)
     if form.is_valid():
         _done_or_error(
@@ -226,33 +222,33 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _moderate(request: HttpRequest, form: forms.Form, action: Any, success: str) -> HttpResponse:
+    if form.is_valid():
+        _done_or_error(request, lambda: action(form.cleaned_data["reason"]), success)
+    else:
+        _form_errors(request, form)
+    return redirect("web:moderation_queue")
+
+
 @login_required
 @require_POST
 def moderation_hide(request: HttpRequest, review_id: str) -> HttpResponse:
     actor = _moderator(request)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        _done_or_error(
-            request,
-            lambda: services.review_hide(actor=actor, review_id=review_id, reason=form.cleaned_data["reason"]),
-            _("The review is hidden. It stays in the record."),
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("web:moderation_queue")
+    return _moderate(
+        request,
+        ReasonForm(request.POST),
+        lambda reason: services.review_hide(actor=actor, review_id=review_id, reason=reason),
+        _("The review is hidden. It stays in the record."),
+    )
 
 
 @login_required
 @require_POST
 def moderation_dismiss(request: HttpRequest, report_id: str) -> HttpResponse:
     actor = _moderator(request)
-    form = OptionalReasonForm(request.POST)
-    if form.is_valid():
-        _done_or_error(
-            request,
-            lambda: services.report_dismiss(actor=actor, report_id=report_id, reason=form.cleaned_data["reason"]),
-            _("The report is dismissed; the review stays visible."),
-        )
-    else:
-        _form_errors(request, form)
-    return redirect("web:moderation_queue")
+    return _moderate(
+        request,
+        OptionalReasonForm(request.POST),
+        lambda reason: services.report_dismiss(actor=actor, report_id=report_id, reason=reason),
+        _("The report is dismissed; the review stays visible."),
+    )
