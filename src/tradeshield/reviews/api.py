@@ -21,9 +21,9 @@ from tradeshield.reviews.schemas import (
     OptionalReasonIn,
     ReasonIn,
     ReplyIn,
-    ReportOut,
     ReviewIn,
     ReviewOut,
+    ReviewReportOut,
     ReviewStatsOut,
 )
 
@@ -95,7 +95,9 @@ def reply(request: HttpRequest, review_id: str, payload: ReplyIn) -> Status[dict
     return Status(201, render_review(selectors.review_get(actor, review_id), party=True))
 
 
-@router.post("/reviews/{review_id}/reports", response={201: ReportOut, **ERRORS}, summary="Report a review for abuse")
+@router.post(
+    "/reviews/{review_id}/reports", response={201: ReviewReportOut, **ERRORS}, summary="Report a review for abuse"
+)
 def report(request: HttpRequest, review_id: str, payload: ReasonIn) -> Status[dict[str, Any]]:
     created = services.review_report(actor=actor_of(request), review_id=review_id, reason=payload.reason)
     return Status(201, render_report(created))
@@ -108,7 +110,7 @@ def _moderator(request: HttpRequest) -> None:
 
 @router.get(
     "/review-reports",
-    response={200: Page[ReportOut], **ERRORS},
+    response={200: Page[ReviewReportOut], **ERRORS},
     summary="Staff: the moderation queue (oldest first)",
 )
 def queue(
@@ -135,7 +137,7 @@ def hide(request: HttpRequest, review_id: str, payload: ReasonIn) -> dict[str, A
 
 @router.post(
     "/review-reports/{report_id}/dismiss",
-    response={200: ReportOut, **ERRORS},
+    response={200: ReviewReportOut, **ERRORS},
     summary="Staff: dismiss a report; the review stays visible",
 )
 def dismiss(request: HttpRequest, report_id: str, payload: OptionalReasonIn | None = None) -> dict[str, Any]:

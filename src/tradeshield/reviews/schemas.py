@@ -58,7 +58,7 @@ class ReviewStatsOut(Schema):
     overall: str | None
 
 
-class ReportOut(Schema):
+class ReviewReportOut(Schema):
     id: str
     review_id: str
     reason: str
