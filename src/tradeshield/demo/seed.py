@@ -331,4 +331,11 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.talk_seed import seed_conversations  # builds on the orders above
 
     seed_conversations()
+    from tradeshield.demo.ops_seed import seed_operations
+
+    seed_operations()
+
+    from tradeshield.demo.payout_seed import seed_payouts
+
+    seed_payouts()
     return True
