@@ -5,8 +5,10 @@ from tests.helpers import assert_books_balance
 from tradeshield.demo.accounts import DEMO_ACCOUNTS
 from tradeshield.demo.seed import seed_demo
 from tradeshield.inspections.models import Inspection
+from tradeshield.messaging.models import Thread
 from tradeshield.orders.models import Order
 from tradeshield.orders.states import OrderStatus
+from tradeshield.reviews.models import Review, ReviewReply
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +19,9 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert set(Order.objects.values_list("currency", flat=True)) >= {"USD", "EUR", "JPY", "KWD"}
     assert sorted(Inspection.objects.values_list("status", flat=True)) == ["booked", "failed", "passed"]
     assert_books_balance()
+    assert Thread.objects.filter(kind="inquiry").count() == 5 and Thread.objects.filter(kind="order").count() == 1
+    completed = Order.objects.filter(status=OrderStatus.COMPLETED).count()
+    assert completed >= 2 and Review.objects.count() == completed and ReviewReply.objects.count() >= 1
     for account in DEMO_ACCOUNTS:
         assert authenticate(username=account["email"], password=account["password"]) is not None, account
     assert seed_demo(if_empty=True) is False

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "tradeshield.orders",
     "tradeshield.inspections",
     "tradeshield.shipments",
+    "tradeshield.messaging",
+    "tradeshield.reviews",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",

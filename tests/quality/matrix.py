@@ -169,6 +169,41 @@ def shipment_calls(world: World) -> dict[str, Call]:
     }
 
 
+def talk_calls(world: World) -> dict[str, Call]:
+    o, inquiry, review = world.orders, world.extra["inquiry"], world.extra["review"]
+    return {
+        "POST /inquiries": Call("POST", "/inquiries", {"supplier_id": world.widgets.id, "subject": "s", "body": "b"}),
+        "GET /inquiries": Call("GET", "/inquiries"),
+        "GET /inquiries/{thread_id}": Call("GET", f"/inquiries/{inquiry}"),
+        "GET /inquiries/{thread_id}/messages": Call("GET", f"/inquiries/{inquiry}/messages"),
+        "POST /inquiries/{thread_id}/messages": Call("POST", f"/inquiries/{inquiry}/messages", {"body": "b"}),
+        "POST /inquiries/{thread_id}/read": Call("POST", f"/inquiries/{inquiry}/read"),
+        "GET /orders/{order_id}/messages": Call("GET", f"/orders/{o['paid']}/messages"),
+        "POST /orders/{order_id}/messages": Call("POST", f"/orders/{o['paid']}/messages", {"body": "b"}),
+        "POST /message-attachments": Call(
+            "POST",
+            "/message-attachments",
+            raw=_multipart(PNG),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        ),
+        "GET /messages/unread-count": Call("GET", "/messages/unread-count"),
+        "POST /orders/{order_id}/review": Call(
+            "POST", f"/orders/{o['completed']}/review", {"product_quality": 5, "delivery_time": 5, "service": 5}
+        ),
+        "GET /orders/{order_id}/review": Call("GET", f"/orders/{o['completed']}/review"),
+        "GET /suppliers/{supplier_id}/reviews": Call("GET", f"/suppliers/{world.widgets.id}/reviews"),
+        "GET /suppliers/{supplier_id}/review-stats": Call("GET", f"/suppliers/{world.widgets.id}/review-stats"),
+        "GET /reviews/{review_id}": Call("GET", f"/reviews/{review}"),
+        "POST /reviews/{review_id}/reply": Call("POST", f"/reviews/{review}/reply", {"text": "Thanks"}),
+        "POST /reviews/{review_id}/reports": Call("POST", f"/reviews/{review}/reports", {"reason": "r"}),
+        "GET /review-reports": Call("GET", "/review-reports"),
+        "POST /reviews/{review_id}/hide": Call("POST", f"/reviews/{review}/hide", {"reason": "r"}),
+        "POST /review-reports/{report_id}/dismiss": Call(
+            "POST", f"/review-reports/{world.extra['review_report']}/dismiss", {}
+        ),
+    }
+
+
 def api_calls(world: World) -> dict[str, Call]:
     """One request per route, keyed "METHOD /api/v1/path/{param}" as in the OpenAPI document."""
     o, p, a = world.orders, world.payments, world.amendments
@@ -254,6 +289,7 @@ def api_calls(world: World) -> dict[str, Call]:
         "POST /webhook-deliveries/{delivery_id}/replay": Call("POST", f"/webhook-deliveries/{delivery}/replay"),
         **inspection_calls(world),
         **shipment_calls(world),
+        **talk_calls(world),
         **payout_calls(world),
     }
 
@@ -344,6 +380,19 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "inspection_report": ("POST", f"/inspections/{insp}/report/"),
         "inspection_verdict": ("GET", f"/inspections/{insp}/verdict/"),
         "stored_file": ("GET", f"/files/{world.extra['photo']}/"),
+        "inbox": ("GET", "/messages/"),
+        "inquiry_new": ("GET", "/messages/new/"),
+        "thread_detail": ("GET", f"/messages/{world.extra['inquiry']}/"),
+        "thread_live": ("GET", f"/messages/{world.extra['inquiry']}/live/"),
+        "order_message": ("POST", f"/orders/{o['paid']}/messages/"),
+        "order_messages_live": ("GET", f"/orders/{o['paid']}/messages/live/"),
+        "review_new": ("POST", f"/orders/{o['completed']}/review/"),
+        "supplier_reviews": ("GET", f"/suppliers/{world.widgets.id}/reviews/"),
+        "review_reply": ("POST", f"/reviews/{world.extra['review']}/reply/"),
+        "review_report": ("POST", f"/reviews/{world.extra['review']}/report/"),
+        "moderation_queue": ("GET", "/staff/reviews/"),
+        "moderation_hide": ("POST", f"/staff/reviews/{world.extra['review']}/hide/"),
+        "moderation_dismiss": ("POST", f"/staff/review-reports/{world.extra['review_report']}/dismiss/"),
         "vital_signs": ("GET", "/staff/vital-signs/"),
         "healthz": ("GET", "/healthz"),
         "readyz": ("GET", "/readyz"),

@@ -114,6 +114,26 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /inquiries                                      401   ok    ok    state state 403   403   ok    ok    403   403
+GET /inquiries                                       401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /inquiries/{thread_id}                           401   ok    ok    ok    ok    404   404   404   ok    404   404
+GET /inquiries/{thread_id}/messages                  401   ok    ok    ok    ok    404   404   404   ok    404   404
+POST /inquiries/{thread_id}/messages                 401   ok    ok    ok    ok    404   404   404   ok    404   404
+POST /inquiries/{thread_id}/read                     401   ok    ok    ok    ok    404   404   404   ok    404   404
+GET /orders/{order_id}/messages                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /orders/{order_id}/messages                     401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /message-attachments                            401   ok    ok    ok    ok    403   403   ok    ok    403   403
+GET /messages/unread-count                           401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /orders/{order_id}/review                       401   state 403   403   403   403   403   404   state 404   404
+GET /orders/{order_id}/review                        401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /suppliers/{supplier_id}/reviews                 401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/{supplier_id}/review-stats            401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /reviews/{review_id}                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /reviews/{review_id}/reply                      401   403   403   ok    ok    403   403   403   403   403   403
+POST /reviews/{review_id}/reports                    401   ok    ok    ok    ok    ok    ok    state 403   ok    ok
+GET /review-reports                                  401   403   403   403   403   ok    ok    403   403   403   403
+POST /reviews/{review_id}/hide                       401   403   403   403   403   ok    ok    403   403   403   403
+POST /review-reports/{report_id}/dismiss             401   403   403   403   403   ok    ok    403   403   403   403
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
@@ -175,6 +195,19 @@ inspection_schedule      login 404   404   404   404   404   404   404   -     4
 inspection_report        login 404   404   404   404   404   404   404   -     422   422
 inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+inbox                    login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+inquiry_new              login ok    ok    403   403   403   403   ok    -     403   403
+thread_detail            login ok    ok    ok    ok    404   404   404   -     404   404
+thread_live              login ok    ok    ok    ok    404   404   404   -     404   404
+order_message            login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_messages_live      login ok    ok    ok    ok    ok    ok    404   -     404   404
+review_new               login ok    ok    ok    ok    ok    ok    404   -     404   404
+supplier_reviews         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+review_reply             login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+review_report            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+moderation_queue         login 403   403   403   403   ok    ok    403   -     403   403
+moderation_hide          login 403   403   403   403   ok    ok    403   -     403   403
+moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
 vital_signs              login 403   403   403   403   ok    ok    403   -     403   403
 healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 readyz                   503   503   503   503   503   503   503   503   -     503   503

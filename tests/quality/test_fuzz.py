@@ -127,6 +127,10 @@ def path_pools(world: World) -> dict[str, list[str]]:
         "delivery_id": [*world.deliveries.values(), "whd_doesnotexist"],
         "notification_id": [*world.notifications.values(), "ntf_doesnotexist"],
         "clock_id": [world.clock_id, "clk_doesnotexist"],
+        "thread_id": [world.extra["inquiry"], world.extra["rival_inquiry"], "inq_doesnotexist"],
+        "review_id": [world.extra["review"], "rev_doesnotexist"],
+        "report_id": [world.extra["review_report"], "rpt_doesnotexist"],
+        "supplier_id": [world.widgets.id, world.acme.id, "org_doesnotexist"],
     }
 
 

@@ -19,6 +19,7 @@ from tradeshield.files.services import file_store
 from tradeshield.inspections import booking, reports
 from tradeshield.inspections.models import AgencyProfile
 from tradeshield.kit import clock
+from tradeshield.messaging import services as messaging
 from tradeshield.notifications import services as notifications
 from tradeshield.notifications import webhooks
 from tradeshield.notifications.models import Notification
@@ -29,6 +30,7 @@ from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.payments import services as payment_services
 from tradeshield.payouts import services as payout_services
+from tradeshield.reviews import services as reviews
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
 
@@ -97,6 +99,10 @@ class World:
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
+        # inquiries are private to their two organizations (staff read order conversations only)
+        acme_trade.add(self.extra["inquiry"])
+        rival_trade.add(self.extra["rival_inquiry"])
+        inquiries = {self.extra["inquiry"], self.extra["rival_inquiry"]}
         widgets_private = {self.notifications["supplier_owner"], self.extra["payout_account"], self.extra["payout"]}
         acme_private.add(self.extra["saved_method"])
         if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
@@ -112,7 +118,7 @@ class World:
             hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private
             return hidden | {self.payments[k] for k in ("inspected", "inspected_passed")}
         # staff and anonymous: no organization's keys, webhooks or notifications
-        hidden = acme_private | rival_private | widgets_private
+        hidden = acme_private | rival_private | widgets_private | inquiries
         return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
 
 
@@ -242,6 +248,8 @@ def build_world() -> World:
         endpoints[name] = endpoint.id
         deliveries[name] = webhooks.webhook_endpoint_ping(organization=org, endpoint_id=endpoint.id).id
 
+    talk = _conversations(people, orders, widgets)
+
     for event in OrderEvent.objects.filter(order_id__in=[orders["paid"], orders["rival_paid"]]).order_by("pk"):
         notifications.relay_event(event.pk)
     notes = {}
@@ -270,9 +278,25 @@ def build_world() -> World:
             "fresh_org": newcomer.id,
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
+            **talk,
             **money_out,
         },
     )
+
+
+def _conversations(people: dict[str, Person], orders: dict[str, str], widgets: Organization) -> dict[str, str]:
+    """Acme's inquiry to Widgets (answered), Rival's inquiry to Widgets, a message on Acme's paid order,
+    and Acme's review of its completed order, reported by Rival's owner."""
+    buyer, supplier, stranger = (people[r].actor for r in ("buyer_owner", "supplier_owner", "stranger"))
+    inquiry = messaging.inquiry_create(actor=buyer, supplier_id=widgets.id, subject="Panels", body="Price for 500?")
+    messaging.inquiry_reply(actor=supplier, thread_id=inquiry.id, body="USD 12.50 each.")
+    rival_inquiry = messaging.inquiry_create(actor=stranger, supplier_id=widgets.id, subject="Rival", body="Hello")
+    messaging.order_message_post(actor=buyer, order_id=orders["paid"], body="Please wrap the pallets.")
+    review = reviews.review_create(
+        actor=buyer, order_id=orders["completed"], product_quality=5, delivery_time=4, service=5, text="Good"
+    )
+    report = reviews.review_report(actor=stranger, review_id=review.id, reason="Looks fake")
+    return {"inquiry": inquiry.id, "rival_inquiry": rival_inquiry.id, "review": review.id, "review_report": report.id}
 
 
 def _inspections(

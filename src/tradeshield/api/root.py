@@ -12,12 +12,14 @@ from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
 from tradeshield.kit.http import error_json, error_response
+from tradeshield.messaging.api import router as messaging_router
 from tradeshield.notifications.api import router as notifications_router
 from tradeshield.orders.api import router as orders_router
 from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
 from tradeshield.payouts.api import router as payouts_router
 from tradeshield.protections.api import router as clocks_router
+from tradeshield.reviews.api import router as reviews_router
 from tradeshield.shipments.api import router as shipments_router
 
 api = NinjaAPI(
@@ -35,6 +37,8 @@ api.add_router("", notifications_router)
 api.add_router("", inspections_public_router)
 api.add_router("", inspections_router)
 api.add_router("", shipments_router)
+api.add_router("", messaging_router)
+api.add_router("", reviews_router)
 api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {

@@ -332,6 +332,9 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.inspection_seed import seed_inspections  # it builds on this module's helpers
 
     seed_inspections()
+    from tradeshield.demo.talk_seed import seed_conversations  # builds on the orders above
+
+    seed_conversations()
     from tradeshield.demo.ops_seed import seed_operations
 
     seed_operations()

@@ -72,6 +72,9 @@ RULES: dict[str, Rule] = {
     "inspection.buyer_chose_rework": Rule("inspection.rework_requested", in_app="other", email="supplier"),
     "inspection.buyer_chose_cancel": Rule("inspection.order_cancelled", in_app="other", email="supplier"),
     "inspection.report_overdue": Rule("inspection.report_overdue", agency=True),
+    "message.posted": Rule("message.posted", in_app="other", email="other"),
+    "review.posted": Rule("review.posted", in_app="supplier", email="supplier"),
+    "review.replied": Rule("review.replied", in_app="buyer"),
 }
 
 # A payment that starts already captured (card, e-check) or already failed says so in its type.

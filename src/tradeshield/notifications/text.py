@@ -144,6 +144,14 @@ SAME: dict[str, Pair] = {
         _("Order cancelled after inspection"),
         _("%(counterparty)s cancelled “%(title)s” after the failed inspection; the buyer is refunded in full."),
     ),
+    "message.posted": (
+        _("New message"),
+        _("%(counterparty)s wrote in the conversation about “%(title)s”."),
+    ),
+    "review.replied": (
+        _("Reply to your review"),
+        _("%(counterparty)s replied to your review of “%(title)s”."),
+    ),
     "inspection.report_overdue": (
         _("Inspection report overdue"),
         _("The report on the inspection of “%(title)s” was due on %(due)s and has not been filed."),
@@ -171,6 +179,13 @@ BY_SIDE: dict[str, dict[str, Pair]] = {
         "agency": (
             _("Inspection booked: set a date"),
             _("The fee for inspecting “%(title)s” is paid. Schedule the visit."),
+        ),
+    },
+    "review.posted": {
+        "buyer": (_("Review published"), _("A colleague reviewed “%(title)s”.")),
+        "supplier": (
+            _("New review"),
+            _("%(counterparty)s reviewed “%(title)s”. You can reply once, publicly."),
         ),
     },
     "order.created": {

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from tradeshield.accounts.models import StaffRole
+from tradeshield.messaging.selectors import unread_counts
 from tradeshield.notifications.selectors import unread_count
 from tradeshield.organizations.actors import actor_for_user
 from tradeshield.organizations.models import MemberRole
@@ -35,5 +36,8 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             and current.role in ("owner", "finance"),
             "saved_cards": current.is_buyer_org and current.can("order.pay"),
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
+            "messages": current.trades or current.is_staff,
+            "messages_unread": cache(lambda: unread_counts(current).messages),
+            "moderation": current.organization is None and current.staff_role in ("admin", "support_agent"),
         },
     }

@@ -23,6 +23,8 @@ from tradeshield.web import forms
 from tradeshield.web.presenters import change_rows, escrow_chart, event_lines, mode_label
 from tradeshield.web.views.common import actor_of, apply_error, new_key, not_found_on
 from tradeshield.web.views.inspections import order_panel_context
+from tradeshield.web.views.messaging import order_conversation_context
+from tradeshield.web.views.reviews import order_review_context
 
 
 def _terms(form: forms.OrderForm, lines: forms.LineFormSet) -> services.OrderTerms | None:  # type: ignore[valid-type]
@@ -192,4 +194,6 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         "trackable": TRACKABLE,
     }
     context.update(order_panel_context(actor, order, side))
+    context.update(order_conversation_context(actor, order, side))
+    context.update(order_review_context(actor, order, side))
     return render(request, "web/orders/detail.html", context)

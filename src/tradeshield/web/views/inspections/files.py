@@ -13,6 +13,7 @@ from tradeshield.files import services as files
 from tradeshield.files.models import StoredFile
 from tradeshield.inspections.models import InspectionReport
 from tradeshield.kit.errors import Invalid, NotFound
+from tradeshield.messaging.selectors import attachment_visible
 from tradeshield.organizations.actors import Actor
 from tradeshield.web.views.common import actor_of
 
@@ -23,7 +24,7 @@ def _may_read(actor: Actor, stored: StoredFile) -> bool:
     org = actor.org_id
     if org is None:
         return False
-    if stored.organization_id == org:
+    if stored.organization_id == org or attachment_visible(actor, stored):
         return True
     return InspectionReport.objects.filter(
         Q(inspection__order__buyer_id=org) | Q(inspection__order__supplier_id=org), photos=stored
