@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tradeshield.shipments",
     "tradeshield.notifications",
     "tradeshield.protections",
+    "tradeshield.credit",
     "tradeshield.idempotency",
     "tradeshield.web",
 ]
