@@ -67,7 +67,9 @@ class CreditRating(models.Model):
     """One refresh of one supplier's rating that changed something: the score, grade, coverage limit
     and every factor's raw value, weight and points. Append-only; the chart on the supplier page."""
 
-    supplier = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="credit_ratings")
+    supplier = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="credit_ratings", db_index=False
+    )  # indexed by credit_rating_history
     score = models.SmallIntegerField()
     grade = models.CharField(max_length=3, choices=Grade.choices)
     # [{"key", "available", "weight", "share", "raw", "points"}]: see rating.FACTORS.

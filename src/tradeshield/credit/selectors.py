@@ -164,9 +164,12 @@ def _decode_cursor(cursor: str) -> tuple[Decimal, Decimal, str]:
         raise _bad("This cursor is not one the directory returned.", "cursor", "invalid_cursor") from None
 
 
-def _like(keyword: str) -> str:
-    escaped = keyword.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+_WORD = re.compile(r"\w+")
+
+
+def tsquery(keyword: str) -> str:
+    """Every word of the keyword, each also as a prefix ("led pan" finds "LED panels")."""
+    return " & ".join(f"'{word}':*" for word in _WORD.findall(keyword.lower())[:10])
 
 
 def directory_search(
@@ -176,9 +179,9 @@ def directory_search(
     k1, k2 = _SORT_KEYS[query.sort]
     where = ["o.kind = %(kind)s"]
     params: dict[str, Any] = {"kind": OrgKind.SUPPLIER, "limit": limit, "offset": offset}
-    if query.keyword:
-        where.append("p.search_text LIKE %(like)s")
-        params["like"] = _like(query.keyword)
+    if query.keyword and tsquery(query.keyword):
+        where.append("to_tsvector('simple'::regconfig, p.search_text) @@ to_tsquery('simple'::regconfig, %(tsq)s)")
+        params["tsq"] = tsquery(query.keyword)
     if query.category:
         where.append("p.categories @> ARRAY[%(category)s]::varchar[]")
         params["category"] = query.category
