@@ -11,7 +11,7 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  /* Charts: <canvas data-chart="doughnut|bar|hbar" data-source="json-script-id"> */
+  /* Charts: <canvas data-chart="doughnut|bar|hbar|line" data-source="json-script-id"> */
   function drawCharts(root) {
     if (!window.Chart) return;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -24,10 +24,12 @@
       if (!colours.length) colours = data.values.map(function () { return cssVar("--ts-brand"); });
       var fmt = new Intl.NumberFormat(document.documentElement.lang || undefined);
       new window.Chart(canvas, {
-        type: kind === "doughnut" ? "doughnut" : "bar",
+        type: kind === "doughnut" ? "doughnut" : (kind === "line" ? "line" : "bar"),
         data: {
           labels: data.labels,
-          datasets: [{ label: data.label || data.currency || "", data: data.values, backgroundColor: colours,
+          datasets: [{ label: data.label || data.currency || "", data: data.values,
+                       backgroundColor: kind === "line" ? colours[0] : colours, borderColor: colours[0],
+                       tension: 0.2, stepped: kind === "line" ? "before" : undefined,
                        borderWidth: kind === "doughnut" ? 2 : 0, borderRadius: kind === "doughnut" ? 0 : 4,
                        maxBarThickness: 42 }]
         },
@@ -48,7 +50,7 @@
           scales: kind === "doughnut" ? {} : {
             x: { grid: { display: kind === "hbar" }, beginAtZero: true,
                  title: { display: !!data.axis, text: data.axis || "" } },
-            y: { grid: { display: kind !== "hbar" }, beginAtZero: true }
+            y: { grid: { display: kind !== "hbar" }, beginAtZero: true, max: data.max || undefined }
           }
         }
       });
