@@ -42,7 +42,20 @@ def directory(request: HttpRequest) -> HttpResponse:
         query = parse_query({name: request.GET.get(name) for name in FILTERS})
         number = parse_page(request.GET.get("page"))
     except DirectoryQueryInvalid as error:
-        context["error"] = error
+        labels = {
+            "q": _("Keyword"),
+            "category": _("Category"),
+            "country": _("Country (ISO code)"),
+            "certification": _("Certification"),
+            "verified": _("Verified on site"),
+            "min_grade": _("Minimum grade"),
+            "min_rating": _("Minimum rating (1–5)"),
+            "sort": _("Sort by"),
+            "page": _("Page number"),
+        }
+        context["error"] = _("“%(field)s” is out of range; nothing was searched.") % {
+            "field": labels.get(error.field or "", error.field)
+        }
         return render(request, "web/suppliers/directory.html", context, status=400)
     entries = directory_search(actor, query, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE)
     params = request.GET.copy()
