@@ -222,30 +222,30 @@ base AS (
 rates AS (
     SELECT b.*,
         coalesce(b.verified_until >= %(today)s, false) AS verified,
-        (b.on_time + %(k)s * %(on_time_prior)s) / (b.measured + %(k)s) AS on_time_s,
-        least(1, (b.refunded + %(k)s * %(refund_prior)s) / (b.closed + %(k)s)) AS refund_s,
-        (b.passed + %(k)s * %(inspection_prior)s) / (b.inspected + %(k)s) AS inspection_s,
-        (b.answered + %(k)s * %(response_prior)s) / (b.received + %(k)s) AS response_s,
-        (%(review_c)s * %(review_m)s + b.review_total) / (%(review_c)s + b.review_n) AS bayes
+        round((b.on_time + %(k)s * %(on_time_prior)s) / (b.measured + %(k)s), 8) AS on_time_s,
+        round(least(1, (b.refunded + %(k)s * %(refund_prior)s) / (b.closed + %(k)s)), 8) AS refund_s,
+        round((b.passed + %(k)s * %(inspection_prior)s) / (b.inspected + %(k)s), 8) AS inspection_s,
+        round((b.answered + %(k)s * %(response_prior)s) / (b.received + %(k)s), 8) AS response_s,
+        round((%(review_c)s * %(review_m)s + b.review_total) / (%(review_c)s + b.review_n), 8) AS bayes
     FROM base b
 ),
-pts AS (
+pts AS MATERIALIZED (  -- computed once per supplier: the score and grade below refer to it many times
     SELECT r.*,
-        ({w_qualification} * (0.4 * r.approved::int + 0.3 * least(1, cardinality(r.certifications) / 2.0)
-                              + 0.3 * r.verified::int))::numeric AS p_qualification,
-        ({w_orders} * least(1, ln(1 + r.completed) / ln(1 + %(orders_full)s::numeric)))::numeric AS p_orders,
-        ({w_volume} * least(1, log(1 + r.usd) / %(volume_digits)s::numeric))::numeric AS p_volume,
-        ({w_on_time} * r.on_time_s)::numeric AS p_on_time,
+        round(({w_qualification} * (0.4 * r.approved::int + 0.3 * least(1, cardinality(r.certifications) / 2.0)
+                              + 0.3 * r.verified::int))::numeric, 6) AS p_qualification,
+        round(({w_orders} * least(1, ln(1 + r.completed::float8) / ln(1 + %(orders_full)s::float8)))::numeric, 6) AS p_orders,
+        round(({w_volume} * least(1, log(1 + r.usd::float8) / %(volume_digits)s::float8))::numeric, 6) AS p_volume,
+        round(({w_on_time} * r.on_time_s)::numeric, 6) AS p_on_time,
         0::numeric AS p_disputes,
         0::numeric AS p_disputes_lost,
-        ({w_refunds} * greatest(0, 1 - %(refund_penalty)s * r.refund_s))::numeric AS p_refunds,
-        ({w_inspections} * r.inspection_s)::numeric AS p_inspections,
-        ({w_reviews} * (r.bayes - 1) / 4)::numeric AS p_reviews,
-        ({w_response} * r.response_s)::numeric AS p_response,
-        ({w_tenure} * least(1, r.months::numeric / %(tenure_full)s))::numeric AS p_tenure
+        round(({w_refunds} * greatest(0, 1 - %(refund_penalty)s * r.refund_s))::numeric, 6) AS p_refunds,
+        round(({w_inspections} * r.inspection_s)::numeric, 6) AS p_inspections,
+        round(({w_reviews} * (r.bayes - 1) / 4)::numeric, 6) AS p_reviews,
+        round(({w_response} * r.response_s)::numeric, 6) AS p_response,
+        round(({w_tenure} * least(1, r.months::numeric / %(tenure_full)s))::numeric, 6) AS p_tenure
     FROM rates r
 ),
-scored AS (
+scored AS MATERIALIZED (
     SELECT p.*,
         round(100 * (p.p_qualification + p.p_orders + p.p_volume + p.p_on_time + p.p_disputes
                      + p.p_disputes_lost + p.p_refunds + p.p_inspections + p.p_reviews + p.p_response
@@ -263,6 +263,21 @@ computed AS (
         CASE {rank_case} END AS grade_rank,
         jsonb_build_array({factor_json}) AS factors
     FROM scored s
+)
+SELECT * FROM computed
+"""
+
+# The writes, from the computed rows (a temporary table): a blank directory profile for a supplier
+# that has none (so the keyword search finds it by name), a history row when anything changed, the
+# standing, and the coverage limit.
+_WRITE = """
+WITH computed AS (SELECT * FROM credit_refresh),
+prof AS (
+    INSERT INTO credit_supplier_profile (organization_id, description, categories, main_products, search_text,
+        updated_at)
+    SELECT c.id, '', '{}', '', lower(o.name), %(now)s FROM computed c JOIN organization o ON o.id = c.id
+    ON CONFLICT (organization_id) DO NOTHING
+    RETURNING 1
 ),
 ins AS (
     INSERT INTO credit_rating (supplier_id, score, grade, factors, coverage_limit_usd, cause, computed_at)
@@ -279,7 +294,7 @@ up AS (
         review_count, response_rate, inspected_pass_rate, inspected_orders, verified_until,
         certifications, refreshed_at)
     SELECT c.id, coalesce(ins.id, st.rating_id), c.score, c.grade, c.grade_rank,
-        CASE WHEN {has_reviews} AND c.review_n > 0 THEN round(c.bayes, 2) END, c.review_n,
+        CASE WHEN %(has_reviews)s AND c.review_n > 0 THEN round(c.bayes, 2) END, c.review_n,
         CASE WHEN c.received > 0 THEN round(c.answered::numeric / c.received, 4) END,
         CASE WHEN c.inspected > 0 THEN round(c.passed::numeric / c.inspected, 4) END, c.inspected,
         c.verified_until, c.certifications, %(now)s
@@ -357,19 +372,18 @@ def _cases() -> tuple[str, str]:
 
 
 def refresh_sql(*, scoped: bool) -> str:
-    """The whole statement; `scoped` limits it to the suppliers in %(ids)s."""
+    """The computing statement (into the temporary table `credit_refresh`; a plain query, so
+    PostgreSQL may scan the orders in parallel, which a statement that writes may not); `scoped`
+    limits it to the suppliers in %(ids)s. `WRITE_SQL` then writes the results."""
     available = {f.key: f.available for f in FACTORS}
     available_total = sum(f.weight for f in FACTORS if f.available)
     order_scope = "AND o.supplier_id = ANY(%(ids)s)" if scoped else ""
     sup_scope = "AND id = ANY(%(ids)s)" if scoped else ""
     grade_case, rank_case = _cases()
     head = (
+        "CREATE TEMP TABLE credit_refresh ON COMMIT DROP AS\n"
         "WITH fx(currency, per_minor) AS (SELECT * FROM unnest(%(fx_currencies)s::text[], %(fx_per_minor)s::numeric[])),\n"
         f"sup AS (SELECT id, name, created_at FROM organization WHERE kind = 'supplier' {sup_scope}),\n"
-        # Every supplier gets a (blank) directory profile, so the keyword search finds it by name.
-        "prof AS (INSERT INTO credit_supplier_profile (organization_id, description, categories, main_products,"
-        " search_text, updated_at) SELECT id, '', '{}', '', lower(name), %(now)s FROM sup"
-        " ON CONFLICT (organization_id) DO NOTHING RETURNING 1),\n"
     )
     sql = head + _ORDERS.format(order_scope=order_scope)
     sql += _QUALIFICATION if available["qualification"] else _NO_QUALIFICATION
@@ -392,9 +406,11 @@ def refresh_sql(*, scoped: bool) -> str:
         rank_case=rank_case,
         factor_json=_factor_json(available_total),
         has_qualification="true" if available["qualification"] else "false",
-        has_reviews="true" if available["reviews"] else "false",
     )
     return sql
+
+
+WRITE_SQL = _WRITE
 
 
 def refresh_params(*, now: datetime, cause: str, ids: list[str] | None) -> dict[str, Any]:
@@ -430,4 +446,5 @@ def refresh_params(*, now: datetime, cause: str, ids: list[str] | None) -> dict[
         "cov_approved": COVERAGE_APPROVED_USD,
         "cov_verified": COVERAGE_VERIFIED_USD,
         "cov_share": COVERAGE_VOLUME_SHARE,
+        "has_reviews": FACTOR_BY_KEY["reviews"].available,
     }
