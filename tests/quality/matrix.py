@@ -254,6 +254,20 @@ def api_calls(world: World) -> dict[str, Call]:
         "POST /webhook-deliveries/{delivery_id}/replay": Call("POST", f"/webhook-deliveries/{delivery}/replay"),
         **inspection_calls(world),
         **shipment_calls(world),
+        **credit_calls(world),
+    }
+
+
+def credit_calls(world: World) -> dict[str, Call]:
+    widgets = world.widgets.id
+    profile = {"description": "LED panels", "categories": ["lighting"], "main_products": "Panels"}
+    return {
+        "GET /suppliers/directory": Call("GET", "/suppliers/directory?q=widgets&min_grade=C&sort=rating"),
+        "GET /suppliers/directory/{supplier_id}": Call("GET", f"/suppliers/directory/{widgets}"),
+        "GET /suppliers/{supplier_id}/rating": Call("GET", f"/suppliers/{widgets}/rating"),
+        "GET /suppliers/{supplier_id}/rating/history": Call("GET", f"/suppliers/{widgets}/rating/history"),
+        "GET /directory-profile": Call("GET", "/directory-profile"),
+        "PUT /directory-profile": Call("PUT", "/directory-profile", profile),
     }
 
 
@@ -321,4 +335,6 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "inspection_report": ("POST", f"/inspections/{insp}/report/"),
         "inspection_verdict": ("GET", f"/inspections/{insp}/verdict/"),
         "stored_file": ("GET", f"/files/{world.extra['photo']}/"),
+        "supplier_directory": ("GET", "/suppliers/?q=widgets&sort=grade"),
+        "supplier_page": ("GET", f"/suppliers/{world.widgets.id}/"),
     }

@@ -112,6 +112,12 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/directory                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/directory/{supplier_id}               401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/{supplier_id}/rating                  401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/{supplier_id}/rating/history          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
+PUT /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
 """
 
 WEB = """
@@ -163,6 +169,8 @@ inspection_schedule      login 404   404   404   404   404   404   404   -     4
 inspection_report        login 404   404   404   404   404   404   404   -     422   422
 inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 """
 # fmt: on
 
