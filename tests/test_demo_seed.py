@@ -7,6 +7,7 @@ from tradeshield.demo.seed import seed_demo
 from tradeshield.inspections.models import Inspection
 from tradeshield.orders.models import Order
 from tradeshield.orders.states import OrderStatus
+from tradeshield.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +18,12 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert set(Order.objects.values_list("currency", flat=True)) >= {"USD", "EUR", "JPY", "KWD"}
     assert sorted(Inspection.objects.values_list("status", flat=True)) == ["booked", "failed", "passed"]
     assert_books_balance()
+    from tradeshield.credit.models import CreditRating, CreditStanding
+
+    assert CreditStanding.objects.count() == Organization.objects.filter(kind="supplier").count() >= 7
+    ningbo = CreditStanding.objects.get(supplier__name="Ningbo Precision Valves Co.")
+    assert CreditRating.objects.filter(supplier_id=ningbo.supplier_id).count() >= 5  # a history to draw
+    assert ningbo.score > CreditStanding.objects.get(supplier__name="Hanoi Lamp Studio").score
     for account in DEMO_ACCOUNTS:
         assert authenticate(username=account["email"], password=account["password"]) is not None, account
     assert seed_demo(if_empty=True) is False
