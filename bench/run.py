@@ -303,8 +303,9 @@ def phase_rating(cfg: BenchConfig, progress: Progress) -> dict[str, Any]:
     from bench import rating
 
     total = cfg.rating_suppliers + cfg.rating_orders
-    with _step(progress, f"generating {cfg.rating_suppliers:,} suppliers and {cfg.rating_orders:,} orders (SQL)",
-               total=total) as update:
+    with _step(
+        progress, f"generating {cfg.rating_suppliers:,} suppliers and {cfg.rating_orders:,} orders (SQL)", total=total
+    ) as update:
         made = rating.generate(
             cfg.rating_suppliers,
             cfg.rating_orders,
@@ -322,7 +323,7 @@ def phase_rating(cfg: BenchConfig, progress: Progress) -> dict[str, Any]:
         latencies = rating.search_latencies_ms(queries)
         plan = rating.explain({"q": "led", "category": "lighting", "min_grade": "BBB", "sort": "grade"})
     progress.console.print(
-        f"[green]✓[/] rating refresh {first_s:.2f} s ({first_s / count_s:.1f}× count(*) {count_s:.2f} s); "
+        f"[green]✓[/] rating refresh {first_s:.2f} s ({first_s / count_s:.1f} times count(*) {count_s:.2f} s); "
         f"directory p50 {rating.p(latencies, 50):.1f} ms, p99 {rating.p(latencies, 99):.1f} ms"
     )
     return {
@@ -336,7 +337,11 @@ def phase_rating(cfg: BenchConfig, progress: Progress) -> dict[str, Any]:
             "suppliers": made.suppliers,
             "orders": rows,
             "generate_s": round(made.generate_s, 1),
-            "first_refresh": {"rated": first.rated, "history_rows": first.changed, "coverage_changed": first.coverage_changed},
+            "first_refresh": {
+                "rated": first.rated,
+                "history_rows": first.changed,
+                "coverage_changed": first.coverage_changed,
+            },
             "second_refresh": {"rated": again.rated, "history_rows": again.changed},
             "queries": len(queries),
             "query_mix": "keyword; keyword+country; category+country; min_grade+category; keyword+min_grade+category;"

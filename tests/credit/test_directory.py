@@ -34,17 +34,29 @@ def world(buyer):
         for _ in range(completed):
             make_order(buyer.org, party.org, amount=100_000_000)
         services.profile_update(
-            actor=actor_for_user(party.user), description=f"{name} factory", categories=categories,
+            actor=actor_for_user(party.user),
+            description=f"{name} factory",
+            categories=categories,
             main_products=products,
         )
         made[key] = party
     extra = {
-        "led": dict(review_average=Decimal("4.60"), review_count=40, response_rate=Decimal("0.95"),
-                    certifications=["ISO 9001", "ISO 14001"], verified_until=clock.today() + timedelta(days=100)),
-        "cable": dict(review_average=Decimal("4.10"), review_count=5, response_rate=Decimal("0.50"),
-                      certifications=["ISO 9001"]),
-        "shirt": dict(review_average=Decimal("4.90"), review_count=3, response_rate=Decimal("0.70"),
-                      verified_until=clock.today() - timedelta(days=1)),  # lapsed
+        "led": dict(
+            review_average=Decimal("4.60"),
+            review_count=40,
+            response_rate=Decimal("0.95"),
+            certifications=["ISO 9001", "ISO 14001"],
+            verified_until=clock.today() + timedelta(days=100),
+        ),
+        "cable": dict(
+            review_average=Decimal("4.10"), review_count=5, response_rate=Decimal("0.50"), certifications=["ISO 9001"]
+        ),
+        "shirt": dict(
+            review_average=Decimal("4.90"),
+            review_count=3,
+            response_rate=Decimal("0.70"),
+            verified_until=clock.today() - timedelta(days=1),
+        ),  # lapsed
         "lamp": dict(),
     }
     for key, fields in extra.items():
@@ -68,7 +80,8 @@ def test_filters(buyer, world):
     assert set(ids(get("/suppliers/directory", category="lighting"))) == {world["led"].org.id, world["lamp"].org.id}
     assert ids(get("/suppliers/directory", country="vn")) == [world["cable"].org.id]
     assert set(ids(get("/suppliers/directory", certification="ISO 9001"))) == {
-        world["led"].org.id, world["cable"].org.id
+        world["led"].org.id,
+        world["cable"].org.id,
     }
     assert ids(get("/suppliers/directory", verified="true")) == [world["led"].org.id]  # shirt's badge lapsed
     assert set(ids(get("/suppliers/directory", min_rating="4.5"))) == {world["led"].org.id, world["shirt"].org.id}
@@ -89,7 +102,7 @@ def test_sorts(buyer, world):
     by_response = ids(get("/suppliers/directory", sort="response_rate"))
     assert by_response == [world[k].org.id for k in ("led", "shirt", "cable", "lamp")]
     entries = get("/suppliers/directory", sort="grade").json()["data"]
-    assert [e["score"] for e in entries] == sorted((e["score" ] for e in entries), reverse=True)
+    assert [e["score"] for e in entries] == sorted((e["score"] for e in entries), reverse=True)
     assert entries[0]["id"] == world["led"].org.id  # three completed orders of USD 1M
 
 
@@ -163,6 +176,8 @@ def test_access(client, buyer, world):
     led = world["led"]
     bad = led.client.put("/directory-profile", {"description": "x", "categories": ["nope"], "main_products": ""})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "unknown_category"
-    ok = led.client.put("/directory-profile", {"description": "New", "categories": ["tools"], "main_products": "Drills"})
+    ok = led.client.put(
+        "/directory-profile", {"description": "New", "categories": ["tools"], "main_products": "Drills"}
+    )
     assert ok.status_code == 200 and ok.json()["categories"] == ["tools"]
     assert ids(buyer.client.get("/suppliers/directory", q="drills")) == [led.org.id]

@@ -20,8 +20,9 @@ def listed():
         member = make_member(OrgKind.SUPPLIER, f"Lamp Maker {i:02d}", "CN" if i % 2 else "VN")
         suppliers.append(member)
     for member in suppliers:
-        services.profile_update(actor=member.actor, description="Lamps", categories=["lighting"],
-                                main_products="Desk lamps")
+        services.profile_update(
+            actor=member.actor, description="Lamps", categories=["lighting"], main_products="Desk lamps"
+        )
     make_order(buyer.org, suppliers[0].org, amount=500_000_000)
     services.rating_refresh(supplier_ids=[suppliers[0].org.id])
     return buyer, suppliers
@@ -32,10 +33,10 @@ def test_directory_pages_filters_and_profile(listed):
     page1 = buyer.client.get("/suppliers/", {"q": "lamp", "category": "lighting"})
     assert page1.status_code == 200
     html = page1.content.decode()
-    assert html.count('supplier-entry') == 20 and "page=2" in html
+    assert html.count("supplier-entry") == 20 and "page=2" in html
     assert html.index("Lamp Maker 00") < html.index("Lamp Maker 22")  # the one with an order ranks first
     page2 = buyer.client.get("/suppliers/", {"q": "lamp", "category": "lighting", "page": 2}).content.decode()
-    assert page2.count('supplier-entry') == 3 and "page=3" not in page2
+    assert page2.count("supplier-entry") == 3 and "page=3" not in page2
     only_vn = buyer.client.get("/suppliers/", {"country": "VN"}).content.decode()
     assert "Lamp Maker 00" in only_vn and "Lamp Maker 01" not in only_vn and "Lamp Maker 02" in only_vn
 

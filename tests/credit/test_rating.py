@@ -44,11 +44,20 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     # Completed: 3 FOB orders shipped on the deadline day (two of them completed recently), one DDP
     # order in EUR (92,000 EUR = 100,000 USD at the reference rate) delivered two days late.
     for updated in (clock.now(), clock.now(), old):
-        make_order(buyer_org, supplier, amount=10_000_000, deadline=deadline, shipped_at=at(deadline, 23),
-                   updated_at=updated)
-    late = make_order(buyer_org, supplier, amount=9_200_000, currency="EUR", incoterm="DDP", deadline=deadline,
-                      shipped_at=at(deadline - timedelta(days=5)), delivered_at=at(deadline + timedelta(days=2)),
-                      updated_at=old)
+        make_order(
+            buyer_org, supplier, amount=10_000_000, deadline=deadline, shipped_at=at(deadline, 23), updated_at=updated
+        )
+    late = make_order(
+        buyer_org,
+        supplier,
+        amount=9_200_000,
+        currency="EUR",
+        incoterm="DDP",
+        deadline=deadline,
+        shipped_at=at(deadline - timedelta(days=5)),
+        delivered_at=at(deadline + timedelta(days=2)),
+        updated_at=old,
+    )
     refunded = make_order(buyer_org, supplier, status="refunded", amount=1_000)  # no deadline reached
     make_order(buyer_org, supplier, status="draft", amount=5_000_000)  # drafts never count
     make_order(buyer_org, supplier, status="cancelled", amount=5_000_000)
@@ -81,8 +90,14 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     assert factor(row, "inspections")["raw"] == {"passed": 1, "inspected": 2, "rate": 0.5}
     assert factor(row, "tenure")["raw"] == {"months": 24}
     for key in ("disputes", "disputes_lost"):  # the disputes app does not exist yet
-        assert factor(row, key) == {"key": key, "available": False, "weight": rating.FACTOR_BY_KEY[key].weight,
-                                    "share": 0, "raw": None, "points": 0}
+        assert factor(row, key) == {
+            "key": key,
+            "available": False,
+            "weight": rating.FACTOR_BY_KEY[key].weight,
+            "share": 0,
+            "raw": None,
+            "points": 0,
+        }
 
     score = round(100 * sum(expected.values()) / AVAILABLE)
     assert row.score == score == 65
@@ -109,7 +124,16 @@ def test_a_newcomer_starts_at_the_priors_and_others_are_not_touched_by_a_scoped_
 
 def test_grade_bands_cover_every_score():
     assert [rating.grade_of(s) for s in (100, 90, 89, 80, 70, 60, 50, 40, 39, 0)] == [
-        "AAA", "AAA", "AA", "AA", "A", "BBB", "BB", "B", "C", "C"
+        "AAA",
+        "AAA",
+        "AA",
+        "AA",
+        "A",
+        "BBB",
+        "BB",
+        "B",
+        "C",
+        "C",
     ]
 
 

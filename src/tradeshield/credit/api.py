@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from tradeshield.credit import services
+from tradeshield.credit.errors import NotASupplier, SupplierNotFound
 from tradeshield.credit.models import SupplierProfile
 from tradeshield.credit.render import render_card, render_entry, render_history_point, render_rating
 from tradeshield.credit.schemas import (
@@ -26,7 +27,6 @@ from tradeshield.credit.selectors import (
     rating_history,
     supplier_get,
 )
-from tradeshield.credit.errors import NotASupplier, SupplierNotFound
 from tradeshield.kit.http import page
 from tradeshield.kit.schemas import ERROR_RESPONSES, Page
 from tradeshield.organizations.auth import API_AUTH, actor_of

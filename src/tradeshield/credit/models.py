@@ -31,7 +31,7 @@ class Category(models.TextChoices):
 
 
 class Grade(models.TextChoices):
-    """Grade bands over the 0–100 score (see docs/domains/credit.md)."""
+    """Grade bands over the 0 to 100 score (see docs/domains/credit.md)."""
 
     AAA = "AAA", "AAA"
     AA = "AA", "AA"
@@ -94,9 +94,9 @@ class CreditStanding(models.Model):
     score = models.SmallIntegerField()
     grade = models.CharField(max_length=3, choices=Grade.choices)
     grade_rank = models.SmallIntegerField()  # 7 = AAA … 1 = C, for "minimum grade" and sorting
-    review_average = models.DecimalField(max_digits=4, decimal_places=2, null=True)  # Bayesian, 1–5
+    review_average = models.DecimalField(max_digits=4, decimal_places=2, null=True)  # Bayesian, 1 to 5
     review_count = models.IntegerField(default=0)
-    response_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True)  # 0–1, last 30 days
+    response_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True)  # 0 to 1, last 30 days
     inspected_pass_rate = models.DecimalField(max_digits=5, decimal_places=4, null=True)  # first inspections
     inspected_orders = models.IntegerField(default=0)
     verified_until = models.DateField(null=True)  # on-site verification badge

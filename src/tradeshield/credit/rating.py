@@ -8,7 +8,7 @@ coverage limit on `organization`. Nothing loops over orders in Python.
 
 Each factor earns 0..weight points. A factor whose records do not exist yet (its app is not
 installed) is shown as not available, with weight 0, and the score is scaled over the weights that
-are available: score = round(100 × Σ points ÷ Σ available weights). docs/domains/credit.md has the
+are available: score = round(100 * sum(points) / sum(available weights)). docs/domains/credit.md has the
 table of formulas and the reasons behind them.
 """
 
@@ -233,7 +233,8 @@ pts AS MATERIALIZED (  -- computed once per supplier: the score and grade below 
     SELECT r.*,
         round(({w_qualification} * (0.4 * r.approved::int + 0.3 * least(1, cardinality(r.certifications) / 2.0)
                               + 0.3 * r.verified::int))::numeric, 6) AS p_qualification,
-        round(({w_orders} * least(1, ln(1 + r.completed::float8) / ln(1 + %(orders_full)s::float8)))::numeric, 6) AS p_orders,
+        round(({w_orders} * least(1, ln(1 + r.completed::float8)
+                                 / ln(1 + %(orders_full)s::float8)))::numeric, 6) AS p_orders,
         round(({w_volume} * least(1, log(1 + r.usd::float8) / %(volume_digits)s::float8))::numeric, 6) AS p_volume,
         round(({w_on_time} * r.on_time_s)::numeric, 6) AS p_on_time,
         0::numeric AS p_disputes,
@@ -340,7 +341,7 @@ _RAW: dict[str, str] = {
 
 
 def reviews_source() -> str:
-    """One row per published review with its supplier and overall rating (1–5); set once reviews exist."""
+    """One row per published review with its supplier and overall rating (1 to 5); set once reviews exist."""
     return (
         "SELECT rv.supplier_id, (rv.product_rating + rv.delivery_rating + rv.service_rating) / 3.0 AS overall "
         "FROM review rv WHERE rv.status = 'published'"
@@ -382,7 +383,8 @@ def refresh_sql(*, scoped: bool) -> str:
     grade_case, rank_case = _cases()
     head = (
         "CREATE TEMP TABLE credit_refresh ON COMMIT DROP AS\n"
-        "WITH fx(currency, per_minor) AS (SELECT * FROM unnest(%(fx_currencies)s::text[], %(fx_per_minor)s::numeric[])),\n"
+        "WITH fx(currency, per_minor) AS (\n"
+        "    SELECT * FROM unnest(%(fx_currencies)s::text[], %(fx_per_minor)s::numeric[])),\n"
         f"sup AS (SELECT id, name, created_at FROM organization WHERE kind = 'supplier' {sup_scope}),\n"
     )
     sql = head + _ORDERS.format(order_scope=order_scope)

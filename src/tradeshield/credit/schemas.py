@@ -17,9 +17,9 @@ class DirectoryEntryOut(Schema):
     country: str
     categories: list[str]
     main_products: str
-    score: int = Field(..., description="Credit score 0–100.")
+    score: int = Field(..., description="Credit score, 0 to 100.")
     grade: str = Field(..., description="AAA, AA, A, BBB, BB, B or C.")
-    review_average: str | None = Field(None, description="Bayesian average of reviews (1–5), decimal string.")
+    review_average: str | None = Field(None, description="Bayesian average of reviews (1 to 5), decimal string.")
     review_count: int
     response_rate: str | None = Field(None, description="Inquiries answered within 24 h ÷ received, last 30 days.")
     verified: bool = Field(..., description="An on-site verification less than 12 months old.")

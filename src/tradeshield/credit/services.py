@@ -63,9 +63,7 @@ def _search_text(name: str, products: str, description: str) -> str:
 
 
 @transaction.atomic
-def profile_update(
-    *, actor: Actor, description: str, categories: list[str], main_products: str
-) -> SupplierProfile:
+def profile_update(*, actor: Actor, description: str, categories: list[str], main_products: str) -> SupplierProfile:
     """The supplier describes itself for the directory (owner or sales)."""
     org = actor.organization
     if org is None or not actor.is_supplier_org:
@@ -92,4 +90,3 @@ def profile_update(
     profile.save()
     rating_refresh(supplier_ids=[org.id], cause="profile")  # listed in the directory from now on
     return profile
-

@@ -20,28 +20,81 @@ from tradeshield.organizations.models import Organization, OrgKind
 
 # name, country, categories, main products, description, orders per month, on-time in ten, refunds in 20
 SUPPLIERS = [
-    ("Ningbo Precision Valves Co.", "CN", ["machinery", "tools"], "Ball valves, gate valves, brass fittings",
-     "ISO 9001 valve maker with 120 CNC lines; exports to 40 countries.", 6, 10, 0),
-    ("Izmir Packaging A.S.", "TR", ["packaging"], "Corrugated cartons, printed boxes",
-     "Offset-printed corrugated packaging for food and retail.", 4, 9, 1),
-    ("Dhaka Knitwear Ltd.", "BD", ["apparel"], "T-shirts, polo shirts, hoodies",
-     "Knit garments from combed cotton; 1,800 machines.", 5, 7, 2),
-    ("Guadalajara Tools S.A.", "MX", ["tools"], "Hand tools, drill bits",
-     "Forged hand tools for North American retailers.", 2, 8, 1),
-    ("Hanoi Lamp Studio", "VN", ["lighting", "home"], "Rattan lamps, pendant lights",
-     "Hand-woven lamp shades and pendant lights.", 1, 6, 3),
+    (
+        "Ningbo Precision Valves Co.",
+        "CN",
+        ["machinery", "tools"],
+        "Ball valves, gate valves, brass fittings",
+        "ISO 9001 valve maker with 120 CNC lines; exports to 40 countries.",
+        6,
+        10,
+        0,
+    ),
+    (
+        "Izmir Packaging A.S.",
+        "TR",
+        ["packaging"],
+        "Corrugated cartons, printed boxes",
+        "Offset-printed corrugated packaging for food and retail.",
+        4,
+        9,
+        1,
+    ),
+    (
+        "Dhaka Knitwear Ltd.",
+        "BD",
+        ["apparel"],
+        "T-shirts, polo shirts, hoodies",
+        "Knit garments from combed cotton; 1,800 machines.",
+        5,
+        7,
+        2,
+    ),
+    (
+        "Guadalajara Tools S.A.",
+        "MX",
+        ["tools"],
+        "Hand tools, drill bits",
+        "Forged hand tools for North American retailers.",
+        2,
+        8,
+        1,
+    ),
+    (
+        "Hanoi Lamp Studio",
+        "VN",
+        ["lighting", "home"],
+        "Rattan lamps, pendant lights",
+        "Hand-woven lamp shades and pendant lights.",
+        1,
+        6,
+        3,
+    ),
 ]
 PROFILES = {
-    "Shenzhen Bright Lighting Co.": (["lighting", "electronics"], "LED panels, downlights, floodlights",
-                                     "LED lighting factory in Bao'an, Shenzhen: panels, downlights and floodlights."),
-    "Saigon Textiles JSC": (["apparel", "home"], "Bath towels, hand towels",
-                            "Terry towels and bathrobes from 100 % cotton."),
+    "Shenzhen Bright Lighting Co.": (
+        ["lighting", "electronics"],
+        "LED panels, downlights, floodlights",
+        "LED lighting factory in Bao'an, Shenzhen: panels, downlights and floodlights.",
+    ),
+    "Saigon Textiles JSC": (
+        ["apparel", "home"],
+        "Bath towels, hand towels",
+        "Terry towels and bathrobes from 100 % cotton.",
+    ),
 }
 MONTHS = 6
 
 
-def _history(supplier: Organization, buyer: Organization, month_start: datetime, per_month: int, on_time: int,
-             refunds: int, seq: int) -> None:
+def _history(
+    supplier: Organization,
+    buyer: Organization,
+    month_start: datetime,
+    per_month: int,
+    on_time: int,
+    refunds: int,
+    seq: int,
+) -> None:
     for n in range(per_month):
         deadline = (month_start + timedelta(days=3 + 4 * n)).date()
         shipped = datetime.combine(deadline, time(9), tzinfo=month_start.tzinfo)

@@ -3,98 +3,188 @@
 import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.db.models.deletion
-import tradeshield.kit.clock
 from django.db import migrations, models
+
+import tradeshield.kit.clock
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organizations', '0003_alter_membership_role_alter_organization_kind'),
+        ("organizations", "0003_alter_membership_role_alter_organization_kind"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CreditRating',
+            name="CreditRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.SmallIntegerField()),
-                ('grade', models.CharField(choices=[('AAA', 'AAA'), ('AA', 'AA'), ('A', 'A'), ('BBB', 'BBB'), ('BB', 'BB'), ('B', 'B'), ('C', 'C')], max_length=3)),
-                ('factors', models.JSONField()),
-                ('coverage_limit_usd', models.BigIntegerField()),
-                ('cause', models.CharField(max_length=20)),
-                ('computed_at', models.DateTimeField()),
-                ('supplier', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='credit_ratings', to='organizations.organization')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.SmallIntegerField()),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("AAA", "AAA"),
+                            ("AA", "AA"),
+                            ("A", "A"),
+                            ("BBB", "BBB"),
+                            ("BB", "BB"),
+                            ("B", "B"),
+                            ("C", "C"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("factors", models.JSONField()),
+                ("coverage_limit_usd", models.BigIntegerField()),
+                ("cause", models.CharField(max_length=20)),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credit_ratings",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'credit_rating',
+                "db_table": "credit_rating",
             },
         ),
         migrations.CreateModel(
-            name='CreditStanding',
+            name="CreditStanding",
             fields=[
-                ('supplier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='organizations.organization')),
-                ('score', models.SmallIntegerField()),
-                ('grade', models.CharField(choices=[('AAA', 'AAA'), ('AA', 'AA'), ('A', 'A'), ('BBB', 'BBB'), ('BB', 'BB'), ('B', 'B'), ('C', 'C')], max_length=3)),
-                ('grade_rank', models.SmallIntegerField()),
-                ('review_average', models.DecimalField(decimal_places=2, max_digits=4, null=True)),
-                ('review_count', models.IntegerField(default=0)),
-                ('response_rate', models.DecimalField(decimal_places=4, max_digits=5, null=True)),
-                ('inspected_pass_rate', models.DecimalField(decimal_places=4, max_digits=5, null=True)),
-                ('inspected_orders', models.IntegerField(default=0)),
-                ('verified_until', models.DateField(null=True)),
-                ('certifications', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40), default=list, size=None)),
-                ('refreshed_at', models.DateTimeField()),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.creditrating')),
+                (
+                    "supplier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="organizations.organization",
+                    ),
+                ),
+                ("score", models.SmallIntegerField()),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("AAA", "AAA"),
+                            ("AA", "AA"),
+                            ("A", "A"),
+                            ("BBB", "BBB"),
+                            ("BB", "BB"),
+                            ("B", "B"),
+                            ("C", "C"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("grade_rank", models.SmallIntegerField()),
+                ("review_average", models.DecimalField(decimal_places=2, max_digits=4, null=True)),
+                ("review_count", models.IntegerField(default=0)),
+                ("response_rate", models.DecimalField(decimal_places=4, max_digits=5, null=True)),
+                ("inspected_pass_rate", models.DecimalField(decimal_places=4, max_digits=5, null=True)),
+                ("inspected_orders", models.IntegerField(default=0)),
+                ("verified_until", models.DateField(null=True)),
+                (
+                    "certifications",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=40), default=list, size=None
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField()),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="credit.creditrating"
+                    ),
+                ),
             ],
             options={
-                'db_table': 'credit_standing',
+                "db_table": "credit_standing",
             },
         ),
         migrations.CreateModel(
-            name='SupplierProfile',
+            name="SupplierProfile",
             fields=[
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='supplier_profile', serialize=False, to='organizations.organization')),
-                ('description', models.TextField(blank=True, default='')),
-                ('categories', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('electronics', 'Consumer electronics'), ('lighting', 'Lighting'), ('machinery', 'Machinery'), ('apparel', 'Apparel and textiles'), ('home', 'Home and garden'), ('packaging', 'Packaging and printing'), ('chemicals', 'Chemicals'), ('auto_parts', 'Auto parts'), ('furniture', 'Furniture'), ('tools', 'Tools and hardware')], max_length=20), blank=True, default=list, size=None)),
-                ('main_products', models.CharField(blank=True, default='', max_length=500)),
-                ('search_text', models.TextField(blank=True, default='')),
-                ('updated_at', models.DateTimeField(default=tradeshield.kit.clock.now)),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="supplier_profile",
+                        serialize=False,
+                        to="organizations.organization",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, default="")),
+                (
+                    "categories",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("electronics", "Consumer electronics"),
+                                ("lighting", "Lighting"),
+                                ("machinery", "Machinery"),
+                                ("apparel", "Apparel and textiles"),
+                                ("home", "Home and garden"),
+                                ("packaging", "Packaging and printing"),
+                                ("chemicals", "Chemicals"),
+                                ("auto_parts", "Auto parts"),
+                                ("furniture", "Furniture"),
+                                ("tools", "Tools and hardware"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("main_products", models.CharField(blank=True, default="", max_length=500)),
+                ("search_text", models.TextField(blank=True, default="")),
+                ("updated_at", models.DateTimeField(default=tradeshield.kit.clock.now)),
             ],
             options={
-                'db_table': 'credit_supplier_profile',
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['categories'], name='credit_profile_categories')],
+                "db_table": "credit_supplier_profile",
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["categories"], name="credit_profile_categories")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='creditrating',
-            index=models.Index(fields=['supplier', '-computed_at'], name='credit_rating_history'),
+            model_name="creditrating",
+            index=models.Index(fields=["supplier", "-computed_at"], name="credit_rating_history"),
         ),
         migrations.AddConstraint(
-            model_name='creditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 100)), name='credit_rating_score_range'),
+            model_name="creditrating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 100)), name="credit_rating_score_range"
+            ),
         ),
         migrations.AddIndex(
-            model_name='creditstanding',
-            index=models.Index(fields=['-score'], name='credit_standing_score'),
+            model_name="creditstanding",
+            index=models.Index(fields=["-score"], name="credit_standing_score"),
         ),
         migrations.AddIndex(
-            model_name='creditstanding',
-            index=models.Index(fields=['-grade_rank', '-score'], name='credit_standing_grade'),
+            model_name="creditstanding",
+            index=models.Index(fields=["-grade_rank", "-score"], name="credit_standing_grade"),
         ),
         migrations.AddIndex(
-            model_name='creditstanding',
-            index=models.Index(fields=['-review_average'], name='credit_standing_reviews'),
+            model_name="creditstanding",
+            index=models.Index(fields=["-review_average"], name="credit_standing_reviews"),
         ),
         migrations.AddIndex(
-            model_name='creditstanding',
-            index=models.Index(fields=['-response_rate'], name='credit_standing_response'),
+            model_name="creditstanding",
+            index=models.Index(fields=["-response_rate"], name="credit_standing_response"),
         ),
         migrations.AddIndex(
-            model_name='creditstanding',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['certifications'], name='credit_standing_certs'),
+            model_name="creditstanding",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["certifications"], name="credit_standing_certs"),
         ),
         # Keyword search: full text over the lower-cased name, products and description ("simple"
         # configuration: no stemming, words as written, any language). Built in, so the embedded

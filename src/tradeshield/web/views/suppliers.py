@@ -49,7 +49,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "certification": _("Certification"),
             "verified": _("Verified on site"),
             "min_grade": _("Minimum grade"),
-            "min_rating": _("Minimum rating (1–5)"),
+            "min_rating": _("Minimum rating (1–5)"),  # noqa: RUF001 - the form's label
             "sort": _("Sort by"),
             "page": _("Page number"),
         }
