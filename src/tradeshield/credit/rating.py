@@ -178,10 +178,11 @@ resp AS (
     FROM messaging_thread t
     LEFT JOIN LATERAL (
         SELECT min(m.created_at) AS first_reply FROM messaging_message m
-        WHERE m.thread_id = t.id AND m.organization_id = t.supplier_id
+        WHERE m.thread_id = t.id AND m.organization_id = t.supplier_id AND m.created_at <= %(now)s
     ) fr ON true
-    WHERE t.kind = 'inquiry' AND t.created_at >= %(now)s - interval '30 days'
-      AND t.created_at <= %(now)s - interval '24 hours' {thread_scope}
+    -- the same definition as messaging.selectors.response_metrics (branch talk)
+    WHERE t.kind = 'inquiry' AND t.created_at > %(now)s - interval '30 days'
+      AND t.created_at <= %(now)s {thread_scope}
     GROUP BY t.supplier_id
 )"""
 _NO_RESPONSE = """,
@@ -341,10 +342,11 @@ _RAW: dict[str, str] = {
 
 
 def reviews_source() -> str:
-    """One row per published review with its supplier and overall rating (1 to 5); set once reviews exist."""
+    """One row per visible review (not hidden by moderation) with its supplier and overall rating: the
+    mean of its three ratings (1 to 5). Matches the `review` table of the reviews app (branch talk)."""
     return (
-        "SELECT rv.supplier_id, (rv.product_rating + rv.delivery_rating + rv.service_rating) / 3.0 AS overall "
-        "FROM review rv WHERE rv.status = 'published'"
+        "SELECT rv.supplier_id, (rv.product_quality + rv.delivery_time + rv.service) / 3.0 AS overall "
+        "FROM review rv WHERE rv.hidden_at IS NULL"
     )
 
 
