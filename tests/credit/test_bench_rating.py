@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bench import rating
 
+from bench import rating
 from tradeshield.credit.models import CreditStanding, SupplierProfile
 from tradeshield.orders.models import Order
 
