@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PHASES = ("pgbench", "ledger", "http", "sweep")
+PHASES = ("pgbench", "ledger", "http", "sweep", "rating")
 
 
 class ConfigError(ValueError):
@@ -58,6 +58,9 @@ class BenchConfig:
     sweep_small: int
     sweep_large: int
     sweep_repeats: int
+    rating_suppliers: int = 100_000
+    rating_orders: int = 10_000_000
+    rating_queries: int = 200  # directory searches timed
 
     @property
     def ledger_threads_per_process(self) -> int:
@@ -96,4 +99,7 @@ class BenchConfig:
             sweep_small=small,
             sweep_large=large,
             sweep_repeats=_int(env, "BENCH_SWEEP_REPEATS", 3),
+            rating_suppliers=_int(env, "BENCH_RATING_SUPPLIERS", 100_000),
+            rating_orders=_int(env, "BENCH_RATING_ORDERS", 10_000_000),
+            rating_queries=_int(env, "BENCH_RATING_QUERIES", 200),
         )

@@ -154,6 +154,17 @@ def table(r: dict[str, Any]) -> Table:
         )
         if scanned:
             row(f"  .exists() planned as a sequential scan for ({', '.join(scanned)})", f"{len(scanned)} rules")
+    rated = r.get("rating") or {}
+    if rated:
+        size = f"{rated['suppliers']:,} suppliers, {rated['orders']:,} orders"
+        row(f"Rating: full refresh ({size})", f"{_num(r['rating_refresh_s'], 2)} s")
+        row("  again, nothing changed (no history written)", f"{_num(r['rating_refresh_unchanged_s'], 2)} s")
+        row("  SELECT count(*) FROM trade_order, same run", f"{_num(r['rating_count_orders_s'], 3)} s")
+        row("  ratio refresh / count(*)", _num(r["rating_refresh_ratio_to_count"], 1))
+        row(
+            f"Directory search p50 / p99 ({rated['queries']} typical filtered queries)",
+            f"{_num(r['directory_p50_ms'], 1)} / {_num(r['directory_p99_ms'], 1)} ms",
+        )
     return t
 
 

@@ -330,6 +330,58 @@ def phase_sweep(cfg: BenchConfig, progress: Progress) -> dict[str, Any]:
     }
 
 
+def phase_rating(cfg: BenchConfig, progress: Progress) -> dict[str, Any]:
+    from bench import rating
+
+    total = cfg.rating_suppliers + cfg.rating_orders
+    with _step(
+        progress, f"generating {cfg.rating_suppliers:,} suppliers and {cfg.rating_orders:,} orders (SQL)", total=total
+    ) as update:
+        made = rating.generate(
+            cfg.rating_suppliers,
+            cfg.rating_orders,
+            lambda what, n: update(n if what == "suppliers" else cfg.rating_suppliers + n, f"{what} {n:,}"),
+        )
+    with _step(progress, "SELECT count(*) FROM trade_order (median of 3)"):
+        count_s, rows = rating.count_orders_s()
+    with _step(progress, f"full rating refresh of {cfg.rating_suppliers:,} suppliers"):
+        first_s, first = rating.refresh_s()
+    with _step(progress, "full rating refresh again (nothing changed)"):
+        again_s, again = rating.refresh_s()
+    queries = rating.typical_queries(cfg.rating_queries)
+    with _step(progress, f"{len(queries)} directory searches"):
+        rating.search_latencies_ms(queries[:10])  # warm the caches, untimed
+        latencies = rating.search_latencies_ms(queries)
+        plan = rating.explain({"q": "led", "category": "lighting", "min_grade": "BBB", "sort": "grade"})
+    progress.console.print(
+        f"[green]✓[/] rating refresh {first_s:.2f} s ({first_s / count_s:.1f} times count(*) {count_s:.2f} s); "
+        f"directory p50 {rating.p(latencies, 50):.1f} ms, p99 {rating.p(latencies, 99):.1f} ms"
+    )
+    return {
+        "rating_refresh_s": round(first_s, 3),
+        "rating_refresh_unchanged_s": round(again_s, 3),
+        "rating_count_orders_s": round(count_s, 4),
+        "rating_refresh_ratio_to_count": ratio(first_s, count_s),
+        "directory_p50_ms": round(rating.p(latencies, 50), 2),
+        "directory_p99_ms": round(rating.p(latencies, 99), 2),
+        "rating": {
+            "suppliers": made.suppliers,
+            "orders": rows,
+            "generate_s": round(made.generate_s, 1),
+            "first_refresh": {
+                "rated": first.rated,
+                "history_rows": first.changed,
+                "coverage_changed": first.coverage_changed,
+            },
+            "second_refresh": {"rated": again.rated, "history_rows": again.changed},
+            "queries": len(queries),
+            "query_mix": "keyword; keyword+country; category+country; min_grade+category; keyword+min_grade+category;"
+            " each with a random sort",
+            "search_plan": plan,
+        },
+    }
+
+
 def main() -> int:
     try:
         cfg = BenchConfig.from_env()
@@ -362,6 +414,7 @@ def main() -> int:
             ("ledger", lambda: phase_ledger(cfg, server, url, progress)),
             ("http", lambda: phase_http(cfg, url, progress)),
             ("sweep", lambda: phase_sweep(cfg, progress)),
+            ("rating", lambda: phase_rating(cfg, progress)),
         ):
             if name in cfg.phases:
                 before = os.getloadavg()[0]

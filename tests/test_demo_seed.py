@@ -8,6 +8,7 @@ from tradeshield.inspections.models import Inspection
 from tradeshield.messaging.models import Thread
 from tradeshield.orders.models import Order
 from tradeshield.orders.states import OrderStatus
+from tradeshield.organizations.models import Organization
 from tradeshield.reviews.models import Review, ReviewReply
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,13 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert Thread.objects.filter(kind="inquiry").count() == 5 and Thread.objects.filter(kind="order").count() == 1
     completed = Order.objects.filter(status=OrderStatus.COMPLETED).count()
     assert completed >= 2 and Review.objects.count() == completed and ReviewReply.objects.count() >= 1
+
+    from tradeshield.credit.models import CreditRating, CreditStanding
+
+    assert CreditStanding.objects.count() == Organization.objects.filter(kind="supplier").count() >= 7
+    ningbo = CreditStanding.objects.get(supplier__name="Ningbo Precision Valves Co.")
+    assert CreditRating.objects.filter(supplier_id=ningbo.supplier_id).count() >= 5  # a history to draw
+    assert ningbo.score > CreditStanding.objects.get(supplier__name="Hanoi Lamp Studio").score
     for account in DEMO_ACCOUNTS:
         assert authenticate(username=account["email"], password=account["password"]) is not None, account
     assert seed_demo(if_empty=True) is False

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tradeshield.reviews",
     "tradeshield.notifications",
     "tradeshield.protections",
+    "tradeshield.credit",
     "tradeshield.idempotency",
     "tradeshield.ops",
     "tradeshield.web",

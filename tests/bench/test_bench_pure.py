@@ -34,7 +34,8 @@ def test_config_defaults_follow_the_brief():
     assert (cfg.ledger_connections, cfg.ledger_processes, cfg.ledger_threads_per_process) == (16, 2, 8)
     assert (cfg.http_clients, cfg.http_workers) == (32, 4)
     assert (cfg.sweep_due, cfg.sweep_small, cfg.sweep_large) == (1_000, 10_000, 1_000_000)
-    assert cfg.phases == ("pgbench", "ledger", "http", "sweep")
+    assert cfg.phases == ("pgbench", "ledger", "http", "sweep", "rating")
+    assert (cfg.rating_suppliers, cfg.rating_orders, cfg.rating_queries) == (100_000, 10_000_000, 200)
     assert cfg.db_name == "tradeshield_bench"
 
 
@@ -45,6 +46,10 @@ def test_config_reads_the_environment():
     assert cfg.seconds == 5 and cfg.sweep_large == 100_000
     assert cfg.phases == ("pgbench", "sweep")  # always run in the fixed order
     assert cfg.http_workers == 16
+    smaller = BenchConfig.from_env(
+        {"BENCH_PHASES": "rating", "BENCH_RATING_SUPPLIERS": "10_000", "BENCH_RATING_ORDERS": "1000000"}, cores=2
+    )
+    assert (smaller.phases, smaller.rating_suppliers, smaller.rating_orders) == (("rating",), 10_000, 1_000_000)
 
 
 @pytest.mark.parametrize(
@@ -55,6 +60,7 @@ def test_config_reads_the_environment():
         {"BENCH_PHASES": "ledger,fuzz"},
         {"BENCH_DB_NAME": "bench; DROP DATABASE x"},
         {"BENCH_SWEEP_SMALL": "50", "BENCH_SWEEP_LARGE": "10"},
+        {"BENCH_RATING_ORDERS": "0"},
     ],
 )
 def test_config_refuses_bad_values(env):

@@ -291,6 +291,7 @@ def api_calls(world: World) -> dict[str, Call]:
         **shipment_calls(world),
         **talk_calls(world),
         **payout_calls(world),
+        **credit_calls(world),
     }
 
 
@@ -313,6 +314,19 @@ def payout_calls(world: World) -> dict[str, Call]:
         "GET /payment-methods": Call("GET", "/payment-methods"),
         "POST /payment-methods": Call("POST", "/payment-methods", {"card": CARD}),
         "DELETE /payment-methods/{method_id}": Call("DELETE", f"/payment-methods/{saved}"),
+    }
+
+
+def credit_calls(world: World) -> dict[str, Call]:
+    widgets = world.widgets.id
+    profile = {"description": "LED panels", "categories": ["lighting"], "main_products": "Panels"}
+    return {
+        "GET /suppliers/directory": Call("GET", "/suppliers/directory?q=widgets&min_grade=C&sort=rating"),
+        "GET /suppliers/directory/{supplier_id}": Call("GET", f"/suppliers/directory/{widgets}"),
+        "GET /suppliers/{supplier_id}/rating": Call("GET", f"/suppliers/{widgets}/rating"),
+        "GET /suppliers/{supplier_id}/rating/history": Call("GET", f"/suppliers/{widgets}/rating/history"),
+        "GET /directory-profile": Call("GET", "/directory-profile"),
+        "PUT /directory-profile": Call("PUT", "/directory-profile", profile),
     }
 
 
@@ -393,6 +407,8 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "moderation_queue": ("GET", "/staff/reviews/"),
         "moderation_hide": ("POST", f"/staff/reviews/{world.extra['review']}/hide/"),
         "moderation_dismiss": ("POST", f"/staff/review-reports/{world.extra['review_report']}/dismiss/"),
+        "supplier_directory": ("GET", "/suppliers/?q=widgets&sort=grade"),
+        "supplier_page": ("GET", f"/suppliers/{world.widgets.id}/"),
         "vital_signs": ("GET", "/staff/vital-signs/"),
         "healthz": ("GET", "/healthz"),
         "readyz": ("GET", "/readyz"),

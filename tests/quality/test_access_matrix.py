@@ -134,6 +134,12 @@ POST /reviews/{review_id}/reports                    401   ok    ok    ok    ok 
 GET /review-reports                                  401   403   403   403   403   ok    ok    403   403   403   403
 POST /reviews/{review_id}/hide                       401   403   403   403   403   ok    ok    403   403   403   403
 POST /review-reports/{report_id}/dismiss             401   403   403   403   403   ok    ok    403   403   403   403
+GET /suppliers/directory                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/directory/{supplier_id}               401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/{supplier_id}/rating                  401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/{supplier_id}/rating/history          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
+PUT /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
@@ -208,6 +214,8 @@ review_report            login ok    ok    ok    ok    ok    ok    ok    -     o
 moderation_queue         login 403   403   403   403   ok    ok    403   -     403   403
 moderation_hide          login 403   403   403   403   ok    ok    403   -     403   403
 moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
+supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 vital_signs              login 403   403   403   403   ok    ok    403   -     403   403
 healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 readyz                   503   503   503   503   503   503   503   503   -     503   503

@@ -15,6 +15,7 @@ from typing import Any
 
 from tradeshield.accounts.models import User
 from tradeshield.clocks.services import test_clock_create
+from tradeshield.credit import services as credit
 from tradeshield.files.services import file_store
 from tradeshield.inspections import booking, reports
 from tradeshield.inspections.models import AgencyProfile
@@ -259,6 +260,7 @@ def build_world() -> World:
         assert note is not None, f"no notification for {role}"
         notes[role] = note.id
 
+    credit.rating_refresh(cause="nightly")  # every supplier rated, as after a night
     sandbox = test_clock_create(name="sandbox", start_at=clock.now())
     newcomer = orgs.organization_create(name="Newcomer", kind=OrgKind.BUYER, country="FR", default_currency="EUR")
     return World(

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeshield.credit.api import router as credit_router
 from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
@@ -39,6 +40,7 @@ api.add_router("", inspections_router)
 api.add_router("", shipments_router)
 api.add_router("", messaging_router)
 api.add_router("", reviews_router)
+api.add_router("", credit_router)
 api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {

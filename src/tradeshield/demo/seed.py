@@ -342,4 +342,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.payout_seed import seed_payouts
 
     seed_payouts()
+
+    from tradeshield.demo.credit_seed import seed_directory
+
+    seed_directory()
     return True

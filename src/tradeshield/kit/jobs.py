@@ -17,9 +17,21 @@ from procrastinate.contrib.django import app
 from tradeshield.kit.context import REQUEST_ID_ARG, current_request_id
 
 
-def defer(task_name: str, *, queueing_lock: str | None = None, queue: str | None = None, **kwargs: Any) -> bool:
-    """Defer `task_name(**kwargs)`; False when an identical locked job is already waiting."""
+def defer(
+    task_name: str,
+    *,
+    queueing_lock: str | None = None,
+    queue: str | None = None,
+    schedule_in: dict[str, int] | None = None,
+    **kwargs: Any,
+) -> bool:
+    """Defer `task_name(**kwargs)`; False when an identical locked job is already waiting.
+
+    `schedule_in` ({"seconds": 60}) delays the job; with a queueing lock that makes a debounce: the
+    requests that arrive while it waits are absorbed by it."""
     options: dict[str, Any] = {}
+    if schedule_in:
+        options["schedule_in"] = schedule_in
     if queueing_lock:
         options["queueing_lock"] = queueing_lock
     if queue:

@@ -32,6 +32,21 @@ from tradeshield.organizations.models import Organization, OrgKind
 
 MAX_LINES = 100
 RELAY_TASK = "notifications.relay_order_event"
+# Events that change a supplier's credit rating: each defers a debounced refresh of that supplier
+# (credit.services.rating_refresh_defer does the same from the credit side).
+CREDIT_TASK = "credit.refresh_supplier"
+CREDIT_EVENTS = frozenset(
+    {
+        "order.shipped",
+        "order.delivered",
+        "order.completed",
+        "order.refunded",
+        "order.partially_refunded",
+        "inspection.passed",
+        "inspection.failed",
+    }
+)
+CREDIT_DEBOUNCE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,14 @@ def record_event(
         data=data,
     )
     jobs.defer(RELAY_TASK, queue="notifications", order_event_id=event.pk)
+    if kind in CREDIT_EVENTS:
+        jobs.defer(
+            CREDIT_TASK,
+            queueing_lock=f"credit_refresh:{order.supplier_id}",
+            queue="credit",
+            schedule_in={"seconds": CREDIT_DEBOUNCE_SECONDS},
+            supplier_id=order.supplier_id,
+        )
     return event
 
 

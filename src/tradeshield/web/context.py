@@ -31,6 +31,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "vital_signs": bool(current.staff_role),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
+            "suppliers": current.organization is not None or current.is_staff,
             "payouts": current.organization is not None
             and current.organization.kind in ("supplier", "inspection_agency")
             and current.role in ("owner", "finance"),

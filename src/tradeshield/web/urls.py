@@ -17,6 +17,7 @@ from tradeshield.web.views import (
     reviews,
     shipments,
     staff,
+    suppliers,
 )
 
 app_name = "web"
@@ -66,6 +67,8 @@ urlpatterns = [
         inspections.decide,
         name="inspection_decide",
     ),
+    path("suppliers/", suppliers.directory, name="supplier_directory"),
+    path("suppliers/<str:supplier_id>/", suppliers.supplier_page, name="supplier_page"),
     path("inspections/", inspections.inspection_list, name="inspections"),
     path("inspections/<str:inspection_id>/", inspections.inspection_detail, name="inspection_detail"),
     path("inspections/<str:inspection_id>/schedule/", inspections.inspection_schedule, name="inspection_schedule"),

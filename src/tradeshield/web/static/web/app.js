@@ -11,7 +11,7 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  /* Charts: <canvas data-chart="doughnut|bar|hbar" data-source="json-script-id"> */
+  /* Charts: <canvas data-chart="doughnut|bar|hbar|line" data-source="json-script-id"> */
   function drawCharts(root) {
     if (!window.Chart) return;
     root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
@@ -27,10 +27,12 @@
       // Right-to-left pages (Arabic): legend, tooltips and axes mirror like the rest of the layout.
       var rtl = document.documentElement.dir === "rtl";
       new window.Chart(canvas, {
-        type: kind === "doughnut" ? "doughnut" : "bar",
+        type: kind === "doughnut" ? "doughnut" : (kind === "line" ? "line" : "bar"),
         data: {
           labels: data.labels,
-          datasets: [{ label: data.label || data.currency || "", data: data.values, backgroundColor: colours,
+          datasets: [{ label: data.label || data.currency || "", data: data.values,
+                       backgroundColor: kind === "line" ? colours[0] : colours, borderColor: colours[0],
+                       tension: 0.2, stepped: kind === "line" ? "before" : undefined,
                        borderWidth: kind === "doughnut" ? 2 : 0, borderRadius: kind === "doughnut" ? 0 : 4,
                        maxBarThickness: 42 }]
         },
@@ -51,7 +53,7 @@
           scales: kind === "doughnut" ? {} : {
             x: { grid: { display: kind === "hbar" }, beginAtZero: true, reverse: rtl,
                  title: { display: !!data.axis, text: data.axis || "" } },
-            y: { grid: { display: kind !== "hbar" }, beginAtZero: true, position: rtl ? "right" : "left" }
+            y: { grid: { display: kind !== "hbar" }, beginAtZero: true, max: data.max || undefined, position: rtl ? "right" : "left" }
           }
         }
       });
