@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tradeshield.organizations",
     "tradeshield.ledger",
     "tradeshield.files",
+    "tradeshield.suppliers",
     "tradeshield.payments",
     "tradeshield.orders",
     "tradeshield.inspections",

@@ -29,6 +29,7 @@ from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
+from tradeshield.suppliers.fixtures import qualify
 
 PASSWORD = "quality-tests-password-42"
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -145,6 +146,7 @@ def build_world() -> World:
     widgets = orgs.organization_create(
         name="Shenzhen Widgets", kind=OrgKind.SUPPLIER, country="CN", default_currency="USD"
     )
+    qualify(widgets)
     rival = orgs.organization_create(name="Rival Trading", kind=OrgKind.BUYER, country="DE", default_currency="EUR")
     people: dict[str, Person] = {"anonymous": Person("anonymous", None, None)}
     for role, org, member_role in [

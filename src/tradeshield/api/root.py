@@ -18,6 +18,7 @@ from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
 from tradeshield.protections.api import router as clocks_router
 from tradeshield.shipments.api import router as shipments_router
+from tradeshield.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -34,6 +35,7 @@ api.add_router("", notifications_router)
 api.add_router("", inspections_public_router)
 api.add_router("", inspections_router)
 api.add_router("", shipments_router)
+api.add_router("", suppliers_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

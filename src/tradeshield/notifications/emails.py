@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tradeshield.kit import clock
-from tradeshield.notifications import leases
+from tradeshield.notifications import leases, supplier_events
 from tradeshield.notifications.backoff import EMAIL_BACKOFF
 from tradeshield.notifications.models import EmailDelivery
 from tradeshield.notifications.text import render_text
@@ -42,6 +42,9 @@ def _link(email: EmailDelivery) -> str:
 
 
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
+    if email.supplier_event_id:
+        return supplier_events.compose(email)
+    assert email.event is not None
     user, order = email.user, email.event.order
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         text = render_text(email.event, email.side)
@@ -80,7 +83,9 @@ def email_send(email_id: str) -> EmailDelivery | None:
     """One attempt at one email; None when it is not due or another worker is sending it."""
     if not leases.claim(EmailDelivery, email_id):
         return None
-    email = EmailDelivery.objects.select_related("user", "event__order__buyer", "event__order__supplier").get(
+    email = EmailDelivery.objects.select_related(
+        "user", "event__order__buyer", "event__order__supplier", "supplier_event__supplier"
+    ).get(
         pk=email_id
     )
     error, retry = "", True
