@@ -29,6 +29,9 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "bank_import": current.staff_role in ("admin", "support_agent"),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
+            "qualification": current.is_supplier_org,
+            "verifications": current.is_agency_org,
+            "review_queue": current.organization is None and current.staff_role in ("reviewer", "admin"),
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
         },
     }
