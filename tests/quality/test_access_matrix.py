@@ -112,6 +112,25 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /suppliers/applications                         401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/applications                          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/applications/{application_id}         401   404   404   ok    ok    ok    ok    404   404   404   404
+PUT /suppliers/applications/{application_id}         401   403   403   state state 403   403   403   403   403   403
+POST /suppliers/applications/{application_id}/documents 401 403 403   state state 403   403   403   403   403   403
+GET /suppliers/documents/{document_id}/content       401   404   404   ok    ok    ok    ok    404   404   404   404
+POST /suppliers/applications/{application_id}/submit 401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/review-queue                          401   403   403   403   403   403   ok    403   403   403   403
+PUT /suppliers/applications/{application_id}/checklist 401 403   403   403   403   403   ok    403   403   403   403
+POST /suppliers/applications/{application_id}/decision 401 403   403   403   403   403   ok    403   403   403   403
+GET /suppliers/{supplier_id}/trust                   401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /suppliers/verifications                        401   403   403   state state 403   state 403   403   403   403
+GET /suppliers/verifications                         401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/verifications/{verification_id}       401   404   404   ok    ok    ok    ok    404   404   ok    ok
+POST /suppliers/verifications/{verification_id}/accept 401 404   404   404   404   404   404   404   404   state 403
+POST /suppliers/verifications/{verification_id}/decline 401 404  404   404   404   404   404   404   404   ok    403
+POST /suppliers/verifications/{verification_id}/photos 401 404   404   404   404   404   404   404   404   ok    ok
+GET /suppliers/verifications/{verification_id}/photos/{photo_id}/content 401 404 404 ok ok ok ok 404 404 ok ok
+POST /suppliers/verifications/{verification_id}/report 401 404   404   404   404   404   404   404   404   ok    ok
 """
 
 WEB = """
@@ -163,6 +182,16 @@ inspection_schedule      login 404   404   404   404   404   404   404   -     4
 inspection_report        login 404   404   404   404   404   404   404   -     422   422
 inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+qualification            login 403   403   ok    ok    403   403   403   -     403   403
+qualification_document   login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_submit     login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_file       login 404   404   ok    ok    ok    ok    404   -     404   404
+verifications            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_new         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_detail      login 404   404   ok    ok    ok    ok    404   -     ok    ok
+verification_photo       login 404   404   ok    ok    ok    ok    404   -     ok    ok
+review_queue             login 403   403   403   403   403   ok    403   -     403   403
+review_detail            login 403   403   403   403   403   ok    403   -     403   403
 """
 # fmt: on
 

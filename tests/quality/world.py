@@ -29,6 +29,8 @@ from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
+from tradeshield.suppliers import services as suppliers
+from tradeshield.suppliers import verification
 from tradeshield.suppliers.fixtures import qualify
 
 PASSWORD = "quality-tests-password-42"
@@ -49,6 +51,7 @@ ROLES = (
     "inspector",  # Check Labs' inspector, assigned to the scheduled visit
 )
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = b"%PDF-1.4\n" + b"0" * 64
 
 
 @dataclass
@@ -97,21 +100,25 @@ class World:
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
         widgets_private = {self.notifications["supplier_owner"]}
+        # Widgets' qualification: the application and its document are Widgets' and staff's only;
+        # the verification visit is also Check Labs' (the agency asked to visit).
+        widgets_private |= {self.extra["application"], self.extra["qualification_document"]}
+        widgets_visit = {self.extra["verification"]}
         if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
-            hidden = rival_trade | rival_private | widgets_private
+            hidden = rival_trade | rival_private | widgets_private | widgets_visit
             return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
         if role in ("supplier_owner", "supplier_sales"):
             hidden = acme_private | rival_private
             return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
         if role == "stranger":
-            return acme_trade | acme_private | widgets_private
+            return acme_trade | acme_private | widgets_private | widgets_visit
         if role in ("agency_owner", "inspector"):
             booked = inspected | {self.extra["inspection"], self.extra["inspection_passed"], self.extra["photo"]}
             hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private
             return hidden | {self.payments[k] for k in ("inspected", "inspected_passed")}
         # staff and anonymous: no organization's keys, webhooks or notifications
-        hidden = acme_private | rival_private | widgets_private
-        return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
+        hidden = acme_private | rival_private | {self.notifications["supplier_owner"]}
+        return hidden if role != "anonymous" else hidden | widgets_private | widgets_visit | acme_trade | rival_trade
 
 
 def _member(org: Organization, role: str, name: str) -> tuple[User, str]:
@@ -231,6 +238,7 @@ def build_world() -> World:
     )
 
     inspections = _inspections(people, orders, pays, acme, supplier, buyer)
+    qualification = _qualification(people, widgets, inspections["agency"])
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -268,8 +276,41 @@ def build_world() -> World:
             "fresh_org": newcomer.id,
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
+            **qualification,
         },
     )
+
+
+def _qualification(people: dict[str, Person], widgets: Organization, agency_id: str) -> dict[str, str]:
+    """Widgets (qualified) files a renewal with a document, now submitted; Check Labs accepted a
+    verification visit of Widgets' factory and uploaded one photo."""
+    supplier, owner = people["supplier_owner"].actor, people["agency_owner"].actor
+    today = clock.today()
+    renewal = suppliers.application_create(
+        actor=supplier,
+        data=suppliers.ApplicationInput(
+            license_number="BL-RENEWED",
+            license_country="CN",
+            license_valid_from=today,
+            license_valid_to=today + timedelta(days=1800),
+            certifications=[
+                suppliers.CertificationInput("ISO 9001", "Q-1", "SGS", today - timedelta(days=10), today + timedelta(days=900))
+            ],
+        ),
+    )
+    document = suppliers.document_add(
+        actor=supplier, application_id=renewal.id, kind="business_license", data=PDF, name="license.pdf"
+    )
+    suppliers.application_submit(actor=supplier, application_id=renewal.id)
+    visit = verification.verification_request(actor=supplier, agency_id=agency_id)
+    verification.verification_accept(actor=owner, verification_id=visit.id, planned_date=today)
+    photo = verification.photo_add(actor=owner, verification_id=visit.id, kind="factory", data=PNG, name="plant.png")
+    return {
+        "application": renewal.id,
+        "qualification_document": document.id,
+        "verification": visit.id,
+        "verification_photo": str(photo.id),
+    }
 
 
 def _inspections(

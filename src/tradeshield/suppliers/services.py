@@ -108,7 +108,7 @@ def record_event(
 def require_supplier(actor: Actor) -> Organization:
     """Owners, sales members and API keys of a supplier act for its qualification."""
     if actor.organization is None or actor.organization.kind != OrgKind.SUPPLIER:
-        raise ApplicationNotFound("Only suppliers file qualification applications.", code="supplier_required")
+        raise ReviewerRequired("Only suppliers file qualification applications.", code="supplier_required")
     if actor.role not in ("owner", "sales", "api_key"):
         raise ReviewerRequired("Your role does not allow this action.", code="forbidden_role")
     return actor.organization

@@ -159,10 +159,19 @@ def qualification(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visible(actor: Any, application_id: str) -> None:
+    """Another organization's application is not there (404) before anything else is looked at."""
+    try:
+        application_get(actor, application_id)
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
 @login_required
 @require_POST
 def qualification_document(request: HttpRequest, application_id: str) -> HttpResponse:
     actor = actor_of(request)
+    _visible(actor, application_id)
     form = qforms.DocumentForm(request.POST, request.FILES, prefix="doc")
     if not form.is_valid():
         messages.error(request, _("Choose a file and a document kind."))
@@ -189,6 +198,7 @@ def qualification_document(request: HttpRequest, application_id: str) -> HttpRes
 @login_required
 @require_POST
 def qualification_submit(request: HttpRequest, application_id: str) -> HttpResponse:
+    _visible(actor_of(request), application_id)
     try:
         services.application_submit(actor=actor_of(request), application_id=application_id)
     except DomainError as error:
