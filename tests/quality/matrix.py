@@ -162,12 +162,23 @@ def supplier_calls(world: World) -> dict[str, Call]:
         "license_valid_from": today.isoformat(),
         "license_valid_to": (today + timedelta(days=700)).isoformat(),
     }
-    checks = ("license", "production_capability", "quality_system", "environmental", "social_responsibility",
-              "intellectual_property")
+    checks = (
+        "license",
+        "production_capability",
+        "quality_system",
+        "environmental",
+        "social_responsibility",
+        "intellectual_property",
+    )
     checklist = {item: {"ok": True} for item in checks}
     report = {
-        "visited_on": today.isoformat(), "factory_address": "1 Plant Rd", "latitude": "22.5", "longitude": "114.1",
-        "staff_count": 50, "annual_capacity": "100k", "findings": "Fine.",
+        "visited_on": today.isoformat(),
+        "factory_address": "1 Plant Rd",
+        "latitude": "22.5",
+        "longitude": "114.1",
+        "staff_count": 50,
+        "annual_capacity": "100k",
+        "findings": "Fine.",
         "equipment": [{"name": "Press", "quantity": 2, "capacity": "10/min"}],
     }
     upload = {"raw": _multipart(PNG), "content_type": f"multipart/form-data; boundary={BOUNDARY}"}

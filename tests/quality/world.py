@@ -294,7 +294,9 @@ def _qualification(people: dict[str, Person], widgets: Organization, agency_id: 
             license_valid_from=today,
             license_valid_to=today + timedelta(days=1800),
             certifications=[
-                suppliers.CertificationInput("ISO 9001", "Q-1", "SGS", today - timedelta(days=10), today + timedelta(days=900))
+                suppliers.CertificationInput(
+                    "ISO 9001", "Q-1", "SGS", today - timedelta(days=10), today + timedelta(days=900)
+                )
             ],
         ),
     )

@@ -64,24 +64,40 @@ def application_body(valid_to: date | None = None, **extra: Any) -> dict[str, An
         "license_valid_to": (valid_to or today + timedelta(days=700)).isoformat(),
         "company_description": "LED lighting maker, 2 lines.",
         "production_licenses": [
-            {"number": "XK16-204-0001", "issued_by": "SAMR Zhejiang", "scope": "Lamps",
-             "valid_from": (today - timedelta(days=100)).isoformat(),
-             "valid_to": (today + timedelta(days=900)).isoformat()}
+            {
+                "number": "XK16-204-0001",
+                "issued_by": "SAMR Zhejiang",
+                "scope": "Lamps",
+                "valid_from": (today - timedelta(days=100)).isoformat(),
+                "valid_to": (today + timedelta(days=900)).isoformat(),
+            }
         ],
         "certifications": [
-            {"standard": "ISO 9001", "number": "CN-9001-77", "body": "SGS", "scope": "LED lamps",
-             "valid_from": (today - timedelta(days=200)).isoformat(),
-             "valid_to": (today + timedelta(days=500)).isoformat()}
+            {
+                "standard": "ISO 9001",
+                "number": "CN-9001-77",
+                "body": "SGS",
+                "scope": "LED lamps",
+                "valid_from": (today - timedelta(days=200)).isoformat(),
+                "valid_to": (today + timedelta(days=500)).isoformat(),
+            }
         ],
     }
     body.update(extra)
     return body
 
 
-ALL_OK = {item: {"ok": True, "note": "seen"} for item in (
-    "license", "production_capability", "quality_system", "environmental", "social_responsibility",
-    "intellectual_property",
-)}
+ALL_OK = {
+    item: {"ok": True, "note": "seen"}
+    for item in (
+        "license",
+        "production_capability",
+        "quality_system",
+        "environmental",
+        "social_responsibility",
+        "intellectual_property",
+    )
+}
 
 
 def upload(party: Party, path: str, data: bytes, name: str, **fields: str) -> Any:
@@ -98,7 +114,9 @@ def filed(party: Party, **extra: Any) -> dict[str, Any]:
     response = party.client.post("/suppliers/applications", application_body(**extra))
     assert response.status_code == 201, response.json()
     application = response.json()
-    assert upload(party, f"/suppliers/applications/{application['id']}/documents", PDF, "license.pdf").status_code == 201
+    assert (
+        upload(party, f"/suppliers/applications/{application['id']}/documents", PDF, "license.pdf").status_code == 201
+    )
     submitted = party.client.post(f"/suppliers/applications/{application['id']}/submit")
     assert submitted.status_code == 200, submitted.json()
     return submitted.json()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import Party, order_body
+from tests.conftest import Party
 from tests.suppliers.conftest import PNG, application_body, approve, filed, upload
 from tradeshield.kit import clock
 from tradeshield.orders import services as orders
@@ -56,8 +56,10 @@ def test_expiry_notices_once_each_then_suspension_and_restore(fresh: Party, buye
 
 
 def test_expired_license_cannot_be_submitted(fresh: Party) -> None:
-    body = application_body(license_valid_from=(clock.today() - timedelta(days=30)).isoformat(),
-                            license_valid_to=(clock.today() - timedelta(days=1)).isoformat())
+    body = application_body(
+        license_valid_from=(clock.today() - timedelta(days=30)).isoformat(),
+        license_valid_to=(clock.today() - timedelta(days=1)).isoformat(),
+    )
     application = fresh.client.post("/suppliers/applications", body).json()
     refused = fresh.client.post(f"/suppliers/applications/{application['id']}/submit")
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "license_expired"
@@ -91,10 +93,16 @@ def test_verification_visit_report_and_badge_lapse(fresh: Party, agency: Party, 
     vid = visit.json()["id"]
     assert fresh.client.post("/suppliers/verifications", {"agency_id": agency.org.id}).status_code == 409
     assert buyer.client.get(f"/suppliers/verifications/{vid}").status_code == 404
-    not_agency = fresh.client.post(f"/suppliers/verifications/{vid}/accept", {"planned_date": clock.today().isoformat()})
+    not_agency = fresh.client.post(
+        f"/suppliers/verifications/{vid}/accept", {"planned_date": clock.today().isoformat()}
+    )
     assert not_agency.status_code == 404
-    assert agency.client.post(f"/suppliers/verifications/{vid}/accept",
-                              {"planned_date": clock.today().isoformat()}).status_code == 200
+    assert (
+        agency.client.post(
+            f"/suppliers/verifications/{vid}/accept", {"planned_date": clock.today().isoformat()}
+        ).status_code
+        == 200
+    )
     no_photo = agency.client.post(f"/suppliers/verifications/{vid}/report", _report())
     assert no_photo.status_code == 422 and no_photo.json()["error"]["code"] == "photos_required"
     wrong_ext = upload(agency, f"/suppliers/verifications/{vid}/photos", PNG, "factory.jpg", kind="factory")
@@ -105,8 +113,9 @@ def test_verification_visit_report_and_badge_lapse(fresh: Party, agency: Party, 
     assert bad_lat.status_code == 422 and bad_lat.json()["error"]["field"] == "latitude"
     bad_lon = agency.client.post(f"/suppliers/verifications/{vid}/report", _report(longitude="east"))
     assert bad_lon.status_code == 422 and bad_lon.json()["error"]["field"] == "longitude"
-    future = agency.client.post(f"/suppliers/verifications/{vid}/report",
-                                _report(visited_on=(clock.today() + timedelta(days=1)).isoformat()))
+    future = agency.client.post(
+        f"/suppliers/verifications/{vid}/report", _report(visited_on=(clock.today() + timedelta(days=1)).isoformat())
+    )
     assert future.status_code == 422
     filed_report = agency.client.post(f"/suppliers/verifications/{vid}/report", _report())
     assert filed_report.status_code == 200, filed_report.json()

@@ -22,8 +22,9 @@ def test_unqualified_supplier_cannot_create_or_confirm_orders(fresh: Party, buye
     refused = fresh.client.post("/orders", order_body(buyer_id=buyer.org.id), key=False)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "supplier_not_qualified"
-    by_buyer = buyer.client.post("/orders", {**order_body(buyer_id=buyer.org.id), "buyer_id": None,
-                                              "supplier_id": fresh.org.id} | {}, key=False)
+    by_buyer = buyer.client.post(
+        "/orders", {**order_body(buyer_id=buyer.org.id), "buyer_id": None, "supplier_id": fresh.org.id} | {}, key=False
+    )
     assert by_buyer.status_code in (403, 422)
     application = filed(fresh)
     assert fresh.client.post("/orders", order_body(buyer_id=buyer.org.id), key=False).status_code == 403
@@ -44,8 +45,12 @@ def test_review_flow_request_info_then_resubmit_then_approve_is_audited(fresh: P
     # the supplier sees the reviewer's request and edits
     mine = fresh.client.get(f"/suppliers/applications/{application['id']}").json()
     assert mine["decision_reasons"] == "Upload the ISO 9001 certificate scan."
-    assert upload(fresh, f"/suppliers/applications/{application['id']}/documents", PNG, "iso.png",
-                  kind="certificate").status_code == 201
+    assert (
+        upload(
+            fresh, f"/suppliers/applications/{application['id']}/documents", PNG, "iso.png", kind="certificate"
+        ).status_code
+        == 201
+    )
     edited = fresh.client.put(f"/suppliers/applications/{application['id']}", application_body(license_number="NEW-1"))
     assert edited.status_code == 200 and edited.json()["license_number"] == "NEW-1"
     assert fresh.client.post(f"/suppliers/applications/{application['id']}/submit").json()["status"] == "submitted"
@@ -54,15 +59,19 @@ def test_review_flow_request_info_then_resubmit_then_approve_is_audited(fresh: P
         {"decision": "approve", "checklist": {"license": {"ok": True}}},
     )
     assert incomplete.status_code == 422 and incomplete.json()["error"]["code"] == "checklist_incomplete"
-    assert reviewer.client.put(
-        f"/suppliers/applications/{application['id']}/checklist", {"items": ALL_OK}
-    ).status_code == 200
+    assert (
+        reviewer.client.put(f"/suppliers/applications/{application['id']}/checklist", {"items": ALL_OK}).status_code
+        == 200
+    )
     done = reviewer.client.post(f"/suppliers/applications/{application['id']}/decision", {"decision": "approve"})
     assert done.status_code == 200
     kinds = [e["kind"] for e in done.json()["history"]]
     assert kinds == [
-        "application.created", "application.submitted", "application.info_requested",
-        "application.resubmitted", "application.approved",
+        "application.created",
+        "application.submitted",
+        "application.info_requested",
+        "application.resubmitted",
+        "application.approved",
     ]
     decision = SupplierEvent.objects.get(application_id=application["id"], kind="application.info_requested")
     assert decision.actor == reviewer.user.email and decision.actor_user_id == reviewer.user.id
@@ -127,18 +136,25 @@ def test_valid_to_before_valid_from_is_refused_by_api_and_database(fresh: Party)
     refused = fresh.client.post("/suppliers/applications", body)
     assert refused.status_code == 422
     assert refused.json()["error"] == {
-        "code": "valid_to_before_valid_from", "message": refused.json()["error"]["message"],
+        "code": "valid_to_before_valid_from",
+        "message": refused.json()["error"]["message"],
         "field": "certifications[0].valid_to",
     }
-    license_backwards = application_body(license_valid_from=today.isoformat(),
-                                         license_valid_to=(today - timedelta(days=1)).isoformat())
+    license_backwards = application_body(
+        license_valid_from=today.isoformat(), license_valid_to=(today - timedelta(days=1)).isoformat()
+    )
     assert fresh.client.post("/suppliers/applications", license_backwards).status_code == 422
     assert not SupplierApplication.objects.filter(supplier=fresh.org).exists()
     application = fresh.client.post("/suppliers/applications", application_body()).json()
     with pytest.raises(IntegrityError), transaction.atomic():
         Certification.objects.create(
-            application_id=application["id"], supplier=fresh.org, standard="ISO 14001", number="x", body="TÜV",
-            valid_from=today, valid_to=today - timedelta(days=1),
+            application_id=application["id"],
+            supplier=fresh.org,
+            standard="ISO 14001",
+            number="x",
+            body="TÜV",
+            valid_from=today,
+            valid_to=today - timedelta(days=1),
         )
 
 

@@ -24,7 +24,9 @@ DEMO_PHOTO = bytes.fromhex(
 )
 
 
-def _cert(standard: str, number: str, body: str, scope: str, since_days: int, left_days: int) -> services.CertificationInput:
+def _cert(
+    standard: str, number: str, body: str, scope: str, since_days: int, left_days: int
+) -> services.CertificationInput:
     today = clock.today()
     return services.CertificationInput(
         standard=standard,
@@ -36,8 +38,15 @@ def _cert(standard: str, number: str, body: str, scope: str, since_days: int, le
     )
 
 
-def _file(supplier: Actor, license_number: str, country: str, valid_to: date, description: str,
-          certs: list[services.CertificationInput], licenses: list[services.LicenseInput]) -> str:
+def _file(
+    supplier: Actor,
+    license_number: str,
+    country: str,
+    valid_to: date,
+    description: str,
+    certs: list[services.CertificationInput],
+    licenses: list[services.LicenseInput],
+) -> str:
     application = services.application_create(
         actor=supplier,
         data=services.ApplicationInput(
@@ -72,8 +81,15 @@ def seed_qualification(bright: Actor, saigon: Actor, ningbo: Actor) -> None:
             _cert("ISO 14001", "CN-EMS-0817", "TÜV SÜD", "Manufacture of LED luminaires", 300, 795),
             _cert("ISO 45001", "CN-OHS-1150", "Bureau Veritas", "Manufacture of LED luminaires", 200, 24),
         ],
-        [services.LicenseInput("XK16-003-01234", "SAMR Guangdong", today - timedelta(days=700),
-                               today + timedelta(days=1100), "LED lighting products")],
+        [
+            services.LicenseInput(
+                "XK16-003-01234",
+                "SAMR Guangdong",
+                today - timedelta(days=700),
+                today + timedelta(days=1100),
+                "LED lighting products",
+            )
+        ],
     )
     services.application_decide(actor=reviewer, application_id=bright_app, decision="approve", checklist=ALL_CHECKED)
     saigon_app = _file(
@@ -95,7 +111,11 @@ def seed_qualification(bright: Actor, saigon: Actor, ningbo: Actor) -> None:
         reasons="Please upload the SA8000 certificate with its annex of covered sites.",
     )
     services.document_add(
-        actor=saigon, application_id=saigon_app, kind="certificate", data=DEMO_PDF, name="sa8000-annex.pdf",
+        actor=saigon,
+        application_id=saigon_app,
+        kind="certificate",
+        data=DEMO_PDF,
+        name="sa8000-annex.pdf",
         title="SA8000 annex (sites)",
     )
     services.application_submit(actor=saigon, application_id=saigon_app)
@@ -122,8 +142,11 @@ def seed_verification() -> None:
     supplier = actor_for_user(bright.members.filter(role=MemberRole.OWNER).first().user)  # type: ignore[union-attr]
     visit = verification.verification_request(actor=supplier, agency_id=agency.id)
     verification.verification_accept(actor=owner, verification_id=visit.id, planned_date=clock.today())
-    for kind, caption in (("factory", "Main gate and building A"), ("production_line", "SMT line 2"),
-                          ("equipment", "Reflow oven")):
+    for kind, caption in (
+        ("factory", "Main gate and building A"),
+        ("production_line", "SMT line 2"),
+        ("equipment", "Reflow oven"),
+    ):
         verification.photo_add(
             actor=owner, verification_id=visit.id, kind=kind, data=DEMO_PHOTO, name=f"{kind}.png", caption=caption
         )

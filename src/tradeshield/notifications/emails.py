@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 def _organization(email: EmailDelivery) -> Organization:
     """Whose view the email is written from: the buyer, the supplier, or the inspection agency."""
+    assert email.event is not None
     order = email.event.order
     if email.side == "agency":
         return Organization.objects.get(pk=(email.event.data or {})["agency_id"])
@@ -36,6 +37,7 @@ def _organization(email: EmailDelivery) -> Organization:
 
 
 def _link(email: EmailDelivery) -> str:
+    assert email.event is not None
     if email.side == "agency":
         return reverse("web:inspection_detail", args=[(email.event.data or {})["inspection_id"]])
     return reverse("web:order_detail", args=[email.event.order_id])
@@ -85,9 +87,7 @@ def email_send(email_id: str) -> EmailDelivery | None:
         return None
     email = EmailDelivery.objects.select_related(
         "user", "event__order__buyer", "event__order__supplier", "supplier_event__supplier"
-    ).get(
-        pk=email_id
-    )
+    ).get(pk=email_id)
     error, retry = "", True
     try:
         message = compose(email)

@@ -67,7 +67,8 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_user"),
             models.UniqueConstraint(fields=["supplier_event", "user"], name="notification_supplier_once_per_user"),
             models.CheckConstraint(
-                condition=Q(event__isnull=True, supplier_event__isnull=False) | Q(event__isnull=False, supplier_event__isnull=True),
+                condition=Q(event__isnull=True, supplier_event__isnull=False)
+                | Q(event__isnull=False, supplier_event__isnull=True),
                 name="notification_one_subject",
             ),
         ]

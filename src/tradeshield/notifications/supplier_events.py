@@ -143,9 +143,9 @@ def render_text(event: SupplierEvent, side: str) -> Text:
 
 
 def link(event: SupplierEvent, side: str) -> str:
-    if side == "agency" or event.kind.startswith("verification."):
-        if event.data and event.data.get("verification_id"):
-            return reverse("web:verification_detail", args=[event.data["verification_id"]])
+    visit = (event.data or {}).get("verification_id")
+    if visit and (side == "agency" or event.kind.startswith("verification.")):
+        return reverse("web:verification_detail", args=[visit])
     return reverse("web:qualification")
 
 
@@ -184,9 +184,9 @@ def relay_supplier_event(event_id: int) -> bool:
 
 def relay_missed(limit: int = 200) -> int:
     relayed = 0
-    for event_id in SupplierEvent.objects.filter(relayed_at__isnull=True).order_by("id").values_list("id", flat=True)[
-        :limit
-    ]:
+    for event_id in (
+        SupplierEvent.objects.filter(relayed_at__isnull=True).order_by("id").values_list("id", flat=True)[:limit]
+    ):
         try:
             relayed += relay_supplier_event(event_id)
         except Exception:

@@ -128,8 +128,16 @@ def upload_document(
     stored = document.file
     return Status(
         201,
-        {"id": document.id, "kind": document.kind, "title": document.title, "content_type": stored.content_type,
-         "size": stored.size, "sha256": stored.sha256, "valid_to": document.valid_to, "created_at": document.created_at},
+        {
+            "id": document.id,
+            "kind": document.kind,
+            "title": document.title,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "valid_to": document.valid_to,
+            "created_at": document.created_at,
+        },
     )
 
 
@@ -280,8 +288,14 @@ def upload_photo(
     stored = photo.file
     return Status(
         201,
-        {"id": photo.id, "kind": photo.kind, "caption": photo.caption, "content_type": stored.content_type,
-         "size": stored.size, "sha256": stored.sha256},
+        {
+            "id": photo.id,
+            "kind": photo.kind,
+            "caption": photo.caption,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        },
     )
 
 

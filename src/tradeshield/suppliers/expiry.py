@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -52,6 +53,7 @@ def _items(application: SupplierApplication) -> list[Item]:
     items += [
         Item("document", doc.id, doc.title, doc.valid_to)
         for doc in SupplierDocument.objects.filter(application=application, valid_to__isnull=False)
+        if doc.valid_to is not None
     ]
     return items
 
@@ -91,7 +93,7 @@ def _sweep_one(application_id: str, today: date) -> int:
             if threshold is None or not _claim(application.supplier_id, item, threshold):
                 continue
             sent += 1
-            details = {
+            details: dict[str, Any] = {
                 "item_kind": item.kind,
                 "item_id": item.id,
                 "label": item.label,
@@ -99,11 +101,12 @@ def _sweep_one(application_id: str, today: date) -> int:
                 "days_left": max((item.valid_to - today).days, 0),
             }
             if threshold == 0 and item.kind == "business_license":
-                record_event(application.supplier_id, "qualification.suspended", None, application=application, **details)
+                kind = "qualification.suspended"
             elif threshold == 0:
-                record_event(application.supplier_id, "qualification.item_expired", None, application=application, **details)
+                kind = "qualification.item_expired"
             else:
-                record_event(application.supplier_id, "qualification.expiring", None, application=application, **details)
+                kind = "qualification.expiring"
+            record_event(application.supplier_id, kind, None, application=application, **details)
         return sent
 
 
@@ -113,9 +116,9 @@ def expiry_sweep(today: date | None = None) -> int:
     today = today or clock.today()
     horizon = today + timedelta(days=max(THRESHOLDS))
     candidates = set(
-        SupplierApplication.objects.filter(status=ApplicationStatus.APPROVED, license_valid_to__lte=horizon).values_list(
-            "id", flat=True
-        )
+        SupplierApplication.objects.filter(
+            status=ApplicationStatus.APPROVED, license_valid_to__lte=horizon
+        ).values_list("id", flat=True)
     )
     for model in (ProductionLicense, Certification, SupplierDocument):
         candidates |= set(

@@ -34,18 +34,39 @@ def render_application(application: SupplierApplication) -> dict[str, Any]:
         "license_valid_to": application.license_valid_to,
         "company_description": application.company_description,
         "production_licenses": [
-            {"id": lic.id, "number": lic.number, "issued_by": lic.issued_by, "scope": lic.scope,
-             "valid_from": lic.valid_from, "valid_to": lic.valid_to}
+            {
+                "id": lic.id,
+                "number": lic.number,
+                "issued_by": lic.issued_by,
+                "scope": lic.scope,
+                "valid_from": lic.valid_from,
+                "valid_to": lic.valid_to,
+            }
             for lic in application.production_licenses.order_by("id")
         ],
         "certifications": [
-            {"id": c.id, "standard": c.standard, "number": c.number, "body": c.body, "scope": c.scope,
-             "valid_from": c.valid_from, "valid_to": c.valid_to}
+            {
+                "id": c.id,
+                "standard": c.standard,
+                "number": c.number,
+                "body": c.body,
+                "scope": c.scope,
+                "valid_from": c.valid_from,
+                "valid_to": c.valid_to,
+            }
             for c in application.certifications.order_by("id")
         ],
         "documents": [
-            {"id": d.id, "kind": d.kind, "title": d.title, "content_type": d.file.content_type, "size": d.file.size,
-             "sha256": d.file.sha256, "valid_to": d.valid_to, "created_at": d.created_at}
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "title": d.title,
+                "content_type": d.file.content_type,
+                "size": d.file.size,
+                "sha256": d.file.sha256,
+                "valid_to": d.valid_to,
+                "created_at": d.created_at,
+            }
             for d in application.documents.select_related("file").order_by("id")
         ],
         "checklist": render_checklist(application),
@@ -80,10 +101,18 @@ def render_verification(visit: Verification) -> dict[str, Any]:
         "staff_count": visit.staff_count,
         "annual_capacity": visit.annual_capacity,
         "findings": visit.findings,
-        "equipment": [{"name": e.name, "quantity": e.quantity, "capacity": e.capacity} for e in visit.equipment.order_by("id")],
+        "equipment": [
+            {"name": e.name, "quantity": e.quantity, "capacity": e.capacity} for e in visit.equipment.order_by("id")
+        ],
         "photos": [
-            {"id": p.id, "kind": p.kind, "caption": p.caption, "content_type": p.file.content_type,
-             "size": p.file.size, "sha256": p.file.sha256}
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "caption": p.caption,
+                "content_type": p.file.content_type,
+                "size": p.file.size,
+                "sha256": p.file.sha256,
+            }
             for p in visit.photos.select_related("file").order_by("id")
         ],
         "reported_at": visit.reported_at,

@@ -183,8 +183,13 @@ def supplier_trust_facts(org_ids: list[str], today: date | None = None) -> dict[
         application_id__in=approved, valid_from__lte=today, valid_to__gte=today
     ).order_by("standard", "id"):
         facts[cert.supplier_id].certifications.append(
-            {"standard": cert.standard, "number": cert.number, "body": cert.body, "scope": cert.scope,
-             "valid_to": cert.valid_to}
+            {
+                "standard": cert.standard,
+                "number": cert.number,
+                "body": cert.body,
+                "scope": cert.scope,
+                "valid_to": cert.valid_to,
+            }
         )
     visits = (
         Verification.objects.filter(supplier_id__in=org_ids, status=VerificationStatus.REPORTED)

@@ -205,9 +205,7 @@ def _write(application: SupplierApplication, data: ApplicationInput) -> None:
 
 def _lock_own(actor: Actor, application_id: str) -> SupplierApplication:
     supplier = require_supplier(actor)
-    application = (
-        SupplierApplication.objects.select_for_update().filter(pk=application_id, supplier=supplier).first()
-    )
+    application = SupplierApplication.objects.select_for_update().filter(pk=application_id, supplier=supplier).first()
     if application is None:
         raise ApplicationNotFound("No such application.")
     return application
@@ -252,7 +250,9 @@ def check_extension(name: str, content_type: str, field_name: str = "file") -> N
         )
 
 
-def store_upload(*, actor: Actor, organization: Organization, data: bytes, name: str, purpose: str, types: set[str]) -> Any:
+def store_upload(
+    *, actor: Actor, organization: Organization, data: bytes, name: str, purpose: str, types: set[str]
+) -> Any:
     """Size and type limits from the files domain, plus: the name's extension must match the bytes."""
     if len(data) > files.MAX_BYTES:
         raise QualificationInvalid(
@@ -424,8 +424,14 @@ def application_decide(
         updated_at=now,
     )
     if updated != 1:
-        raise ApplicationStateError("The application changed while this request ran.", code="application_not_reviewable")
-    kind = {"approve": "application.approved", "reject": "application.rejected", "request_info": "application.info_requested"}
+        raise ApplicationStateError(
+            "The application changed while this request ran.", code="application_not_reviewable"
+        )
+    kind = {
+        "approve": "application.approved",
+        "reject": "application.rejected",
+        "request_info": "application.info_requested",
+    }
     record_event(
         application.supplier_id,
         kind[decision],

@@ -166,9 +166,7 @@ def _coordinate(text: str, limit: int, field_name: str) -> Decimal:
 def verification_report(*, actor: Actor, verification_id: str, report: ReportInput) -> Verification:
     visit = _lock_as_agency(actor, verification_id, "inspection.report")
     if visit.status != VerificationStatus.ACCEPTED:
-        raise ApplicationStateError(
-            f"A visit that is {visit.status} takes no report.", code="verification_not_open"
-        )
+        raise ApplicationStateError(f"A visit that is {visit.status} takes no report.", code="verification_not_open")
     if report.visited_on > clock.today():
         raise QualificationInvalid("The visit date is in the future.", field="visited_on", code="date_in_future")
     address = (report.factory_address or "").strip()
@@ -192,7 +190,9 @@ def verification_report(*, actor: Actor, verification_id: str, report: ReportInp
         if len(item.capacity) > 200:
             raise QualificationInvalid("At most 200 characters.", field=f"equipment[{i}].capacity")
     if not visit.photos.exists():
-        raise QualificationInvalid("Add at least one photo of the factory first.", field="photos", code="photos_required")
+        raise QualificationInvalid(
+            "Add at least one photo of the factory first.", field="photos", code="photos_required"
+        )
     now = clock.now()
     Equipment.objects.bulk_create(
         Equipment(verification=visit, name=i.name.strip(), quantity=i.quantity, capacity=i.capacity.strip())

@@ -19,7 +19,9 @@ class ApplicationForm(BootstrapMixin, forms.Form):
     license_valid_from = forms.DateField(label=_("License valid from"), widget=DATE)
     license_valid_to = forms.DateField(label=_("License valid to"), widget=DATE)
     company_description = forms.CharField(
-        label=_("Company and production capability"), required=False, max_length=4000,
+        label=_("Company and production capability"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     production_license_number = forms.CharField(label=_("Production license number"), required=False, max_length=60)
@@ -30,8 +32,9 @@ class ApplicationForm(BootstrapMixin, forms.Form):
 
 
 class CertificationForm(BootstrapMixin, forms.Form):
-    standard = forms.CharField(label=_("Standard"), max_length=60, required=False,
-                               help_text=_("ISO 9001, ISO 14001, ISO 45001, SA8000, …"))
+    standard = forms.CharField(
+        label=_("Standard"), max_length=60, required=False, help_text=_("ISO 9001, ISO 14001, ISO 45001, SA8000, …")
+    )
     number = forms.CharField(label=_("Certificate number"), max_length=60, required=False)
     body = forms.CharField(label=_("Certification body"), max_length=120, required=False)
     scope = forms.CharField(label=_("Scope"), max_length=300, required=False)
@@ -61,7 +64,9 @@ class ChecklistForm(BootstrapMixin, forms.Form):
     ]
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, required=False, widget=forms.RadioSelect)
     reasons = forms.CharField(
-        label=_("Reasons or what is missing (sent to the supplier)"), required=False, max_length=4000,
+        label=_("Reasons or what is missing (sent to the supplier)"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -77,8 +82,10 @@ class ChecklistForm(BootstrapMixin, forms.Form):
 
     def items(self) -> dict[str, dict[str, Any]]:
         return {
-            item.value: {"ok": self.cleaned_data.get(f"ok_{item.value}", False),
-                         "note": self.cleaned_data.get(f"note_{item.value}", "")}
+            item.value: {
+                "ok": self.cleaned_data.get(f"ok_{item.value}", False),
+                "note": self.cleaned_data.get(f"note_{item.value}", ""),
+            }
             for item in CheckItem
         }
 
@@ -107,12 +114,14 @@ class PhotoForm(BootstrapMixin, forms.Form):
 class VerificationReportForm(BootstrapMixin, forms.Form):
     visited_on = forms.DateField(label=_("Visited on"), widget=DATE)
     factory_address = forms.CharField(label=_("Factory address"), max_length=400)
-    latitude = forms.CharField(label=_("Latitude (−90 to 90)"), max_length=20)
-    longitude = forms.CharField(label=_("Longitude (−180 to 180)"), max_length=20)
+    latitude = forms.CharField(label=_("Latitude (-90 to 90)"), max_length=20)
+    longitude = forms.CharField(label=_("Longitude (-180 to 180)"), max_length=20)
     staff_count = forms.IntegerField(label=_("Staff on site"), min_value=1, max_value=1_000_000)
     annual_capacity = forms.CharField(label=_("Annual capacity"), max_length=200, required=False)
     equipment = forms.CharField(
-        label=_("Equipment, one per line: name; quantity; capacity"), required=False, max_length=20_000,
+        label=_("Equipment, one per line: name; quantity; capacity"),
+        required=False,
+        max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     findings = forms.CharField(label=_("Findings"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))

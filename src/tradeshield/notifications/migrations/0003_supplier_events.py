@@ -6,45 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_events_before_notifications'),
-        ('orders', '0004_inspection_cleared_at'),
-        ('suppliers', '0001_initial'),
+        ("notifications", "0002_events_before_notifications"),
+        ("orders", "0004_inspection_cleared_at"),
+        ("suppliers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='emaildelivery',
-            name='supplier_event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='suppliers.supplierevent'),
+            model_name="emaildelivery",
+            name="supplier_event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="suppliers.supplierevent",
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='supplier_event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='suppliers.supplierevent'),
+            model_name="notification",
+            name="supplier_event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="suppliers.supplierevent",
+            ),
         ),
         migrations.AlterField(
-            model_name='emaildelivery',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.orderevent'),
+            model_name="emaildelivery",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orders.orderevent",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='event',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orders.orderevent'),
+            model_name="notification",
+            name="event",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="orders.orderevent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='emaildelivery',
-            constraint=models.UniqueConstraint(fields=('supplier_event', 'user'), name='email_supplier_once_per_user'),
+            model_name="emaildelivery",
+            constraint=models.UniqueConstraint(fields=("supplier_event", "user"), name="email_supplier_once_per_user"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('supplier_event', 'user'), name='notification_supplier_once_per_user'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("supplier_event", "user"), name="notification_supplier_once_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('event__isnull', True), ('supplier_event__isnull', False)), models.Q(('event__isnull', False), ('supplier_event__isnull', True)), _connector='OR'), name='notification_one_subject'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("event__isnull", True), ("supplier_event__isnull", False)),
+                    models.Q(("event__isnull", False), ("supplier_event__isnull", True)),
+                    _connector="OR",
+                ),
+                name="notification_one_subject",
+            ),
         ),
     ]

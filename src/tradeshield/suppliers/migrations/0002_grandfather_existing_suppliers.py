@@ -23,9 +23,11 @@ def grandfather(apps, schema_editor):  # type: ignore[no-untyped-def]
     Event = apps.get_model("suppliers", "SupplierEvent")
     now = clock.now()
     until = now.date() + timedelta(days=GRACE_DAYS)
-    for org in Organization.objects.filter(kind="supplier").exclude(
-        pk__in=Application.objects.values("supplier_id")
-    ).order_by("pk"):
+    for org in (
+        Organization.objects.filter(kind="supplier")
+        .exclude(pk__in=Application.objects.values("supplier_id"))
+        .order_by("pk")
+    ):
         application = Application.objects.create(
             id=new_id("sqa"),
             supplier_id=org.pk,

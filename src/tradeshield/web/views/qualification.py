@@ -105,8 +105,10 @@ def _initial(app: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict[str,
         "production_license_from": lic.get("valid_from"),
         "production_license_to": lic.get("valid_to"),
     }
-    certs = [{k: c[k] for k in ("standard", "number", "body", "scope", "valid_from", "valid_to")}
-             for c in app["certifications"]]
+    certs = [
+        {k: c[k] for k in ("standard", "number", "body", "scope", "valid_from", "valid_to")}
+        for c in app["certifications"]
+    ]
     return initial, [*certs, {}]
 
 
@@ -339,8 +341,9 @@ def verification_detail(request: HttpRequest, verification_id: str) -> HttpRespo
                                 _("Line %(n)s: the quantity is not a whole number.") % {"n": number}, field="equipment"
                             ) from error
                         equipment.append(
-                            verification.EquipmentInput(name=parts[0], quantity=quantity,
-                                                        capacity=parts[2] if len(parts) > 2 else "")
+                            verification.EquipmentInput(
+                                name=parts[0], quantity=quantity, capacity=parts[2] if len(parts) > 2 else ""
+                            )
                         )
                     verification.verification_report(
                         actor=actor,
