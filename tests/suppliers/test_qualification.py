@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -199,3 +200,28 @@ def test_trust_facts_show_valid_certifications_to_buyers(fresh: Party, buyer: Pa
     assert buyer.client.get("/suppliers/org_missing/trust").status_code == 404
     facts = supplier_trust_facts([fresh.org.id, buyer.org.id])
     assert facts[fresh.org.id].qualified and facts[buyer.org.id].status == "none"
+
+
+def test_decision_email_is_sent_in_the_suppliers_language(fresh: Party, reviewer: Party, settings: Any) -> None:
+    from django.core import mail
+
+    from tradeshield.notifications.emails import email_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    fresh.user.preferred_language = "es"
+    fresh.user.save(update_fields=["preferred_language"])
+    application = filed(fresh)
+    reviewer.client.post(
+        f"/suppliers/applications/{application['id']}/decision",
+        {"decision": "request_info", "reasons": "Falta el certificado ISO 9001."},
+    )
+    event = SupplierEvent.objects.get(application_id=application["id"], kind="application.info_requested")
+    relay_supplier_event(event.pk)
+    email = EmailDelivery.objects.get(supplier_event=event)
+    sent = email_send(email.id)
+    assert sent is not None and sent.status == "succeeded"
+    message = mail.outbox[-1]
+    assert message.to == [fresh.user.email]
+    assert message.subject == "Se necesita más información para su cualificación"
+    assert "Falta el certificado ISO 9001." in message.body and "/qualification/" in message.body
+    assert message.extra_headers["X-TradeShield-Supplier"] == fresh.org.id

@@ -74,15 +74,23 @@ def test_supplier_files_reviewer_approves_agency_verifies_through_the_pages() ->
     assert "Web Lamps" in queue.content.decode()
     review = reviewer.client.get(f"/staff/qualification/{application.id}/")
     assert review.status_code == 200 and "Social responsibility" in review.content.decode()
-    checks = {f"ok_{item}": "on" for item in (
-        "license", "production_capability", "quality_system", "environmental", "social_responsibility",
-        "intellectual_property",
-    )}
+    checks = {
+        f"ok_{item}": "on"
+        for item in (
+            "license",
+            "production_capability",
+            "quality_system",
+            "environmental",
+            "social_responsibility",
+            "intellectual_property",
+        )
+    }
     half = reviewer.client.post(f"/staff/qualification/{application.id}/", {"ok_license": "on", "decision": "approve"})
     assert half.status_code == 200 and "Every checklist item" in half.content.decode()
-    assert reviewer.client.post(
-        f"/staff/qualification/{application.id}/", {**checks, "decision": "approve"}
-    ).status_code == 302
+    assert (
+        reviewer.client.post(f"/staff/qualification/{application.id}/", {**checks, "decision": "approve"}).status_code
+        == 302
+    )
     application.refresh_from_db()
     assert application.status == "approved" and application.decided_by == reviewer.user
 
@@ -97,16 +105,32 @@ def test_supplier_files_reviewer_approves_agency_verifies_through_the_pages() ->
         detail,
         {"action": "photo", "photo-kind": "production_line", "photo-file": SimpleUploadedFile("line.png", PNG)},
     )
-    bad = agency.client.post(detail, {
-        "action": "report", "report-visited_on": clock.today().isoformat(), "report-factory_address": "1 Rd",
-        "report-latitude": "95", "report-longitude": "114", "report-staff_count": "40", "report-findings": "ok",
-    })
+    bad = agency.client.post(
+        detail,
+        {
+            "action": "report",
+            "report-visited_on": clock.today().isoformat(),
+            "report-factory_address": "1 Rd",
+            "report-latitude": "95",
+            "report-longitude": "114",
+            "report-staff_count": "40",
+            "report-findings": "ok",
+        },
+    )
     assert bad.status_code == 200 and "between -90 and 90" in bad.content.decode()
-    done = agency.client.post(detail, {
-        "action": "report", "report-visited_on": clock.today().isoformat(), "report-factory_address": "1 Rd",
-        "report-latitude": "22.5", "report-longitude": "114.05", "report-staff_count": "40",
-        "report-findings": "Lines running.", "report-equipment": "Press; 2; 10/min\nOven;1;",
-    })
+    done = agency.client.post(
+        detail,
+        {
+            "action": "report",
+            "report-visited_on": clock.today().isoformat(),
+            "report-factory_address": "1 Rd",
+            "report-latitude": "22.5",
+            "report-longitude": "114.05",
+            "report-staff_count": "40",
+            "report-findings": "Lines running.",
+            "report-equipment": "Press; 2; 10/min\nOven;1;",
+        },
+    )
     assert done.status_code == 302
     visit.refresh_from_db()
     assert visit.status == "reported" and visit.equipment.count() == 2

@@ -18,7 +18,13 @@ from tradeshield.files import services as files
 from tradeshield.kit.errors import DomainError, Invalid, NotFound
 from tradeshield.organizations.models import Organization, OrgKind
 from tradeshield.suppliers import services, verification
-from tradeshield.suppliers.models import EDITABLE_STATUSES, VerificationStatus
+from tradeshield.suppliers.models import (
+    EDITABLE_STATUSES,
+    ApplicationStatus,
+    DocumentKind,
+    PhotoKind,
+    VerificationStatus,
+)
 from tradeshield.suppliers.render import render_application, render_trust, render_verification
 from tradeshield.suppliers.selectors import (
     application_get,
@@ -46,6 +52,16 @@ STATUS_TONES = {
     "pending": "info",
     "none": "secondary",
 }
+
+
+def labels() -> dict[str, Any]:
+    """Readable, translated names for the status and kind codes the templates show."""
+    return {
+        **dict(ApplicationStatus.choices),
+        **dict(VerificationStatus.choices),
+        **dict(DocumentKind.choices),
+        **dict(PhotoKind.choices),
+    }
 
 
 def trust_context(org: Organization) -> dict[str, Any]:
@@ -155,6 +171,7 @@ def qualification(request: HttpRequest) -> HttpResponse:
             "approved": render_application(approved) if approved else None,
             "trust": trust_context(org),
             "tones": STATUS_TONES,
+            "labels": labels(),
             "visits": [render_verification(v) for v in visible_verifications(actor).filter(supplier=org)[:10]],
             "visit_form": qforms.VerificationRequestForm(agencies=agencies) if agencies else None,
         },
@@ -238,7 +255,7 @@ def _require_reviewer(request: HttpRequest) -> Any:
 def review_list(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     rows = [render_application(a) for a in review_queue()[:100]]
-    return render(request, "web/suppliers/review_queue.html", {"rows": rows, "tones": STATUS_TONES})
+    return render(request, "web/suppliers/review_queue.html", {"rows": rows, "tones": STATUS_TONES, "labels": labels()})
 
 
 @login_required
@@ -280,6 +297,7 @@ def review_detail(request: HttpRequest, application_id: str) -> HttpResponse:
             "app": app,
             "form": form,
             "tones": STATUS_TONES,
+            "labels": labels(),
             "trust": trust_context(application.supplier),
             "reviewable": app["status"] == "submitted",
         },
@@ -377,6 +395,7 @@ def verification_detail(request: HttpRequest, verification_id: str) -> HttpRespo
             "accept_form": accept_form,
             "photo_form": photo_form,
             "report_form": report_form,
+            "labels": labels(),
             "open": visit.status == VerificationStatus.ACCEPTED,
             "requested": visit.status == VerificationStatus.REQUESTED,
         },
@@ -388,7 +407,7 @@ def verification_detail(request: HttpRequest, verification_id: str) -> HttpRespo
 def verification_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     rows = [render_verification(v) for v in visible_verifications(actor)[:100]]
-    return render(request, "web/suppliers/verification_list.html", {"rows": rows})
+    return render(request, "web/suppliers/verification_list.html", {"rows": rows, "labels": labels()})
 
 
 def _serve(stored: Any) -> HttpResponse:
