@@ -127,6 +127,10 @@ def path_pools(world: World) -> dict[str, list[str]]:
         "delivery_id": [*world.deliveries.values(), "whd_doesnotexist"],
         "notification_id": [*world.notifications.values(), "ntf_doesnotexist"],
         "clock_id": [world.clock_id, "clk_doesnotexist"],
+        "application_id": [world.extra["application"], "sqa_doesnotexist"],
+        "document_id": [world.extra["qualification_document"], "sdoc_doesnotexist"],
+        "verification_id": [world.extra["verification"], "sver_doesnotexist"],
+        "supplier_id": [world.widgets.id, world.acme.id, "org_doesnotexist"],
     }
 
 

@@ -41,6 +41,18 @@ from tradeshield.suppliers.selectors import (
 )
 
 router = Router(tags=["suppliers"], auth=API_AUTH)
+
+
+def _binary(*types: str) -> dict[str, Any]:
+    """OpenAPI for a download: the file's bytes in one of `types` (sniffed at upload)."""
+    content = {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
+    return {
+        "responses": {
+            "200": {"description": "The file, as uploaded (checked against its SHA-256).", "content": content}
+        }
+    }
+
+
 ERRORS = ERROR_RESPONSES
 FILE_ERRORS = {**ERRORS, 413: ERRORS[400]}
 
@@ -145,6 +157,7 @@ def upload_document(
     "/suppliers/documents/{document_id}/content",
     response={200: None, **ERRORS},
     summary="Download a document (the owning supplier and staff only)",
+    openapi_extra=_binary("application/pdf", "image/jpeg", "image/png", "image/webp"),
 )
 def download_document(request: HttpRequest, document_id: str) -> HttpResponse:
     document = document_get(actor_of(request), document_id)
@@ -303,6 +316,7 @@ def upload_photo(
     "/suppliers/verifications/{verification_id}/photos/{photo_id}/content",
     response={200: None, **ERRORS},
     summary="A visit photo (the supplier, the agency and staff)",
+    openapi_extra=_binary("image/jpeg", "image/png", "image/webp"),
 )
 def download_photo(request: HttpRequest, verification_id: str, photo_id: int) -> HttpResponse:
     return _file_response(photo_get(actor_of(request), verification_id, photo_id).file)

@@ -101,6 +101,8 @@ def verification_get(actor: Actor, verification_id: str) -> Verification:
 
 def photo_get(actor: Actor, verification_id: str, photo_id: int) -> VerificationPhoto:
     visit = verification_get(actor, verification_id)
+    if not 0 < photo_id < 2**63:
+        raise VerificationNotFound("No such photo.", code="photo_not_found")
     photo = visit.photos.select_related("file").filter(pk=photo_id).first()
     if photo is None:
         raise VerificationNotFound("No such photo.", code="photo_not_found")
