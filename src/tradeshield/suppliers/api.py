@@ -16,18 +16,18 @@ from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.suppliers import services, verification
 from tradeshield.suppliers.render import render_application, render_trust, render_verification
 from tradeshield.suppliers.schemas import (
-    AcceptIn,
-    ApplicationIn,
-    ApplicationOut,
-    ChecklistIn,
-    DecisionIn,
-    DeclineIn,
-    DocumentOut,
-    PhotoOut,
-    ReportIn,
-    TrustOut,
-    VerificationOut,
-    VerificationRequestIn,
+    SupplierAcceptIn,
+    SupplierApplicationIn,
+    SupplierApplicationOut,
+    SupplierChecklistIn,
+    SupplierDecisionIn,
+    SupplierDeclineIn,
+    SupplierDocumentOut,
+    SupplierPhotoOut,
+    SupplierReportIn,
+    SupplierTrustOut,
+    SupplierVerificationOut,
+    SupplierVerificationRequestIn,
 )
 from tradeshield.suppliers.selectors import (
     application_get,
@@ -57,7 +57,7 @@ ERRORS = ERROR_RESPONSES
 FILE_ERRORS = {**ERRORS, 413: ERRORS[400]}
 
 
-def _input(payload: ApplicationIn) -> services.ApplicationInput:
+def _input(payload: SupplierApplicationIn) -> services.ApplicationInput:
     return services.ApplicationInput(
         license_number=payload.license_number,
         license_country=payload.license_country,
@@ -75,17 +75,17 @@ def _application(request: HttpRequest, application_id: str) -> dict[str, Any]:
 
 @router.post(
     "/suppliers/applications",
-    response={201: ApplicationOut, **ERRORS},
+    response={201: SupplierApplicationOut, **ERRORS},
     summary="Supplier files a qualification application (draft until submitted)",
 )
-def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]]:
+def create_application(request: HttpRequest, payload: SupplierApplicationIn) -> Status[dict[str, Any]]:
     application = services.application_create(actor=actor_of(request), data=_input(payload))
     return Status(201, _application(request, application.pk))
 
 
 @router.get(
     "/suppliers/applications",
-    response={200: Page[ApplicationOut], **ERRORS},
+    response={200: Page[SupplierApplicationOut], **ERRORS},
     summary="Your applications (reviewers: every application; ?status=submitted is the queue)",
 )
 def list_applications(
@@ -100,24 +100,24 @@ def list_applications(
     return page(list(rows[: size + 1]), size, lambda a: a.id, render_application)
 
 
-@router.get("/suppliers/applications/{application_id}", response={200: ApplicationOut, **ERRORS})
+@router.get("/suppliers/applications/{application_id}", response={200: SupplierApplicationOut, **ERRORS})
 def get_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
     return _application(request, application_id)
 
 
 @router.put(
     "/suppliers/applications/{application_id}",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: SupplierApplicationOut, **ERRORS},
     summary="Supplier edits a draft, or an application the reviewer asked more of",
 )
-def update_application(request: HttpRequest, application_id: str, payload: ApplicationIn) -> dict[str, Any]:
+def update_application(request: HttpRequest, application_id: str, payload: SupplierApplicationIn) -> dict[str, Any]:
     services.application_update(actor=actor_of(request), application_id=application_id, data=_input(payload))
     return _application(request, application_id)
 
 
 @router.post(
     "/suppliers/applications/{application_id}/documents",
-    response={201: DocumentOut, **FILE_ERRORS},
+    response={201: SupplierDocumentOut, **FILE_ERRORS},
     summary="Upload a document (PDF, JPEG, PNG or WebP, up to 10 MB; the name's extension must match)",
 )
 def upload_document(
@@ -174,7 +174,7 @@ def _file_response(stored: Any) -> HttpResponse:
 
 @router.post(
     "/suppliers/applications/{application_id}/submit",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: SupplierApplicationOut, **ERRORS},
     summary="Supplier submits (or resubmits) the application for review",
 )
 def submit_application(request: HttpRequest, application_id: str) -> dict[str, Any]:
@@ -184,7 +184,7 @@ def submit_application(request: HttpRequest, application_id: str) -> dict[str, A
 
 @router.get(
     "/suppliers/review-queue",
-    response={200: list[ApplicationOut], **ERRORS},
+    response={200: list[SupplierApplicationOut], **ERRORS},
     summary="Reviewers: submitted applications, oldest first",
 )
 def queue(request: HttpRequest, limit: int | None = None) -> list[dict[str, Any]]:
@@ -194,10 +194,10 @@ def queue(request: HttpRequest, limit: int | None = None) -> list[dict[str, Any]
 
 @router.put(
     "/suppliers/applications/{application_id}/checklist",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: SupplierApplicationOut, **ERRORS},
     summary="Reviewer records checklist items while reviewing",
 )
-def put_checklist(request: HttpRequest, application_id: str, payload: ChecklistIn) -> dict[str, Any]:
+def put_checklist(request: HttpRequest, application_id: str, payload: SupplierChecklistIn) -> dict[str, Any]:
     items = {key: value.model_dump() for key, value in payload.items.items()}
     services.checklist_update(actor=actor_of(request), application_id=application_id, items=items)
     return _application(request, application_id)
@@ -205,10 +205,10 @@ def put_checklist(request: HttpRequest, application_id: str, payload: ChecklistI
 
 @router.post(
     "/suppliers/applications/{application_id}/decision",
-    response={200: ApplicationOut, **ERRORS},
+    response={200: SupplierApplicationOut, **ERRORS},
     summary="Reviewer approves, rejects with reasons, or asks for more information (once per submission)",
 )
-def decide(request: HttpRequest, application_id: str, payload: DecisionIn) -> dict[str, Any]:
+def decide(request: HttpRequest, application_id: str, payload: SupplierDecisionIn) -> dict[str, Any]:
     services.application_decide(
         actor=actor_of(request),
         application_id=application_id,
@@ -221,7 +221,7 @@ def decide(request: HttpRequest, application_id: str, payload: DecisionIn) -> di
 
 @router.get(
     "/suppliers/{supplier_id}/trust",
-    response={200: TrustOut, **ERRORS},
+    response={200: SupplierTrustOut, **ERRORS},
     summary="A supplier's qualification status, valid certifications and verified badge (any signed-in user)",
 )
 def trust(request: HttpRequest, supplier_id: str) -> dict[str, Any]:
@@ -232,10 +232,10 @@ def trust(request: HttpRequest, supplier_id: str) -> dict[str, Any]:
 
 @router.post(
     "/suppliers/verifications",
-    response={201: VerificationOut, **ERRORS},
+    response={201: SupplierVerificationOut, **ERRORS},
     summary="Supplier (or a reviewer, for a supplier) asks an inspection agency for an on-site visit",
 )
-def request_verification(request: HttpRequest, payload: VerificationRequestIn) -> Status[dict[str, Any]]:
+def request_verification(request: HttpRequest, payload: SupplierVerificationRequestIn) -> Status[dict[str, Any]]:
     visit = verification.verification_request(
         actor=actor_of(request), agency_id=payload.agency_id, supplier_id=payload.supplier_id
     )
@@ -244,7 +244,7 @@ def request_verification(request: HttpRequest, payload: VerificationRequestIn) -
 
 @router.get(
     "/suppliers/verifications",
-    response={200: Page[VerificationOut], **ERRORS},
+    response={200: Page[SupplierVerificationOut], **ERRORS},
     summary="Visits you can see (suppliers: yours; agencies: those asked of you)",
 )
 def list_verifications(
@@ -259,28 +259,28 @@ def list_verifications(
     return page(list(rows[: size + 1]), size, lambda v: v.id, render_verification)
 
 
-@router.get("/suppliers/verifications/{verification_id}", response={200: VerificationOut, **ERRORS})
+@router.get("/suppliers/verifications/{verification_id}", response={200: SupplierVerificationOut, **ERRORS})
 def get_verification(request: HttpRequest, verification_id: str) -> dict[str, Any]:
     return render_verification(verification_get(actor_of(request), verification_id))
 
 
-@router.post("/suppliers/verifications/{verification_id}/accept", response={200: VerificationOut, **ERRORS})
-def accept_verification(request: HttpRequest, verification_id: str, payload: AcceptIn) -> dict[str, Any]:
+@router.post("/suppliers/verifications/{verification_id}/accept", response={200: SupplierVerificationOut, **ERRORS})
+def accept_verification(request: HttpRequest, verification_id: str, payload: SupplierAcceptIn) -> dict[str, Any]:
     verification.verification_accept(
         actor=actor_of(request), verification_id=verification_id, planned_date=payload.planned_date
     )
     return render_verification(verification_get(actor_of(request), verification_id))
 
 
-@router.post("/suppliers/verifications/{verification_id}/decline", response={200: VerificationOut, **ERRORS})
-def decline_verification(request: HttpRequest, verification_id: str, payload: DeclineIn) -> dict[str, Any]:
+@router.post("/suppliers/verifications/{verification_id}/decline", response={200: SupplierVerificationOut, **ERRORS})
+def decline_verification(request: HttpRequest, verification_id: str, payload: SupplierDeclineIn) -> dict[str, Any]:
     verification.verification_decline(actor=actor_of(request), verification_id=verification_id, reason=payload.reason)
     return render_verification(verification_get(actor_of(request), verification_id))
 
 
 @router.post(
     "/suppliers/verifications/{verification_id}/photos",
-    response={201: PhotoOut, **FILE_ERRORS},
+    response={201: SupplierPhotoOut, **FILE_ERRORS},
     summary="Agency uploads a photo (JPEG, PNG or WebP, up to 10 MB): factory, production_line or equipment",
 )
 def upload_photo(
@@ -324,10 +324,10 @@ def download_photo(request: HttpRequest, verification_id: str, photo_id: int) ->
 
 @router.post(
     "/suppliers/verifications/{verification_id}/report",
-    response={200: VerificationOut, **ERRORS},
+    response={200: SupplierVerificationOut, **ERRORS},
     summary="Agency files the visit report; the supplier is verified for 12 months from the visit",
 )
-def file_report(request: HttpRequest, verification_id: str, payload: ReportIn) -> dict[str, Any]:
+def file_report(request: HttpRequest, verification_id: str, payload: SupplierReportIn) -> dict[str, Any]:
     verification.verification_report(
         actor=actor_of(request),
         verification_id=verification_id,

@@ -9,7 +9,7 @@ from pydantic import Field
 from tradeshield.kit.schemas import StrictIn
 
 
-class LicenseIn(StrictIn):
+class SupplierLicenseIn(StrictIn):
     number: str = Field(..., max_length=60)
     issued_by: str = Field(..., max_length=120)
     scope: str = Field("", max_length=300)
@@ -17,7 +17,7 @@ class LicenseIn(StrictIn):
     valid_to: date
 
 
-class CertificationIn(StrictIn):
+class SupplierCertificationIn(StrictIn):
     standard: str = Field(..., max_length=60, description='e.g. "ISO 9001", "ISO 14001", "ISO 45001", "SA8000".')
     number: str = Field(..., max_length=60)
     body: str = Field(..., max_length=120, description="The certification body.")
@@ -26,36 +26,36 @@ class CertificationIn(StrictIn):
     valid_to: date
 
 
-class ApplicationIn(StrictIn):
+class SupplierApplicationIn(StrictIn):
     license_number: str = Field(..., max_length=60, description="Business license (registration) number.")
     license_country: str = Field(..., description="Issuing country, ISO 3166-1 alpha-2.")
     license_valid_from: date
     license_valid_to: date
     company_description: str = Field("", max_length=4000)
-    production_licenses: list[LicenseIn] = Field(default_factory=list, max_length=20)
-    certifications: list[CertificationIn] = Field(default_factory=list, max_length=50)
+    production_licenses: list[SupplierLicenseIn] = Field(default_factory=list, max_length=20)
+    certifications: list[SupplierCertificationIn] = Field(default_factory=list, max_length=50)
 
 
-class CheckIn(StrictIn):
+class SupplierCheckIn(StrictIn):
     ok: bool
     note: str = Field("", max_length=1000)
 
 
-class ChecklistIn(StrictIn):
-    items: dict[str, CheckIn] = Field(
+class SupplierChecklistIn(StrictIn):
+    items: dict[str, SupplierCheckIn] = Field(
         ...,
         description="license, production_capability, quality_system, environmental, social_responsibility, "
         "intellectual_property",
     )
 
 
-class DecisionIn(StrictIn):
+class SupplierDecisionIn(StrictIn):
     decision: Literal["approve", "reject", "request_info"]
     reasons: str = Field("", max_length=4000, description="Required to reject or to ask for more information.")
-    checklist: dict[str, CheckIn] | None = None
+    checklist: dict[str, SupplierCheckIn] | None = None
 
 
-class LicenseOut(Schema):
+class SupplierLicenseOut(Schema):
     id: str
     number: str
     issued_by: str
@@ -64,7 +64,7 @@ class LicenseOut(Schema):
     valid_to: date
 
 
-class CertificationOut(Schema):
+class SupplierCertificationOut(Schema):
     id: str
     standard: str
     number: str
@@ -74,7 +74,7 @@ class CertificationOut(Schema):
     valid_to: date
 
 
-class DocumentOut(Schema):
+class SupplierDocumentOut(Schema):
     id: str
     kind: str
     title: str
@@ -85,21 +85,21 @@ class DocumentOut(Schema):
     created_at: datetime
 
 
-class CheckOut(Schema):
+class SupplierCheckOut(Schema):
     item: str
     label: str
     ok: bool
     note: str
 
 
-class EventOut(Schema):
+class SupplierEventOut(Schema):
     kind: str
     actor: str
     reasons: str
     created_at: datetime
 
 
-class ApplicationOut(Schema):
+class SupplierApplicationOut(Schema):
     id: str
     supplier_id: str
     supplier_name: str
@@ -109,20 +109,20 @@ class ApplicationOut(Schema):
     license_valid_from: date
     license_valid_to: date
     company_description: str
-    production_licenses: list[LicenseOut]
-    certifications: list[CertificationOut]
-    documents: list[DocumentOut]
-    checklist: list[CheckOut]
+    production_licenses: list[SupplierLicenseOut]
+    certifications: list[SupplierCertificationOut]
+    documents: list[SupplierDocumentOut]
+    checklist: list[SupplierCheckOut]
     decision_reasons: str
     submitted_at: datetime | None
     decided_at: datetime | None
     approved_at: datetime | None
-    history: list[EventOut]
+    history: list[SupplierEventOut]
     created_at: datetime
     updated_at: datetime
 
 
-class TrustCertOut(Schema):
+class SupplierTrustCertOut(Schema):
     standard: str
     number: str
     body: str
@@ -130,7 +130,7 @@ class TrustCertOut(Schema):
     valid_to: date
 
 
-class TrustOut(Schema):
+class SupplierTrustOut(Schema):
     supplier_id: str
     name: str
     country: str
@@ -139,32 +139,32 @@ class TrustOut(Schema):
     )
     approved_at: datetime | None
     license_valid_to: date | None
-    certifications: list[TrustCertOut]
+    certifications: list[SupplierTrustCertOut]
     verified: bool
     verified_at: date | None
     verified_until: date | None
 
 
-class VerificationRequestIn(StrictIn):
+class SupplierVerificationRequestIn(StrictIn):
     agency_id: str = Field(..., max_length=40)
     supplier_id: str | None = Field(None, max_length=40, description="Reviewers assign a visit to a supplier.")
 
 
-class AcceptIn(StrictIn):
+class SupplierAcceptIn(StrictIn):
     planned_date: date
 
 
-class DeclineIn(StrictIn):
+class SupplierDeclineIn(StrictIn):
     reason: str = Field(..., max_length=2000)
 
 
-class EquipmentIn(StrictIn):
+class SupplierEquipmentIn(StrictIn):
     name: str = Field(..., max_length=200)
     quantity: int = Field(..., ge=1, le=1_000_000)
     capacity: str = Field("", max_length=200, description='e.g. "800 pcs/hour"')
 
 
-class ReportIn(StrictIn):
+class SupplierReportIn(StrictIn):
     visited_on: date
     factory_address: str = Field(..., max_length=400)
     latitude: str = Field(..., max_length=20, description="Decimal degrees, -90 to 90.")
@@ -172,16 +172,16 @@ class ReportIn(StrictIn):
     staff_count: int = Field(..., ge=1, le=1_000_000)
     annual_capacity: str = Field("", max_length=200)
     findings: str = Field(..., max_length=10_000)
-    equipment: list[EquipmentIn] = Field(default_factory=list, max_length=200)
+    equipment: list[SupplierEquipmentIn] = Field(default_factory=list, max_length=200)
 
 
-class EquipmentOut(Schema):
+class SupplierEquipmentOut(Schema):
     name: str
     quantity: int
     capacity: str
 
 
-class PhotoOut(Schema):
+class SupplierPhotoOut(Schema):
     id: int
     kind: str
     caption: str
@@ -190,7 +190,7 @@ class PhotoOut(Schema):
     sha256: str
 
 
-class VerificationOut(Schema):
+class SupplierVerificationOut(Schema):
     id: str
     supplier_id: str
     supplier_name: str
@@ -207,8 +207,8 @@ class VerificationOut(Schema):
     staff_count: int | None
     annual_capacity: str
     findings: str
-    equipment: list[EquipmentOut]
-    photos: list[PhotoOut]
+    equipment: list[SupplierEquipmentOut]
+    photos: list[SupplierPhotoOut]
     reported_at: datetime | None
     created_at: datetime
     updated_at: datetime
