@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -69,6 +71,18 @@ def _input(payload: SupplierApplicationIn) -> services.ApplicationInput:
     )
 
 
+def _listed(
+    rows: QuerySet[Any], status: str | None, cursor: str | None, limit: int | None, render: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """A cursor page, newest first, optionally of one status."""
+    size = clamp_limit(limit)
+    if status:
+        rows = rows.filter(status=status)
+    if cursor:
+        rows = rows.filter(pk__lt=cursor)
+    return page(list(rows[: size + 1]), size, lambda row: row.pk, render)
+
+
 def _application(request: HttpRequest, application_id: str) -> dict[str, Any]:
     return render_application(application_get(actor_of(request), application_id))
 
@@ -91,13 +105,7 @@ def create_application(request: HttpRequest, payload: SupplierApplicationIn) -> 
 def list_applications(
     request: HttpRequest, status: str | None = None, cursor: str | None = None, limit: int | None = None
 ) -> dict[str, Any]:
-    size = clamp_limit(limit)
-    rows = visible_applications(actor_of(request))
-    if status:
-        rows = rows.filter(status=status)
-    if cursor:
-        rows = rows.filter(pk__lt=cursor)
-    return page(list(rows[: size + 1]), size, lambda a: a.id, render_application)
+    return _listed(visible_applications(actor_of(request)), status, cursor, limit, render_application)
 
 
 @router.get("/suppliers/applications/{application_id}", response={200: SupplierApplicationOut, **ERRORS})
@@ -250,13 +258,7 @@ def request_verification(request: HttpRequest, payload: SupplierVerificationRequ
 def list_verifications(
     request: HttpRequest, status: str | None = None, cursor: str | None = None, limit: int | None = None
 ) -> dict[str, Any]:
-    size = clamp_limit(limit)
-    rows = visible_verifications(actor_of(request))
-    if status:
-        rows = rows.filter(status=status)
-    if cursor:
-        rows = rows.filter(pk__lt=cursor)
-    return page(list(rows[: size + 1]), size, lambda v: v.id, render_verification)
+    return _listed(visible_verifications(actor_of(request)), status, cursor, limit, render_verification)
 
 
 @router.get("/suppliers/verifications/{verification_id}", response={200: SupplierVerificationOut, **ERRORS})
