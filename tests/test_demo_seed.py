@@ -7,6 +7,8 @@ from tradeshield.demo.seed import seed_demo
 from tradeshield.inspections.models import Inspection
 from tradeshield.orders.models import Order
 from tradeshield.orders.states import OrderStatus
+from tradeshield.organizations.models import Organization
+from tradeshield.suppliers.selectors import supplier_trust_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +19,12 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert set(Order.objects.values_list("currency", flat=True)) >= {"USD", "EUR", "JPY", "KWD"}
     assert sorted(Inspection.objects.values_list("status", flat=True)) == ["booked", "failed", "passed"]
     assert_books_balance()
+    suppliers = {o.name: o.id for o in Organization.objects.filter(kind="supplier")}
+    facts = supplier_trust_facts(list(suppliers.values()))
+    bright, saigon = facts[suppliers["Shenzhen Bright Lighting Co."]], facts[suppliers["Saigon Textiles JSC"]]
+    assert bright.qualified and bright.verified and {c["standard"] for c in bright.certifications} >= {"ISO 9001"}
+    assert saigon.qualified and not saigon.verified
+    assert facts[suppliers["Ningbo Homeware Co., Ltd."]].status == "pending"
     for account in DEMO_ACCOUNTS:
         assert authenticate(username=account["email"], password=account["password"]) is not None, account
     assert seed_demo(if_empty=True) is False

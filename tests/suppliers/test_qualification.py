@@ -225,3 +225,20 @@ def test_decision_email_is_sent_in_the_suppliers_language(fresh: Party, reviewer
     assert message.subject == "Se necesita más información para su cualificación"
     assert "Falta el certificado ISO 9001." in message.body and "/qualification/" in message.body
     assert message.extra_headers["X-TradeShield-Supplier"] == fresh.org.id
+
+
+def test_suppliers_from_before_qualification_are_grandfathered_for_90_days(fresh: Party, buyer: Party) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tradeshield.suppliers.migrations.0002_grandfather_existing_suppliers")
+    migration.grandfather(apps, None)
+    application = SupplierApplication.objects.get(supplier=fresh.org)
+    assert application.status == "approved" and application.license_number == "GRANDFATHERED"
+    assert application.license_valid_to == clock.today() + timedelta(days=90)
+    assert not SupplierApplication.objects.filter(supplier=buyer.org).exists()
+    assert SupplierEvent.objects.get(supplier=fresh.org).kind == "application.grandfathered"
+    assert supplier_trust_facts([fresh.org.id])[fresh.org.id].qualified
+    migration.grandfather(apps, None)  # suppliers that have an application are left alone
+    assert SupplierApplication.objects.filter(supplier=fresh.org).count() == 1
