@@ -27,6 +27,8 @@ from tradeshield.orders.models import Order, OrderEvent
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.payments import services as payment_services
+from tradeshield.payouts import services as payout_services
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
 from tradeshield.suppliers import services as suppliers
@@ -99,26 +101,27 @@ class World:
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
-        widgets_private = {self.notifications["supplier_owner"]}
+        widgets_private = {self.notifications["supplier_owner"], self.extra["payout_account"], self.extra["payout"]}
+        acme_private.add(self.extra["saved_method"])
         # Widgets' qualification: the application and its document are Widgets' and staff's only;
         # the verification visit is also Check Labs' (the agency asked to visit).
-        widgets_private |= {self.extra["application"], self.extra["qualification_document"]}
+        widgets_qual = {self.extra["application"], self.extra["qualification_document"]}
         widgets_visit = {self.extra["verification"]}
         if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
-            hidden = rival_trade | rival_private | widgets_private | widgets_visit
+            hidden = rival_trade | rival_private | widgets_private | widgets_qual | widgets_visit
             return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
         if role in ("supplier_owner", "supplier_sales"):
             hidden = acme_private | rival_private
             return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
         if role == "stranger":
-            return acme_trade | acme_private | widgets_private | widgets_visit
+            return acme_trade | acme_private | widgets_private | widgets_qual | widgets_visit
         if role in ("agency_owner", "inspector"):
             booked = inspected | {self.extra["inspection"], self.extra["inspection_passed"], self.extra["photo"]}
-            hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private
+            hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private | widgets_qual
             return hidden | {self.payments[k] for k in ("inspected", "inspected_passed")}
         # staff and anonymous: no organization's keys, webhooks or notifications
-        hidden = acme_private | rival_private | {self.notifications["supplier_owner"]}
-        return hidden if role != "anonymous" else hidden | widgets_private | widgets_visit | acme_trade | rival_trade
+        hidden = acme_private | rival_private | widgets_private
+        return hidden if role != "anonymous" else hidden | widgets_qual | widgets_visit | acme_trade | rival_trade
 
 
 def _member(org: Organization, role: str, name: str) -> tuple[User, str]:
@@ -239,6 +242,7 @@ def build_world() -> World:
 
     inspections = _inspections(people, orders, pays, acme, supplier, buyer)
     qualification = _qualification(people, widgets, inspections["agency"])
+    money_out = _payouts(supplier, buyer)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -277,6 +281,7 @@ def build_world() -> World:
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
             **qualification,
+            **money_out,
         },
     )
 
@@ -372,3 +377,16 @@ def _inspections(
         report=reports.ReportInput(critical_found=0, major_found=0, minor_found=0, summary="ok", photo_ids=[photo.id]),
     )
     return {**ids, "photo": photo.id, "agency": agency.id}
+
+
+def _payouts(supplier: Actor, buyer: Actor) -> dict[str, str]:
+    """Widgets' verified payout account and a payout in transit; Acme's saved card."""
+    account = payout_services.payout_account_add(
+        actor=supplier, scheme="iban", holder_name="Shenzhen Widgets", currency="USD", iban="DE89370400440532013000"
+    )
+    amounts = [int(a) for a in account.verification_amounts.split(",")]
+    payout_services.payout_account_verify(actor=supplier, account_id=account.id, amounts=amounts)
+    payout = payout_services.payout_create(actor=supplier, account_id=account.id, amount=1_000)
+    assert buyer.organization is not None
+    saved = payment_services.saved_method_add(buyer=buyer.organization, card=CARD)
+    return {"payout_account": account.id, "payout": payout.id, "saved_method": saved.id}

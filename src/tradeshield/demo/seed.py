@@ -342,4 +342,12 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.qualification_seed import seed_verification
 
     seed_verification()
+
+    from tradeshield.demo.ops_seed import seed_operations
+
+    seed_operations()
+
+    from tradeshield.demo.payout_seed import seed_payouts
+
+    seed_payouts()
     return True
