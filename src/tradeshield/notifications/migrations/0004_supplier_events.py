@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0002_events_before_notifications"),
+        ("notifications", "0003_encrypt_webhook_secrets"),
         ("orders", "0004_inspection_cleared_at"),
         ("suppliers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
