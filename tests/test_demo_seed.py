@@ -10,6 +10,7 @@ from tradeshield.orders.models import Order
 from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.models import Organization
 from tradeshield.reviews.models import Review, ReviewReply
+from tradeshield.suppliers.selectors import supplier_trust_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,13 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     ningbo = CreditStanding.objects.get(supplier__name="Ningbo Precision Valves Co.")
     assert CreditRating.objects.filter(supplier_id=ningbo.supplier_id).count() >= 5  # a history to draw
     assert ningbo.score > CreditStanding.objects.get(supplier__name="Hanoi Lamp Studio").score
+
+    suppliers = {o.name: o.id for o in Organization.objects.filter(kind="supplier")}
+    facts = supplier_trust_facts(list(suppliers.values()))
+    bright, saigon = facts[suppliers["Shenzhen Bright Lighting Co."]], facts[suppliers["Saigon Textiles JSC"]]
+    assert bright.qualified and bright.verified and {c["standard"] for c in bright.certifications} >= {"ISO 9001"}
+    assert saigon.qualified and not saigon.verified
+    assert facts[suppliers["Ningbo Homeware Co., Ltd."]].status == "pending"
     for account in DEMO_ACCOUNTS:
         assert authenticate(username=account["email"], password=account["password"]) is not None, account
     assert seed_demo(if_empty=True) is False

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tradeshield.organizations",
     "tradeshield.ledger",
     "tradeshield.files",
+    "tradeshield.suppliers",
     "tradeshield.payments",
     "tradeshield.orders",
     "tradeshield.inspections",

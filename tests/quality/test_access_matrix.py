@@ -150,6 +150,25 @@ GET /payouts/{payout_id}                             401   403   403   ok    403
 GET /payment-methods                                 401   ok    ok    403   403   403   403   ok    ok    403   403
 POST /payment-methods                                401   ok    ok    403   403   403   403   ok    ok    403   403
 DELETE /payment-methods/{method_id}                  401   ok    ok    403   403   403   403   404   ok    403   403
+POST /suppliers/applications                         401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/applications                          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/applications/{application_id}         401   404   404   ok    ok    ok    ok    404   404   404   404
+PUT /suppliers/applications/{application_id}         401   403   403   state state 403   403   403   403   403   403
+POST /suppliers/applications/{application_id}/documents 401 403 403   state state 403   403   403   403   403   403
+GET /suppliers/documents/{document_id}/content       401   404   404   ok    ok    ok    ok    404   404   404   404
+POST /suppliers/applications/{application_id}/submit 401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/review-queue                          401   403   403   403   403   403   ok    403   403   403   403
+PUT /suppliers/applications/{application_id}/checklist 401 403   403   403   403   403   ok    403   403   403   403
+POST /suppliers/applications/{application_id}/decision 401 403   403   403   403   403   ok    403   403   403   403
+GET /suppliers/{supplier_id}/trust                   401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /suppliers/verifications                        401   403   403   state state 403   state 403   403   403   403
+GET /suppliers/verifications                         401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/verifications/{verification_id}       401   404   404   ok    ok    ok    ok    404   404   ok    ok
+POST /suppliers/verifications/{verification_id}/accept 401 404   404   404   404   404   404   404   404   state 403
+POST /suppliers/verifications/{verification_id}/decline 401 404  404   404   404   404   404   404   404   ok    403
+POST /suppliers/verifications/{verification_id}/photos 401 404   404   404   404   404   404   404   404   ok    ok
+GET /suppliers/verifications/{verification_id}/photos/{photo_id}/content 401 404 404 ok ok ok ok 404 404 ok ok
+POST /suppliers/verifications/{verification_id}/report 401 404   404   404   404   404   404   404   404   ok    ok
 """
 
 WEB = """
@@ -228,6 +247,16 @@ payout_account_verify    login 403   403   422   403   403   403   403   -     4
 payout_request           login 403   403   422   403   403   403   403   -     422   403
 saved_methods            login ok    ok    403   403   403   403   ok    -     403   403
 saved_method_remove      login ok    ok    403   403   403   403   404   -     403   403
+qualification            login 403   403   ok    ok    403   403   403   -     403   403
+qualification_document   login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_submit     login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_file       login 404   404   ok    ok    ok    ok    404   -     404   404
+verifications            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_new         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_detail      login 404   404   ok    ok    ok    ok    404   -     ok    ok
+verification_photo       login 404   404   ok    ok    ok    ok    404   -     ok    ok
+review_queue             login 403   403   403   403   403   ok    403   -     403   403
+review_detail            login 403   403   403   403   403   ok    403   -     403   403
 """
 # fmt: on
 

@@ -22,6 +22,7 @@ from tradeshield.payouts.api import router as payouts_router
 from tradeshield.protections.api import router as clocks_router
 from tradeshield.reviews.api import router as reviews_router
 from tradeshield.shipments.api import router as shipments_router
+from tradeshield.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -41,6 +42,7 @@ api.add_router("", shipments_router)
 api.add_router("", messaging_router)
 api.add_router("", reviews_router)
 api.add_router("", credit_router)
+api.add_router("", suppliers_router)
 api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {
