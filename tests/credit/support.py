@@ -1,4 +1,5 @@
-"""Crafted records for credit tests: orders in any state, inspections, written straight to the tables."""
+"""Crafted records for credit tests: orders in any state and inspections written straight to the
+tables; qualification, verification, reviews and inquiries through their apps' services."""
 
 from __future__ import annotations
 
@@ -8,9 +9,18 @@ from typing import Any
 
 from tradeshield.inspections.models import Inspection, InspectionStatus
 from tradeshield.kit import clock
+from tradeshield.messaging import services as messaging
+from tradeshield.messaging.models import Thread
 from tradeshield.orders.models import Order
 from tradeshield.organizations import services as orgs
+from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.reviews import services as reviews
+from tradeshield.reviews.models import Review
+from tradeshield.suppliers import verification
+from tradeshield.suppliers.fixtures import qualify
+from tradeshield.suppliers.models import Verification
+from tradeshield.suppliers.services import CertificationInput
 
 
 def make_order(
@@ -82,3 +92,60 @@ def months_ago(months: int, days: int = 5) -> datetime:
     now = clock.now()
     year, month = divmod(now.month - 1 - months, 12)
     return now.replace(year=now.year + year, month=month + 1, day=min(now.day, 28)) - timedelta(days=days)
+
+
+# --- Real records of the apps above orders, written through their services ---------------------
+
+
+def org_actor(org: Organization) -> Actor:
+    """An organization acting through an API key (the owner's permissions)."""
+    return Actor(user=None, organization=org, role="api_key", via="fixture")
+
+
+def qualify_with_certifications(supplier: Organization, *standards: str) -> None:
+    """An approved application (valid business license) carrying one certification per standard."""
+    today = clock.today()
+    certs = [
+        CertificationInput(
+            standard=s, number=f"C-{i}", body="SGS", valid_from=today - timedelta(days=30), valid_to=today + timedelta(days=700)
+        )
+        for i, s in enumerate(standards)
+    ]
+    qualify(supplier, certifications=certs)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def verify_on_site(supplier: Organization, agency: Organization, *, visited_on: date) -> Verification:
+    """A verification visit requested by the supplier, accepted, photographed and reported by the agency."""
+    agent = org_actor(agency)
+    visit = verification.verification_request(actor=org_actor(supplier), agency_id=agency.pk)
+    verification.verification_accept(actor=agent, verification_id=visit.pk, planned_date=clock.today())
+    verification.photo_add(actor=agent, verification_id=visit.pk, kind="factory", data=PNG, name="factory.png")
+    report = verification.ReportInput(
+        visited_on=visited_on,
+        factory_address="1 Industrial Road, Ningbo",
+        latitude="29.868336",
+        longitude="121.543990",
+        staff_count=120,
+        annual_capacity="1,000,000 pcs",
+        findings="Factory as described.",
+    )
+    return verification.verification_report(actor=agent, verification_id=visit.pk, report=report)
+
+
+def review(buyer: Organization, order: Order, quality: int, delivery: int, service: int) -> Review:
+    return reviews.review_create(
+        actor=org_actor(buyer), order_id=order.pk, product_quality=quality, delivery_time=delivery, service=service
+    )
+
+
+def inquiry(buyer: Organization, supplier: Organization, at_: datetime, reply_after: timedelta | None) -> Thread:
+    """An inquiry received at `at_`, answered by the supplier `reply_after` later (or never)."""
+    with clock.frozen_at(at_):
+        thread = messaging.inquiry_create(actor=org_actor(buyer), supplier_id=supplier.pk, subject="Quote", body="How much?")
+    if reply_after is not None:
+        with clock.frozen_at(at_ + reply_after):
+            messaging.inquiry_reply(actor=org_actor(supplier), thread_id=thread.pk, body="This much.")
+    return thread

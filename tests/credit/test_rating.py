@@ -9,13 +9,29 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from tests.credit.support import at, make_inspection, make_order, make_supplier, months_ago
+from tests.credit.support import (
+    at,
+    inquiry,
+    make_inspection,
+    make_order,
+    make_supplier,
+    months_ago,
+    qualify_with_certifications,
+    review,
+    verify_on_site,
+)
+from tradeshield.accounts.models import StaffRole, User
 from tradeshield.credit import rating, services, tasks
 from tradeshield.credit.models import CreditRating, CreditStanding
 from tradeshield.kit import clock
 from tradeshield.orders.services import record_event
+from tradeshield.messaging.selectors import response_metrics
 from tradeshield.organizations import services as orgs
+from tradeshield.organizations.actors import actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.reviews import services as review_services
+from tradeshield.reviews.selectors import review_stats
+from tradeshield.suppliers.selectors import supplier_trust_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +52,30 @@ def factor(row: CreditRating, key: str) -> dict:
     return next(f for f in row.factors if f["key"] == key)
 
 
-def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_org):
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.TRADESHIELD_MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def moderator():
+    user = User.objects.create_user("moderator@tradeshield.test", None, staff_role=StaffRole.SUPPORT_AGENT)
+    return actor_for_user(user)
+
+
+def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_org, media, moderator):
     supplier = make_supplier(created_at=months_ago(24))
     today = clock.today()
     deadline = today - timedelta(days=20)
     old = clock.now() - timedelta(days=300)
     # Completed: 3 FOB orders shipped on the deadline day (two of them completed recently), one DDP
     # order in EUR (92,000 EUR = 100,000 USD at the reference rate) delivered two days late.
-    for updated in (clock.now(), clock.now(), old):
+    fob = [
         make_order(
             buyer_org, supplier, amount=10_000_000, deadline=deadline, shipped_at=at(deadline, 23), updated_at=updated
         )
+        for updated in (clock.now(), clock.now(), old)
+    ]
     late = make_order(
         buyer_org,
         supplier,
@@ -65,17 +94,39 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     make_inspection(late, agency_org, passed=False)
     make_inspection(refunded, agency_org, passed=True)
     make_inspection(late, agency_org, passed=True, reinspection=True)
+    # Qualification (suppliers app): approved with one valid certification (of the two that count in
+    # full), and an on-site verification 30 days ago (the badge lasts 12 months).
+    qualify_with_certifications(supplier, "ISO 9001")
+    visited_on = today - timedelta(days=30)
+    verify_on_site(supplier, agency_org, visited_on=visited_on)
+    # Reviews (reviews app) of three completed orders: 5, 5 and 4 stars (mean of the three ratings);
+    # a 1-star review of the fourth is hidden by a moderator and leaves the rating.
+    review(buyer_org, fob[0], 5, 5, 5)
+    review(buyer_org, fob[1], 5, 4, 3)  # 4.0 overall
+    hidden = review(buyer_org, late, 1, 1, 1)
+    review_services.review_hide(actor=moderator, review_id=hidden.pk, reason="Abusive language.")
+    review(buyer_org, fob[2], 5, 5, 5)
+    # Inquiries (messaging app) in the last 30 days: answered in 2 h, answered after 30 h (late),
+    # never answered; one 40 days ago is outside the window.
+    now = clock.now()
+    inquiry(buyer_org, supplier, now - timedelta(days=10), timedelta(hours=2))
+    inquiry(buyer_org, supplier, now - timedelta(days=8), timedelta(hours=30))
+    inquiry(buyer_org, supplier, now - timedelta(days=5), None)
+    inquiry(buyer_org, supplier, now - timedelta(days=40), timedelta(minutes=5))
 
     result = services.rating_refresh(supplier_ids=[supplier.id])
     assert (result.rated, result.changed) == (1, 1)
     row = CreditRating.objects.get(supplier=supplier)
 
     expected = {
+        "qualification": 20 * (0.4 + 0.3 * 1 / 2 + 0.3),  # approved, 1 of 2 certifications, verified
         "orders": 8 * math.log(1 + 4) / math.log(101),
         "volume": 7 * math.log10(1 + 400_000) / 6,
         "on_time": 12 * (3 + 5 * 0.9) / (4 + 5),  # 3 of 4 on time, smoothed toward 90 %
         "refunds": 8 * (1 - 4 * (1 + 5 * 0.05) / (5 + 5)),  # 1 of 5 closed orders refunded
         "inspections": 7 * (1 + 5 * 0.8) / (2 + 5),  # 1 of 2 first inspections passed
+        "reviews": 15 * ((10 * 4 + 5 + 4 + 5) / (10 + 3) - 1) / 4,  # Bayesian average 54/13 = 4.15
+        "response": 5 * (1 + 5 * 0.7) / (3 + 5),  # 1 of 3 answered within 24 h, smoothed toward 70 %
         "tenure": 5 * 24 / 60,
     }
     for key, points in expected.items():
@@ -83,11 +134,14 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
         assert item["available"] is True
         assert item["weight"] == rating.FACTOR_BY_KEY[key].weight
         assert float(item["points"]) == pytest.approx(points * 100 / AVAILABLE, abs=0.01), key
+    assert factor(row, "qualification")["raw"] == {"approved": True, "certifications": 1, "verified": True}
     assert factor(row, "orders")["raw"] == {"completed": 4}
     assert factor(row, "volume")["raw"] == {"usd": 400_000}
     assert factor(row, "on_time")["raw"] == {"on_time": 3, "measured": 4, "rate": 0.75}
     assert factor(row, "refunds")["raw"] == {"refunded": 1, "closed": 5, "rate": 0.2}
     assert factor(row, "inspections")["raw"] == {"passed": 1, "inspected": 2, "rate": 0.5}
+    assert factor(row, "reviews")["raw"] == {"count": 3, "bayesian_average": 4.15}
+    assert factor(row, "response")["raw"] == {"received": 3, "answered": 1, "rate": 0.3333}
     assert factor(row, "tenure")["raw"] == {"months": 24}
     for key in ("disputes", "disputes_lost"):  # the disputes app does not exist yet
         assert factor(row, key) == {
@@ -100,23 +154,52 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
         }
 
     score = round(100 * sum(expected.values()) / AVAILABLE)
-    assert row.score == score == 65
-    assert row.grade == rating.grade_of(score) == "BBB"
+    assert row.score == score == 71
+    assert row.grade == rating.grade_of(score) == "A"
     assert sum(Decimal(str(f["points"])) for f in row.factors) == pytest.approx(Decimal(score), abs=Decimal("0.5"))
 
-    # Coverage: base USD 50,000 + half of the last 6 months' completed volume (USD 200,000).
-    assert row.coverage_limit_usd == 15_000_000
-    assert Organization.objects.get(pk=supplier.pk).coverage_limit_usd == 15_000_000
+    # Coverage: base USD 50,000 + 25,000 approved + 25,000 verified + half of the last 6 months'
+    # completed volume (USD 200,000).
+    assert row.coverage_limit_usd == 20_000_000
+    assert Organization.objects.get(pk=supplier.pk).coverage_limit_usd == 20_000_000
     standing = CreditStanding.objects.get(supplier=supplier)
-    assert (standing.score, standing.grade, standing.grade_rank) == (65, "BBB", 4)
+    assert (standing.score, standing.grade, standing.grade_rank) == (71, "A", 5)
     assert standing.inspected_pass_rate == Decimal("0.5000") and standing.inspected_orders == 2
+    assert (standing.review_average, standing.review_count) == (Decimal("4.15"), 3)
+    assert standing.response_rate == Decimal("0.3333")
+    assert standing.certifications == ["ISO 9001"]
+    # The same figures as the apps' own selectors.
+    assert review_stats([supplier.id])[supplier.id].count == 3
+    metrics = response_metrics([supplier.id], now=clock.now())[supplier.id]
+    assert (metrics.received, metrics.answered_within_24h) == (3, 1)
+    trust = supplier_trust_facts([supplier.id])[supplier.id]
+    assert trust.status == "qualified" and trust.verified
+    assert standing.verified_until == trust.verified_until
+
+
+def test_the_verification_badge_lapses_on_the_same_day_in_the_rating_and_the_badge(buyer_org, agency_org, media):
+    supplier = make_supplier()
+    qualify_with_certifications(supplier, "ISO 9001", "ISO 14001")
+    verify_on_site(supplier, agency_org, visited_on=clock.today() - timedelta(days=30))
+    lapse = supplier_trust_facts([supplier.id])[supplier.id].verified_until
+    assert lapse is not None
+    for day, verified in ((lapse - timedelta(days=1), True), (lapse, False)):
+        with clock.frozen_at(at(day, 12)):
+            services.rating_refresh(supplier_ids=[supplier.id])
+            assert supplier_trust_facts([supplier.id])[supplier.id].verified is verified
+        row = CreditStanding.objects.get(supplier=supplier).rating
+        assert factor(row, "qualification")["raw"] == {"approved": True, "certifications": 2, "verified": verified}
+        assert float(factor(row, "qualification")["points"]) == pytest.approx(
+            20 * (0.7 + 0.3 * verified) * 100 / AVAILABLE, abs=0.01
+        )
 
 
 def test_a_newcomer_starts_at_the_priors_and_others_are_not_touched_by_a_scoped_refresh(buyer_org):
     newcomer, other = make_supplier(), make_supplier()
     services.rating_refresh(supplier_ids=[newcomer.id])
     row = CreditRating.objects.get(supplier=newcomer)
-    expected = 12 * 0.9 + 8 * (1 - 4 * 0.05) + 7 * 0.8  # on-time, refunds, inspections at their priors
+    # on-time, refunds, inspections, reviews (4.0 stars) and response at their priors; no qualification
+    expected = 12 * 0.9 + 8 * (1 - 4 * 0.05) + 7 * 0.8 + 15 * (4 - 1) / 4 + 5 * 0.7
     assert row.score == round(100 * expected / AVAILABLE)
     assert not CreditRating.objects.filter(supplier=other).exists()
     assert row.coverage_limit_usd == 5_000_000

@@ -222,7 +222,7 @@ base AS (
 ),
 rates AS (
     SELECT b.*,
-        coalesce(b.verified_until >= %(today)s, false) AS verified,
+        coalesce(b.verified_until > %(today)s, false) AS verified,  -- lapses ON verified_until, as suppliers.selectors
         round((b.on_time + %(k)s * %(on_time_prior)s) / (b.measured + %(k)s), 8) AS on_time_s,
         round(least(1, (b.refunded + %(k)s * %(refund_prior)s) / (b.closed + %(k)s)), 8) AS refund_s,
         round((b.passed + %(k)s * %(inspection_prior)s) / (b.inspected + %(k)s), 8) AS inspection_s,

@@ -71,7 +71,7 @@ class DirectoryEntry:
 
     @property
     def verified(self) -> bool:
-        return self.verified_until is not None and self.verified_until >= clock.today()
+        return self.verified_until is not None and self.verified_until > clock.today()  # lapses on that day (suppliers.selectors)
 
 
 def _bad(message: str, field: str, code: str = "invalid_search") -> DirectoryQueryInvalid:
@@ -192,7 +192,7 @@ def directory_search(
         where.append("s.certifications @> ARRAY[%(cert)s]::varchar[]")
         params["cert"] = query.certification
     if query.verified:
-        where.append("s.verified_until >= %(today)s")
+        where.append("s.verified_until > %(today)s")
         params["today"] = clock.today()
     if query.min_grade:
         where.append("s.grade_rank >= %(rank)s")

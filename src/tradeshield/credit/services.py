@@ -12,9 +12,9 @@ from tradeshield.credit.models import Category, SupplierProfile
 from tradeshield.kit import clock, jobs
 from tradeshield.organizations.actors import Actor
 
-REFRESH_TASK = "credit.refresh_supplier"
+REFRESH_TASK = jobs.CREDIT_REFRESH_TASK
 # Events within this window after the first one are folded into one refresh (queueing lock).
-DEBOUNCE_SECONDS = 60
+DEBOUNCE_SECONDS = jobs.CREDIT_DEBOUNCE_SECONDS
 MAX_DESCRIPTION = 4000
 MAX_PRODUCTS = 500
 MAX_CATEGORIES = 5
@@ -48,14 +48,9 @@ def rating_refresh(*, supplier_ids: list[str] | None = None, cause: str = "manua
 
 def rating_refresh_defer(*, supplier_id: str) -> bool:
     """Ask for a refresh of one supplier after the current transaction commits, debounced: while one
-    is waiting (for up to DEBOUNCE_SECONDS) further requests are absorbed by it."""
-    return jobs.defer(
-        REFRESH_TASK,
-        queueing_lock=f"credit_refresh:{supplier_id}",
-        queue="credit",
-        schedule_in={"seconds": DEBOUNCE_SECONDS},
-        supplier_id=supplier_id,
-    )
+    is waiting (for up to DEBOUNCE_SECONDS) further requests are absorbed by it. The lower layers
+    (orders, reviews, messaging, suppliers) call `kit.jobs.defer_credit_refresh`, the same function."""
+    return jobs.defer_credit_refresh(supplier_id)
 
 
 def _search_text(name: str, products: str, description: str) -> str:

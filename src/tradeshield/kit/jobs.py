@@ -44,3 +44,21 @@ def defer(
     except exceptions.AlreadyEnqueued:
         return False
     return True
+
+
+# The credit rating is refreshed after events in lower layers (orders, reviews, messaging, suppliers)
+# that cannot import `credit`: they call this, which defers credit's task by name in their transaction.
+CREDIT_REFRESH_TASK = "credit.refresh_supplier"
+CREDIT_DEBOUNCE_SECONDS = 60
+
+
+def defer_credit_refresh(supplier_id: str) -> bool:
+    """Refresh one supplier's credit rating once the current transaction commits, debounced: while a
+    refresh waits (up to CREDIT_DEBOUNCE_SECONDS), further requests for the supplier are absorbed."""
+    return defer(
+        CREDIT_REFRESH_TASK,
+        queueing_lock=f"credit_refresh:{supplier_id}",
+        queue="credit",
+        schedule_in={"seconds": CREDIT_DEBOUNCE_SECONDS},
+        supplier_id=supplier_id,
+    )

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from tradeshield.files import services as files
 from tradeshield.files.models import StoredFile
-from tradeshield.kit import clock
+from tradeshield.kit import clock, jobs
 from tradeshield.messaging.errors import MessageInvalid, MessagingForbidden, ThreadNotFound
 from tradeshield.messaging.models import MAX_BODY, MAX_SUBJECT, Message, Thread, ThreadKind, ThreadRead
 from tradeshield.messaging.selectors import inquiry_get
@@ -145,7 +145,10 @@ def inquiry_reply(*, actor: Actor, thread_id: str, body: str, attachment_ids: Se
     """Either side continues an inquiry."""
     thread = inquiry_get(actor, thread_id)
     _member_of_thread(actor, thread)
-    return _append(actor, thread, clean_body(body), _attachments(actor, attachment_ids))
+    message = _append(actor, thread, clean_body(body), _attachments(actor, attachment_ids))
+    if actor.org_id == thread.supplier_id:  # the supplier's replies make its response rate
+        jobs.defer_credit_refresh(thread.supplier_id)
+    return message
 
 
 @transaction.atomic

@@ -35,8 +35,7 @@ from tradeshield.suppliers.selectors import supplier_eligible
 MAX_LINES = 100
 RELAY_TASK = "notifications.relay_order_event"
 # Events that change a supplier's credit rating: each defers a debounced refresh of that supplier
-# (credit.services.rating_refresh_defer does the same from the credit side).
-CREDIT_TASK = "credit.refresh_supplier"
+# (kit.jobs.defer_credit_refresh, which credit.services.rating_refresh_defer also calls).
 CREDIT_EVENTS = frozenset(
     {
         "order.shipped",
@@ -48,7 +47,6 @@ CREDIT_EVENTS = frozenset(
         "inspection.failed",
     }
 )
-CREDIT_DEBOUNCE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -91,13 +89,7 @@ def record_event(
     )
     jobs.defer(RELAY_TASK, queue="notifications", order_event_id=event.pk)
     if kind in CREDIT_EVENTS:
-        jobs.defer(
-            CREDIT_TASK,
-            queueing_lock=f"credit_refresh:{order.supplier_id}",
-            queue="credit",
-            schedule_in={"seconds": CREDIT_DEBOUNCE_SECONDS},
-            supplier_id=order.supplier_id,
-        )
+        jobs.defer_credit_refresh(order.supplier_id)
     return event
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from tradeshield.kit import clock
+from tradeshield.kit import clock, jobs
 from tradeshield.orders.selectors import order_get
 from tradeshield.orders.services import record_event
 from tradeshield.orders.states import OrderStatus
@@ -94,6 +94,7 @@ def review_create(
             **ratings,
         )
         record_event(order, "review.posted", actor, review_id=review.id, ratings=ratings)
+        jobs.defer_credit_refresh(order.supplier_id)
         return review
 
     return _once(Review.objects.filter(order_id=order.id), create, exists)
@@ -161,6 +162,7 @@ def review_hide(*, actor: Actor, review_id: str, reason: str) -> Review:
         reason=why,
         created_at=now,
     )
+    jobs.defer_credit_refresh(review.supplier_id)  # a hidden review leaves the rating
     review.refresh_from_db()
     return review
 

@@ -48,6 +48,18 @@ EXTENSIONS: dict[str, set[str]] = {
     "image/webp": {".webp"},
 }
 REVIEWER_ROLES = {"reviewer", "admin"}
+# Events that change the qualification factor of the credit rating (approval, suspension when the
+# business license ends, restoration, a certification ending, a verification report). The badge's
+# lapse 12 months after a visit is a date, not an event: the nightly credit refresh picks it up.
+CREDIT_EVENTS = frozenset(
+    {
+        "application.approved",
+        "qualification.suspended",
+        "qualification.restored",
+        "qualification.item_expired",
+        "verification.reported",
+    }
+)
 MAX_CERTIFICATIONS = 50
 MAX_LICENSES = 20
 
@@ -102,6 +114,8 @@ def record_event(
         data=data,
     )
     jobs.defer(RELAY_TASK, queue="notifications", supplier_event_id=event.pk)
+    if kind in CREDIT_EVENTS:
+        jobs.defer_credit_refresh(supplier_id)
     return event
 
 
