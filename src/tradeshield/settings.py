@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tradeshield.orders",
     "tradeshield.inspections",
     "tradeshield.shipments",
+    "tradeshield.disputes",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",

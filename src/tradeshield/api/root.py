@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeshield.disputes.api import router as disputes_router
 from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
@@ -34,6 +35,7 @@ api.add_router("", notifications_router)
 api.add_router("", inspections_public_router)
 api.add_router("", inspections_router)
 api.add_router("", shipments_router)
+api.add_router("", disputes_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

@@ -24,6 +24,8 @@ class AccountKind(models.TextChoices):
     SUPPLIER_FUNDING = "supplier_funding", "Supplier funding (outside world)"
     INSPECTION_FEES = "inspection_fees", "Inspection fee held per booking"
     AGENCY_PAYABLE = "agency_payable", "Owed to an inspection agency"
+    SUPPLIER_RESERVE = "supplier_reserve", "Supplier reserve (held back against post-sales claims)"
+    SUPPLIER_DEBT = "supplier_debt", "Supplier debt to the guarantee fund (negative: owed)"
 
 
 # Accounts that hold money for someone: they may never go below zero.
@@ -34,6 +36,7 @@ GUARDED_KINDS = {
     AccountKind.BUYER_CREDIT,
     AccountKind.INSPECTION_FEES,
     AccountKind.AGENCY_PAYABLE,
+    AccountKind.SUPPLIER_RESERVE,
 }
 
 
