@@ -121,7 +121,7 @@ def fire(row_id: int, now: datetime) -> str | None:
             row.save(update_fields=["due_at"])
             return None
         DisputeDeadline.objects.filter(pk=row.pk, done_at__isnull=True).update(done_at=now, outcome=outcome)
-        return row.kind
+        return None if "skipped" in outcome else row.kind
 
 
 def due(now: datetime, clock_id: str | None = None, limit: int = 500) -> list[int]:

@@ -179,6 +179,7 @@ def _resolve(
         "resolved",
         actor,
         outcome=outcome,
+        amount=payout.refunded,
         refunded=payout.refunded,
         from_guarantee_fund=payout.from_guarantee_fund,
         currency=dispute.currency,
@@ -261,7 +262,7 @@ def dispute_open(
         remedy=remedy,
         amount=requested,
         currency=order.currency,
-        respond_by=dispute.supplier_respond_by.isoformat(),
+        due_at=dispute.supplier_respond_by.isoformat(),
     )
     return dispute
 
@@ -567,6 +568,7 @@ def settlement_propose(*, actor: Actor, dispute_id: str, buyer_amount: int, text
         order,
         "settlement_proposed",
         actor,
+        amount=buyer_amount,
         side=side,
         settlement_id=settlement.id,
         buyer_amount=buyer_amount,
@@ -652,6 +654,7 @@ def dispute_decide(*, actor: Actor, dispute_id: str, buyer_amount: int, supplier
         order,
         "decided",
         actor,
+        amount=buyer_amount,
         buyer_amount=buyer_amount,
         supplier_amount=supplier_amount,
         currency=dispute.currency,
