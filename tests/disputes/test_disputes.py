@@ -194,7 +194,7 @@ def test_decision_waits_for_the_appeal_window_then_moves_money_once(buyer, suppl
 
 def test_one_appeal_to_a_different_expert_whose_decision_is_final(buyer, supplier, expert, timeline):
     second = make_expert("Expert Two")
-    order_id, dispute_id = escalated(buyer, supplier, timeline)
+    _, dispute_id = escalated(buyer, supplier, timeline)
     reasons = "Photos and the inspection report support the buyer in part."
     with timeline.at(days=8):
         expert.client.post(
@@ -226,7 +226,7 @@ def test_one_appeal_to_a_different_expert_whose_decision_is_final(buyer, supplie
 
 
 def test_a_settlement_both_sign_stops_the_case(buyer, supplier, expert, timeline):
-    order_id, dispute_id = escalated(buyer, supplier, timeline)
+    _, dispute_id = escalated(buyer, supplier, timeline)
     with timeline.at(days=8):
         proposed = supplier.client.post(f"/disputes/{dispute_id}/settlement", {"buyer_amount": usd(25_000)}, key=False)
         assert proposed.status_code == 201 and proposed.json()["supplier_amount"] == usd(100_000)
@@ -262,7 +262,7 @@ def test_a_buyer_who_misses_the_evidence_deadline_loses(buyer, supplier, expert,
 
 
 def test_evidence_provided_in_time_fulfils_the_request(buyer, supplier, expert, timeline):
-    order_id, dispute_id = escalated(buyer, supplier, timeline)
+    _, dispute_id = escalated(buyer, supplier, timeline)
     with timeline.at(days=8):
         expert.client.post(
             f"/disputes/{dispute_id}/evidence-requests",

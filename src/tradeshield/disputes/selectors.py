@@ -142,14 +142,15 @@ def attached_evidence(dispute: Dispute) -> list[AttachedEvidence]:
     history = OrderEvent.objects.filter(order_id=dispute.order_id, created_at__lte=dispute.created_at).exclude(
         kind__startswith="dispute."
     )
-    for event in history.order_by("created_at", "id"):
+    for order_event in history.order_by("created_at", "id"):
+        moved = f" ({order_event.from_status} → {order_event.to_status})" if order_event.to_status else ""
         items.append(
             AttachedEvidence(
                 kind="order_event",
-                at=event.created_at,
-                summary=event.kind + (f" ({event.from_status} → {event.to_status})" if event.to_status else ""),
-                ref=str(event.pk),
-                data={"actor": event.actor},
+                at=order_event.created_at,
+                summary=order_event.kind + moved,
+                ref=str(order_event.pk),
+                data={"actor": order_event.actor},
             )
         )
     items.sort(key=lambda item: (item.at, item.kind, item.ref))

@@ -191,7 +191,8 @@ SAME: dict[str, Pair] = {
     "dispute.decided": (
         _("Dispute decided"),
         _(
-            "The trade expert decided the dispute on “%(title)s”: %(amount)s to the buyer. The reasons are on the dispute page."
+            "The trade expert decided the dispute on “%(title)s”: %(amount)s to the buyer. "
+            "The reasons are on the dispute page."
         ),
     ),
     "dispute.appealed": (
