@@ -29,6 +29,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "bank_import": current.staff_role in ("admin", "support_agent"),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
+            "expert": current.staff_role == StaffRole.TRADE_EXPERT,
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
         },
     }
