@@ -112,6 +112,22 @@ GET /shipments/{shipment_id}                         401   ok    ok    ok    ok 
 POST /shipments/{shipment_id}/events                 401   403   403   ok    ok    403   403   404   403   404   404
 POST /shipment-events/import                         401   403   403   ok    ok    403   403   403   403   403   403
 POST /carriers/{carrier}/events                      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /orders/{order_id}/disputes                     401   ok    ok    403   403   403   403   404   ok    404   404
+GET /orders/{order_id}/disputes                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /disputes                                        401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /disputes/{dispute_id}                           401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /disputes/{dispute_id}/counter                  401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/accept                   401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/reject                   401   403   403   state state 403   403   404   403   404   404
+POST /disputes/{dispute_id}/edit                     401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/withdraw                 401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/escalate                 401   state state 403   403   403   403   404   state 404   404
+POST /disputes/{dispute_id}/evidence                 401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/evidence-requests        401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
+POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
 """
 
 WEB = """
@@ -163,6 +179,11 @@ inspection_schedule      login 404   404   404   404   404   404   404   -     4
 inspection_report        login 404   404   404   404   404   404   404   -     422   422
 inspection_verdict       login ok    ok    ok    ok    ok    ok    404   -     ok    ok
 stored_file              login ok    ok    ok    ok    ok    ok    404   -     ok    ok
+dispute_open             login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_detail           login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_evidence_file    login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_action           login ok    ok    ok    ok    ok    ok    404   -     404   404
+expert_workbench         login 403   403   403   403   403   403   403   -     403   403
 """
 # fmt: on
 

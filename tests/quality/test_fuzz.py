@@ -127,6 +127,7 @@ def path_pools(world: World) -> dict[str, list[str]]:
         "delivery_id": [*world.deliveries.values(), "whd_doesnotexist"],
         "notification_id": [*world.notifications.values(), "ntf_doesnotexist"],
         "clock_id": [world.clock_id, "clk_doesnotexist"],
+        "dispute_id": [world.extra["dispute"], world.extra["dispute_arbitrated"], "dsp_doesnotexist"],
     }
 
 

@@ -90,6 +90,7 @@ class World:
         inspected = {self.orders["inspected"], self.orders["inspected_passed"]}
         acme_trade |= {self.extra["shipment"], self.extra["inspection"], self.extra["inspection_passed"]}
         acme_trade |= {self.extra["photo"]}
+        acme_trade |= {self.extra[k] for k in ("dispute", "dispute_arbitrated", "dispute_evidence", "dispute_file")}
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
@@ -229,6 +230,11 @@ def build_world() -> World:
     )
 
     inspections = _inspections(people, orders, pays, acme, supplier, buyer)
+    for name in ("disputed", "arbitrated"):
+        confirm(name, buyer)
+        pay(name, buyer)
+        shipping.order_ship(actor=supplier, order_id=orders[name], carrier="DHL", tracking_number="D9")
+    disputes = _disputes(orders, buyer, supplier)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -266,8 +272,36 @@ def build_world() -> World:
             "fresh_org": newcomer.id,
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
+            **disputes,
         },
     )
+
+
+def _disputes(orders: dict[str, str], buyer: Actor, supplier: Actor) -> dict[str, str]:
+    """A dispute in negotiation (with a buyer's photo) and one escalated with a settlement proposed."""
+    from django.db import transaction
+
+    from tradeshield.disputes import services as disputes
+    from tradeshield.disputes.services import _lock
+
+    negotiating = disputes.dispute_open(
+        actor=buyer, order_id=orders["disputed"], reason="quality", remedy="full_refund", description="Flicker."
+    )
+    evidence = disputes.evidence_add(actor=buyer, dispute_id=negotiating.id, data=PNG, name="flicker.png")
+    escalated = disputes.dispute_open(
+        actor=buyer, order_id=orders["arbitrated"], reason="damaged", remedy="full_refund", description="Cracked."
+    )
+    disputes.dispute_counter(actor=supplier, dispute_id=escalated.id, amount=100, text="Small refund.")
+    with transaction.atomic():
+        order, locked = _lock(escalated.id)
+        disputes.escalate(locked, order, None)
+    disputes.settlement_propose(actor=supplier, dispute_id=escalated.id, buyer_amount=5_000)
+    return {
+        "dispute": negotiating.id,
+        "dispute_arbitrated": escalated.id,
+        "dispute_evidence": evidence.id,
+        "dispute_file": evidence.file_id,
+    }
 
 
 def _inspections(

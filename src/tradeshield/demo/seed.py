@@ -328,4 +328,7 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.inspection_seed import seed_inspections  # it builds on this module's helpers
 
     seed_inspections()
+    from tradeshield.demo.dispute_seed import seed_disputes
+
+    seed_disputes()
     return True
