@@ -10,7 +10,7 @@ from django.db import transaction
 from tradeshield.disputes import services as disputes
 from tradeshield.orders.models import Order
 from tradeshield.organizations.actors import Actor, actor_for_user
-from tradeshield.organizations.models import Membership, MemberRole
+from tradeshield.organizations.models import MemberRole, Membership
 
 
 def _png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (200, 60, 40)) -> bytes:
