@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0006_unguarded_accounts_keep_no_totals'),
+        ("ledger", "0006_unguarded_accounts_keep_no_totals"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='account',
-            name='kind',
-            field=models.CharField(choices=[('buyer_funding', 'Buyer funding (outside world)'), ('escrow', 'Escrow per order'), ('supplier_available', 'Supplier available'), ('platform_fees', 'Platform fee revenue'), ('processor_fees', 'Processor fees'), ('refunds', 'Refunds paid out'), ('suspense', 'Unmatched receipts'), ('guarantee_fund', 'Guarantee fund (compensation paid)'), ('buyer_credit', 'Buyer credit'), ('supplier_funding', 'Supplier funding (outside world)'), ('inspection_fees', 'Inspection fee held per booking'), ('agency_payable', 'Owed to an inspection agency'), ('supplier_reserve', 'Supplier reserve (held back against post-sales claims)'), ('supplier_debt', 'Supplier debt to the guarantee fund (negative: owed)')], max_length=32),
+            model_name="account",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("buyer_funding", "Buyer funding (outside world)"),
+                    ("escrow", "Escrow per order"),
+                    ("supplier_available", "Supplier available"),
+                    ("platform_fees", "Platform fee revenue"),
+                    ("processor_fees", "Processor fees"),
+                    ("refunds", "Refunds paid out"),
+                    ("suspense", "Unmatched receipts"),
+                    ("guarantee_fund", "Guarantee fund (compensation paid)"),
+                    ("buyer_credit", "Buyer credit"),
+                    ("supplier_funding", "Supplier funding (outside world)"),
+                    ("inspection_fees", "Inspection fee held per booking"),
+                    ("agency_payable", "Owed to an inspection agency"),
+                    ("supplier_reserve", "Supplier reserve (held back against post-sales claims)"),
+                    ("supplier_debt", "Supplier debt to the guarantee fund (negative: owed)"),
+                ],
+                max_length=32,
+            ),
         ),
     ]
