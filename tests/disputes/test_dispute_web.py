@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+
 from tests.disputes.conftest import PNG, TOTAL, open_dispute, shipped_order, usd
 from tests.helpers import assert_books_balance, balance
-
 from tradeshield.disputes.models import Dispute
 
 pytestmark = pytest.mark.django_db
