@@ -10,7 +10,13 @@ from ninja.files import UploadedFile
 
 from tradeshield.disputes import services
 from tradeshield.disputes.errors import DisputeInvalid
-from tradeshield.disputes.render import render_detail, render_dispute
+from tradeshield.disputes.render import (
+    render_detail,
+    render_dispute,
+    render_evidence,
+    render_request,
+    render_settlement,
+)
 from tradeshield.disputes.schemas import (
     CounterIn,
     DecisionIn,
@@ -30,7 +36,7 @@ from tradeshield.disputes.selectors import dispute_for_expert, dispute_get, disp
 from tradeshield.files import services as files
 from tradeshield.kit.http import clamp_limit, page
 from tradeshield.kit.money import CurrencyMismatch
-from tradeshield.kit.schemas import ERROR_RESPONSES, MoneySchema, Page, money
+from tradeshield.kit.schemas import ERROR_RESPONSES, MoneySchema, Page
 from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.auth import API_AUTH, actor_of
 
@@ -188,20 +194,7 @@ def add_evidence(
         name=file.name or "evidence",
         note=note,
     )
-    stored = evidence.file
-    return Status(
-        201,
-        {
-            "id": evidence.id,
-            "side": evidence.side,
-            "name": stored.name,
-            "content_type": stored.content_type,
-            "size": stored.size,
-            "sha256": stored.sha256,
-            "note": evidence.note,
-            "created_at": evidence.created_at,
-        },
-    )
+    return Status(201, render_evidence(evidence))
 
 
 @router.post(
@@ -213,17 +206,7 @@ def request_evidence(request: HttpRequest, dispute_id: str, payload: EvidenceReq
     req = services.evidence_request(
         actor=actor_of(request), dispute_id=dispute_id, side=payload.side, text=payload.text, due_days=payload.due_days
     )
-    return Status(
-        201,
-        {
-            "id": req.id,
-            "side": req.side,
-            "text": req.text,
-            "due_at": req.due_at,
-            "status": req.status,
-            "created_at": req.created_at,
-        },
-    )
+    return Status(201, render_request(req))
 
 
 @router.post(
@@ -240,20 +223,7 @@ def propose_settlement(request: HttpRequest, dispute_id: str, payload: Settlemen
         buyer_amount=_amount(payload.buyer_amount, dispute.currency, "buyer_amount") or 0,
         text=payload.text,
     )
-    cur = dispute.currency
-    return Status(
-        201,
-        {
-            "id": settlement.id,
-            "buyer_amount": money(settlement.buyer_amount, cur),
-            "supplier_amount": money(settlement.supplier_amount, cur),
-            "text": settlement.text,
-            "proposed_by": settlement.proposed_by,
-            "buyer_signed_at": settlement.buyer_signed_at,
-            "supplier_signed_at": settlement.supplier_signed_at,
-            "status": settlement.status,
-        },
-    )
+    return Status(201, render_settlement(settlement, dispute.currency))
 
 
 @router.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradeshield.disputes import selectors
-from tradeshield.disputes.models import Dispute, DisputeStatus
+from tradeshield.disputes.models import Dispute, DisputeStatus, Evidence, EvidenceRequest, Settlement
 from tradeshield.kit.schemas import money
 from tradeshield.organizations.actors import Actor
 
@@ -58,39 +58,49 @@ def render_dispute(dispute: Dispute, actor: Actor | None = None) -> dict[str, An
     }
 
 
+def render_evidence(e: Evidence) -> dict[str, Any]:
+    stored = e.file
+    return {
+        "id": e.id,
+        "side": e.side,
+        "name": stored.name,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+        "note": e.note,
+        "created_at": e.created_at,
+    }
+
+
+def render_request(r: EvidenceRequest) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "side": r.side,
+        "text": r.text,
+        "due_at": r.due_at,
+        "status": r.status,
+        "created_at": r.created_at,
+    }
+
+
+def render_settlement(s: Settlement, currency: str) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "buyer_amount": money(s.buyer_amount, currency),
+        "supplier_amount": money(s.supplier_amount, currency),
+        "text": s.text,
+        "proposed_by": s.proposed_by,
+        "buyer_signed_at": s.buyer_signed_at,
+        "supplier_signed_at": s.supplier_signed_at,
+        "status": s.status,
+    }
+
+
 def render_detail(dispute: Dispute, actor: Actor) -> dict[str, Any]:
-    cur = dispute.currency
     body = render_dispute(dispute, actor)
-    body["evidence"] = [
-        {
-            "id": e.id,
-            "side": e.side,
-            "name": e.file.name,
-            "content_type": e.file.content_type,
-            "size": e.file.size,
-            "sha256": e.file.sha256,
-            "note": e.note,
-            "created_at": e.created_at,
-        }
-        for e in dispute.evidence.select_related("file")
-    ]
-    body["evidence_requests"] = [
-        {"id": r.id, "side": r.side, "text": r.text, "due_at": r.due_at, "status": r.status, "created_at": r.created_at}
-        for r in dispute.evidence_requests.all()
-    ]
-    body["settlements"] = [
-        {
-            "id": s.id,
-            "buyer_amount": money(s.buyer_amount, cur),
-            "supplier_amount": money(s.supplier_amount, cur),
-            "text": s.text,
-            "proposed_by": s.proposed_by,
-            "buyer_signed_at": s.buyer_signed_at,
-            "supplier_signed_at": s.supplier_signed_at,
-            "status": s.status,
-        }
-        for s in dispute.settlements.order_by("created_at")
-    ]
+    body["evidence"] = [render_evidence(e) for e in dispute.evidence.select_related("file")]
+    body["evidence_requests"] = [render_request(r) for r in dispute.evidence_requests.all()]
+    body["settlements"] = [render_settlement(s, dispute.currency) for s in dispute.settlements.order_by("created_at")]
     body["timeline"] = [
         {"kind": e.kind, "actor": e.actor, "at": e.created_at, "data": e.data} for e in selectors.timeline(dispute)
     ]
