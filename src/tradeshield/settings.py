@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tradeshield.inspections",
     "tradeshield.shipments",
     "tradeshield.disputes",
+    "tradeshield.audit",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",

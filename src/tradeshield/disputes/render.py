@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tradeshield.audit.services import verify_order
 from tradeshield.disputes import selectors
 from tradeshield.disputes.models import Dispute, DisputeStatus, Evidence, EvidenceRequest, Settlement
 from tradeshield.kit.schemas import money
@@ -107,4 +108,11 @@ def render_detail(dispute: Dispute, actor: Actor) -> dict[str, Any]:
     body["attached_evidence"] = [
         {"kind": a.kind, "at": a.at, "summary": a.summary, "ref": a.ref} for a in selectors.attached_evidence(dispute)
     ]
+    chain = verify_order(dispute.order_id)
+    body["audit_chain"] = {
+        "entries": chain.entries,
+        "verified": chain.ok,
+        "problem": chain.problem,
+        "head": chain.head,
+    }
     return body

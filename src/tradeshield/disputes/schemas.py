@@ -155,9 +155,17 @@ class DisputeOut(Schema):
     updated_at: datetime
 
 
+class AuditChainOut(Schema):
+    entries: int = Field(..., description="Events of the order in its hash-chained audit log.")
+    verified: bool = Field(..., description="Every link and every event checked against its entry.")
+    problem: str
+    head: str = Field(..., description="SHA-256 of the last entry: quoting it pins the whole history.")
+
+
 class DisputeDetailOut(DisputeOut):
     evidence: list[EvidenceOut]
     evidence_requests: list[EvidenceRequestOut]
     settlements: list[SettlementOut]
     timeline: list[TimelineOut]
     attached_evidence: list[AttachedOut]
+    audit_chain: AuditChainOut
