@@ -118,3 +118,18 @@ def test_a_split_above_the_disputed_amount(buyer, supplier, expert, timeline):
     dispute.refresh_from_db()
     assert dispute.status == "escalated" and dispute.decision_buyer_amount is None
     assert_books_balance()
+
+
+def test_a_second_post_sales_dispute_cannot_claim_what_was_refunded(buyer, supplier):
+    order_id = shipped_order(buyer, supplier)
+    assert buyer.client.post(f"/orders/{order_id}/confirm-receipt").status_code == 200
+    first = open_dispute(buyer, order_id, remedy="partial_refund", amount=usd(100_000)).json()
+    assert supplier.client.post(f"/disputes/{first['id']}/accept").status_code == 200
+    second = open_dispute(buyer, order_id, reason="counterfeit").json()
+    assert second["disputed_amount"] == usd(TOTAL - 100_000)
+    before = ledger_snapshot()
+    too_much = buyer.client.post(
+        f"/disputes/{second['id']}/edit", {"remedy": "partial_refund", "amount": usd(TOTAL - 100_000 + 1)}, key=False
+    )
+    refused(too_much, 422, "amount_exceeds_paid")
+    assert ledger_snapshot() == before

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 
 from tradeshield.accounts.models import StaffRole, User
 from tradeshield.disputes import payouts, policy
@@ -89,6 +90,8 @@ def _require_status(dispute: Dispute, statuses: tuple[str, ...] | set[str], code
 
 def _text(value: str, field: str, *, required: bool = True, minimum: int = 1) -> str:
     value = (value or "").strip()
+    if "\x00" in value:
+        raise DisputeInvalid("Text may not contain NUL characters.", field=field, code="text_invalid")
     if required and len(value) < minimum:
         raise DisputeInvalid(
             f"Write at least {minimum} characters." if minimum > 1 else "This text is required.",
@@ -213,7 +216,9 @@ def dispute_open(
                 f"Disputes can be opened up to {days} days after receipt was confirmed; that window has closed.",
                 code="dispute_window_closed",
             )
-        stage, disputed = Stage.POST_SALES, payouts.paid_and_released(order)
+        # What earlier post-sales disputes refunded is not paid any more.
+        earlier = Dispute.objects.filter(order=order, stage=Stage.POST_SALES).aggregate(total=Sum("refunded_amount"))
+        stage, disputed = Stage.POST_SALES, payouts.paid_and_released(order) - (earlier["total"] or 0)
     else:
         raise DisputeStateError(
             f"An order that is {order.status} cannot be disputed (nothing has been paid for it, or it was refunded).",
@@ -474,7 +479,7 @@ def evidence_add(*, actor: Actor, dispute_id: str, data: bytes, name: str, note:
     assert actor.organization is not None
     stored = files.file_store(
         data=data,
-        name=name,
+        name=name.replace("\x00", ""),
         purpose=policy.EVIDENCE_PURPOSE,
         organization=actor.organization,
         uploaded_by=actor.user,
