@@ -20,7 +20,8 @@ def throughput(r: dict[str, Any], path: Path) -> None:
     candidates: list[tuple[str, float | None]] = [
         ("pgbench TPC-B (tps)", r.get("pgbench_tps")),
         ("ledger pairs/s, SQL only", r.get("ledger_sql_pairs_per_s")),
-        ("ledger pairs/s, Python", r.get("ledger_pairs_per_s")),
+        ("ledger pairs/s, Python, batched", r.get("ledger_pairs_per_s")),
+        ("ledger pairs/s, Python, 1 per transaction", r.get("ledger_single_pairs_per_s")),
         ("HTTP requests/s", (r.get("http") or {}).get("requests_per_s")),
         ("HTTP money requests/s", r.get("money_requests_per_s")),
         ("HTTP life cycles/s", r.get("lifecycles_per_s")),
@@ -50,9 +51,13 @@ def latency(r: dict[str, Any], path: Path) -> None:
     p50 = [steps[name]["p50_ms"] for name in names]
     p99 = [steps[name]["p99_ms"] for name in names]
     if r.get("ledger_p50_ms") is not None:
-        names.append("ledger pair")
+        names.append("ledger batch")
         p50.append(r["ledger_p50_ms"])
         p99.append(r["ledger_p99_ms"])
+    if r.get("ledger_single_p50_ms") is not None:
+        names.append("ledger pair")
+        p50.append(r["ledger_single_p50_ms"])
+        p99.append(r["ledger_single_p99_ms"])
     fig, ax = plt.subplots(figsize=(9, 4))
     xs = range(len(names))
     ax.bar([x - 0.2 for x in xs], p50, width=0.4, label="p50")

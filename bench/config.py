@@ -48,6 +48,7 @@ class BenchConfig:
     pgbench_threads: int
     ledger_connections: int
     ledger_processes: int
+    ledger_batch: int  # pairs per transaction in the batched ledger run (1: no batched run)
     http_clients: int
     http_workers: int
     http_threads: int
@@ -85,6 +86,7 @@ class BenchConfig:
             pgbench_threads=_int(env, "BENCH_PGBENCH_THREADS", min(cores, 16)),
             ledger_connections=connections,
             ledger_processes=processes,
+            ledger_batch=_int(env, "BENCH_LEDGER_BATCH", 10),
             http_clients=_int(env, "BENCH_HTTP_CLIENTS", 32),
             http_workers=_int(env, "BENCH_HTTP_WORKERS", 2 * cores),
             http_threads=_int(env, "BENCH_HTTP_THREADS", 4),

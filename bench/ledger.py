@@ -1,5 +1,6 @@
-"""Escrow ledger throughput through the Python services: one hold (pending) and its release (post)
-per transaction, from many connections at once.
+"""Escrow ledger throughput through the Python services: holds (pending) and their releases (post)
+from many connections at once, one pair per transaction (`transfer_create` + `transfer_post`), or
+`batch` pairs per transaction in one round trip (`transfers_apply`), as TigerBeetle batches.
 
 Each connection is a thread with its own Django connection; the threads are spread over a few
 processes (spawned, Django set up in each) so that Python itself is not held to one core by the GIL.
@@ -34,9 +35,14 @@ class LedgerResult:
     errors: int
     connections: int
     processes: int
+    batch: int = 1  # pairs per transaction; latencies are per transaction
     error_samples: list[str] = field(default_factory=list)
     python_cpu_s: float | None = None  # the benchmark processes' CPU over the window
     db_cpu_s: float | None = None  # the PostgreSQL backends' CPU over the window (local server only)
+
+    @property
+    def transactions(self) -> int:
+        return self.pairs // self.batch
 
     @property
     def pairs_per_s(self) -> float:
@@ -65,8 +71,9 @@ def fund_accounts(tag: str) -> None:
         ledger.transfer_create(id=f"bench:{tag}:fund", debit=funding, credit=escrow, amount=FUNDING, code="bench_fund")
 
 
-def hold_and_release(tag: str, n: int) -> None:
-    """One pair, one transaction: what escrow does to hold a payment for a supplier and release it."""
+def hold_and_release(tag: str, n: int, batch: int = 1) -> None:
+    """What escrow does to hold a payment for a supplier and release it: one pair per transaction, or
+    `batch` pairs in one transaction and one round trip."""
     from django.db import transaction
 
     from tradeshield.ledger import services as ledger
@@ -77,10 +84,25 @@ def hold_and_release(tag: str, n: int) -> None:
         supplier = ledger.account_ensure(
             kind=AccountKind.SUPPLIER_AVAILABLE, currency=CURRENCY, owner_ref=supplier_ref(tag)
         )
-        hold = ledger.transfer_create(
-            id=f"bench:{tag}:{n}:hold", debit=escrow, credit=supplier, amount=AMOUNT, code="bench_hold", pending=True
-        )
-        ledger.transfer_post(id=f"bench:{tag}:{n}:release", pending_id=hold.id, code="bench_release")
+        if batch == 1:
+            hold = ledger.transfer_create(
+                id=f"bench:{tag}:{n}:hold",
+                debit=escrow,
+                credit=supplier,
+                amount=AMOUNT,
+                code="bench_hold",
+                pending=True,
+            )
+            ledger.transfer_post(id=f"bench:{tag}:{n}:release", pending_id=hold.id, code="bench_release")
+            return
+        movements = []
+        for i in range(batch):
+            hold_id = f"bench:{tag}:{n}.{i}:hold"
+            movements.append(
+                ledger.pending(id=hold_id, debit=escrow, credit=supplier, amount=AMOUNT, code="bench_hold")
+            )
+            movements.append(ledger.post(id=f"bench:{tag}:{n}.{i}:release", pending_id=hold_id, code="bench_release"))
+        ledger.transfers_apply(movements)
 
 
 @dataclass
@@ -95,8 +117,9 @@ def _thread(
     go: threading.Event,
     window: list[float],
     outcome: _ThreadOutcome,
-    bump: Callable[[], None],
+    bump: Callable[[int], None],
     sampled: Any,
+    batch: int,
 ) -> None:
     from django.db import connection
 
@@ -108,7 +131,7 @@ def _thread(
             n += 1
             t0 = time.perf_counter()
             try:
-                hold_and_release(tag, n)
+                hold_and_release(tag, n, batch)
             except Exception as exc:  # counted and shown, never hidden
                 outcome.errors += 1
                 if len(outcome.error_samples) < 3:
@@ -117,7 +140,7 @@ def _thread(
             elapsed = time.perf_counter() - t0
             if begin >= start and begin + elapsed <= stop:
                 outcome.latencies.append(elapsed)
-                bump()
+                bump(batch)
         sampled.wait(timeout=60)  # keep the backend until its CPU time has been read
     finally:
         connection.close()
@@ -132,6 +155,7 @@ def _process(
     window: Any,
     counts: SynchronizedArray[int],
     results: Any,
+    batch: int,
 ) -> None:
     """One spawned process: Django set up, `threads` connections, then the timed loop."""
     try:
@@ -146,15 +170,15 @@ def _process(
         connection.close()
         lock = threading.Lock()
 
-        def bump() -> None:
+        def bump(pairs: int) -> None:
             with lock:
-                counts[index] += 1
+                counts[index] += pairs
 
         local_go = threading.Event()
         bounds: list[float] = [0.0, 0.0]
         outcomes = [_ThreadOutcome() for _ in tags]
         workers = [
-            threading.Thread(target=_thread, args=(tag, local_go, bounds, outcome, bump, sampled), daemon=True)
+            threading.Thread(target=_thread, args=(tag, local_go, bounds, outcome, bump, sampled, batch), daemon=True)
             for tag, outcome in zip(tags, outcomes, strict=True)
         ]
         for worker in workers:
@@ -188,9 +212,11 @@ def run(
     connections: int,
     processes: int,
     seconds: float,
+    batch: int = 1,
     on_tick: Callable[[float, int], None] | None = None,
 ) -> LedgerResult:
-    """Time `seconds` of hold+release pairs over `connections` connections in `processes` processes."""
+    """Time `seconds` of hold+release pairs over `connections` connections in `processes` processes,
+    `batch` pairs per transaction."""
     ctx = mp.get_context("spawn")
     per_process = [connections // processes + (1 if i < connections % processes else 0) for i in range(processes)]
     ready, results = ctx.Queue(), ctx.Queue()
@@ -198,7 +224,7 @@ def run(
     window = ctx.Array("d", 2)
     counts = ctx.Array("q", processes)
     procs = [
-        ctx.Process(target=_process, args=(i, n, ready, go, sampled, window, counts, results), daemon=True)
+        ctx.Process(target=_process, args=(i, n, ready, go, sampled, window, counts, results, batch), daemon=True)
         for i, n in enumerate(per_process)
     ]
     for proc in procs:
@@ -233,12 +259,13 @@ def run(
         raise RuntimeError("a ledger benchmark process failed:\n" + failures[0])
     latencies = [x for _, lat, _, _ in gathered for x in lat]
     return LedgerResult(
-        pairs=len(latencies),
+        pairs=len(latencies) * batch,
         seconds=seconds,
         latency=Latency.of_seconds(latencies),
         errors=sum(errors for _, _, errors, _ in gathered),
         connections=connections,
         processes=processes,
+        batch=batch,
         error_samples=[s for _, _, _, samples in gathered for s in samples][:3],
         python_cpu_s=python_cpu.seconds,
         db_cpu_s=db_cpu.seconds,

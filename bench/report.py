@@ -59,19 +59,29 @@ def table(r: dict[str, Any]) -> Table:
     books = [part["books_balance_after"] for part in (r.get("ledger"), r.get("http")) if part]
     led = r.get("ledger") or {}
     if led:
-        row(
-            f"Ledger hold+release, Python services ({led['connections']} conns)",
-            f"{_num(r['ledger_pairs_per_s'])} pairs/s",
-            r.get("ledger_ratio_to_pgbench"),
-            LEDGER_TARGET,
-            r.get("ledger_ratio_to_pgbench"),
-        )
-        row("  latency per pair p50 / p99", f"{_num(r['ledger_p50_ms'], 2)} / {_num(r['ledger_p99_ms'], 2)} ms")
-        pair_cpu = led.get("cpu_ms_per_pair") or {}
-        row(
-            "  CPU per pair: Python / PostgreSQL",
-            f"{_num(pair_cpu.get('python'), 2)} / {_num(pair_cpu.get('postgres'), 2)} ms",
-        )
+        for key, mode in (("batched", ""), ("single", "single_")):
+            part = led.get(key) or {}
+            if not part or (key == "single" and (led.get("batched") or {}).get("pairs_per_transaction") == 1):
+                continue  # without batching the two runs are one
+            per = part.get("pairs_per_transaction", 1)
+            how = "1 pair per transaction" if per == 1 else f"{per} pairs per transaction, 1 round trip"
+            ratio = r.get(f"ledger_{mode}ratio_to_pgbench")
+            row(
+                f"Ledger hold+release, Python services ({led['connections']} conns, {how})",
+                f"{_num(r[f'ledger_{mode}pairs_per_s'])} pairs/s",
+                ratio,
+                LEDGER_TARGET,
+                ratio,
+            )
+            row(
+                "  latency per transaction p50 / p99",
+                f"{_num(r[f'ledger_{mode}p50_ms'], 2)} / {_num(r[f'ledger_{mode}p99_ms'], 2)} ms",
+            )
+            pair_cpu = part.get("cpu_ms_per_pair") or {}
+            row(
+                "  CPU per pair: Python / PostgreSQL",
+                f"{_num(pair_cpu.get('python'), 2)} / {_num(pair_cpu.get('postgres'), 2)} ms",
+            )
         row(
             f"Ledger hold+release, SQL only (pgbench script, {led['sql']['clients']} conns)",
             f"{_num(r.get('ledger_sql_pairs_per_s'))} pairs/s",

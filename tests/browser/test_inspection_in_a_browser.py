@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
-from tests.browser import test_order_in_a_browser as shared
+from tests.browser.conftest import BROWSER, new_person, sign_in, snap
 from tests.web.support import Member, make_member
 from tests.web.test_inspections_web import inspected_order, make_agency, scheduled
 
 from tradeshield.inspections.models import Inspection
 from tradeshield.organizations.models import OrgKind
 
-pytestmark = shared.pytestmark
-browser_page = shared.browser_page  # the same Chromium fixture
-sign_in = shared.sign_in
-# Screenshots for a person to look at (var/ is not committed).
-ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
+pytestmark = BROWSER
 
 
 def png(width: int = 96, height: int = 96, rgb: tuple[int, int, int] = (11, 92, 102)) -> bytes:
@@ -52,17 +47,15 @@ def test_an_inspector_files_a_report_with_a_photo(browser_page, live_server, tmp
     page.get_by_label("LED panel 60x60: Power").fill("40.5")
     page.get_by_label("Photos of the goods").set_input_files([str(photo)])
     page.get_by_label("Summary").fill("80 panels drawn from 32 cartons; two with scuffed frames.")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "inspection-booking-report-form.png"), full_page=True)
+    snap(page, "inspection-booking-report-form")
     page.get_by_role("button", name="File report").click()
     page.get_by_text("Report filed").wait_for()
     assert Inspection.objects.get(pk=inspection.id).status == "passed"
-    page.screenshot(path=str(ARTIFACTS / "inspection-booking-passed.png"), full_page=True)
+    snap(page, "inspection-booking-passed")
 
-    buyer_context = browser_page.browser.new_context(viewport={"width": 1280, "height": 900})
-    buyer_page = sign_in(buyer_context, live_server, buyer.user.email)
+    buyer_page = new_person(browser_page, live_server, buyer.user.email)
     buyer_page.goto(f"{live_server.url}/orders/{order.id}/#inspection")
     buyer_page.get_by_text("Quality mark").first.wait_for()
     thumbnail = buyer_page.get_by_role("img", name="Inspection photo 1: carton.png")
     assert thumbnail.evaluate("img => img.naturalWidth") == 96  # served to the buyer, and a real image
-    buyer_page.locator("#inspection").screenshot(path=str(ARTIFACTS / "order-inspection-panel.png"))
+    snap(buyer_page.locator("#inspection"), "order-inspection-panel")

@@ -6,11 +6,14 @@ same transfer twice returns the first one, so a retried step can never move mone
 Each movement is one call of the `ledger_transfer()` database function (migration 0005): it finds
 why a transfer would be refused before writing, so a refusal raises the domain error below and
 leaves the caller's transaction usable, and it inserts through the same triggers and constraints
-as any other writer.
+as any other writer. `transfers_apply` sends several movements in one call of `ledger_transfers()`
+(migration 0007), all or none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +33,7 @@ from tradeshield.ledger.models import GUARDED_KINDS, Account, AccountKind, Trans
 
 # An account's id, kind, currency, owner and guard never change after it is created (its totals are
 # not cached), so each process looks it up once. An entry may outlive the transaction that created
-# the account if that transaction rolled back: `_transfer` then recreates the account and retries.
+# the account if that transaction rolled back: `_apply` and `transfers_apply` then recreate it and retry.
 _ACCOUNT_FIELDS = ("id", "kind", "currency", "owner_ref", "guarded", "created_at")
 _accounts: dict[str, tuple[Any, ...]] = {}
 
@@ -139,44 +142,136 @@ def _call(args: list[Any], *, id: str, pending_id: str | None) -> tuple[Any, ...
     return tuple(row)
 
 
-def _transfer(
+@dataclass(frozen=True)
+class Movement:
+    """One movement of a batch for `transfers_apply`; build it with `pending`, `single`, `post`, `void`."""
+
+    id: str
+    kind: TransferKind
+    code: str
+    debit: Account | None = None
+    credit: Account | None = None
+    amount: int | None = None
+    pending_id: str | None = None
+    expires_at: datetime | None = None
+    ref: str = ""
+
+    def args(self) -> list[Any]:
+        """The movement as the database functions take it, in their parameter order (without the time)."""
+        return [
+            self.id,
+            self.kind.value,
+            self.debit.id if self.debit else None,
+            self.credit.id if self.credit else None,
+            self.amount,
+            self.debit.currency if self.debit else None,
+            self.pending_id,
+            self.expires_at,
+            self.code,
+            self.ref,
+        ]
+
+
+def single(*, id: str, debit: Account, credit: Account, amount: int, code: str, ref: str = "") -> Movement:
+    check_amount(amount)
+    return Movement(id=id, kind=TransferKind.SINGLE, code=code, debit=debit, credit=credit, amount=amount, ref=ref)
+
+
+def pending(
     *,
     id: str,
-    kind: TransferKind,
-    debit: Account | None,
-    credit: Account | None,
-    amount: int | None,
-    pending_id: str | None,
-    expires_at: datetime | None,
+    debit: Account,
+    credit: Account,
+    amount: int,
     code: str,
-    ref: str,
-) -> Transfer:
-    args = [
-        id,
-        kind.value,
-        debit.id if debit else None,
-        credit.id if credit else None,
-        amount,
-        debit.currency if debit else None,
-        pending_id,
-        expires_at,
-        code,
-        ref,
-        timezone.now(),
-    ]
-    row = _call(args, id=id, pending_id=pending_id)
-    if row[0] == "no_account" and debit is not None and credit is not None:
-        # A cached account whose creating transaction rolled back: create it and try once more.
-        for account in (debit, credit):
+    ref: str = "",
+    expires_at: datetime | None = None,
+) -> Movement:
+    check_amount(amount)
+    return Movement(
+        id=id,
+        kind=TransferKind.PENDING,
+        code=code,
+        debit=debit,
+        credit=credit,
+        amount=amount,
+        ref=ref,
+        expires_at=expires_at,
+    )
+
+
+_pending = pending  # `transfer_create` takes a flag of this name
+
+
+def post(*, id: str, pending_id: str, amount: int | None = None, code: str = "post") -> Movement:
+    if amount is not None:
+        check_amount(amount)
+    return Movement(id=id, kind=TransferKind.POST, code=code, pending_id=pending_id, amount=amount)
+
+
+def void(*, id: str, pending_id: str, code: str = "void") -> Movement:
+    return Movement(id=id, kind=TransferKind.VOID, code=code, pending_id=pending_id)
+
+
+def _restore_accounts(movement: Movement) -> None:
+    """A cached account whose creating transaction rolled back: create it again."""
+    for account in (movement.debit, movement.credit):
+        if account is not None:
             _accounts.pop(account.id, None)
             _account_store(
                 account_id=account.id, kind=account.kind, currency=account.currency, owner_ref=account.owner_ref
             )
-        row = _call(args, id=id, pending_id=pending_id)
+
+
+def _apply(movement: Movement) -> Transfer:
+    args = [*movement.args(), timezone.now()]
+    row = _call(args, id=movement.id, pending_id=movement.pending_id)
+    if row[0] == "no_account" and movement.debit is not None and movement.credit is not None:
+        _restore_accounts(movement)
+        row = _call(args, id=movement.id, pending_id=movement.pending_id)
     outcome = row[0]
     if outcome not in ("created", "existing"):
-        raise _refuse(outcome, id=id, pending_id=pending_id)
-    return Transfer.from_db(connection.alias, list(_TRANSFER_FIELDS), [id, *row[1:]])
+        raise _refuse(outcome, id=movement.id, pending_id=movement.pending_id)
+    return Transfer.from_db(connection.alias, list(_TRANSFER_FIELDS), [movement.id, *row[1:]])
+
+
+_BATCH_CALL = (
+    "SELECT * FROM ledger_transfers(%s::text[], %s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[],"
+    " %s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::timestamptz)"
+)
+
+
+def _call_batch(movements: Sequence[Movement], now: datetime) -> list[tuple[Any, ...]]:
+    columns = [list(column) for column in zip(*(m.args() for m in movements), strict=True)]
+    with _server_bound_cursor() as cur:
+        try:
+            cur.execute(_BATCH_CALL, [*columns, now])
+        except IntegrityError as exc:
+            raise _explain_refusal(exc, id=movements[0].id, pending_id=None) from exc
+        return [tuple(row) for row in cur.fetchall()]
+
+
+def transfers_apply(movements: Sequence[Movement]) -> list[Transfer]:
+    """Apply movements in order in one round trip, all or none (TigerBeetle's linked events).
+
+    A movement may resolve a pending transfer made earlier in the same batch. If one is refused,
+    none is kept and its refusal is raised; the caller's transaction stays usable. Retrying the
+    same batch returns the same transfers, like a single retried movement.
+    """
+    if not movements:
+        return []
+    now = timezone.now()
+    rows = _call_batch(movements, now)
+    if len(rows) == 1 and rows[0][1] == "no_account" and len(movements) >= 1:
+        _restore_accounts(movements[rows[0][0] - 1])
+        rows = _call_batch(movements, now)
+    if len(rows) != len(movements):
+        refused = movements[rows[0][0] - 1]
+        raise _refuse(rows[0][1], id=refused.id, pending_id=refused.pending_id)
+    return [
+        Transfer.from_db(connection.alias, list(_TRANSFER_FIELDS), [m.id, *row[2:]])
+        for m, row in zip(movements, rows, strict=True)
+    ]
 
 
 def transfer_create(
@@ -190,44 +285,21 @@ def transfer_create(
     pending: bool = False,
     expires_at: datetime | None = None,
 ) -> Transfer:
-    check_amount(amount)
-    return _transfer(
-        id=id,
-        kind=TransferKind.PENDING if pending else TransferKind.SINGLE,
-        debit=debit,
-        credit=credit,
-        amount=amount,
-        pending_id=None,
-        expires_at=expires_at if pending else None,
-        code=code,
-        ref=ref,
-    )
-
-
-def _resolve(*, id: str, pending_id: str, kind: TransferKind, amount: int | None, code: str) -> Transfer:
-    if amount is not None:
-        check_amount(amount)
-    return _transfer(
-        id=id,
-        kind=kind,
-        debit=None,
-        credit=None,
-        amount=amount,
-        pending_id=pending_id,
-        expires_at=None,
-        code=code,
-        ref="",
-    )
+    if pending:
+        return _apply(
+            _pending(id=id, debit=debit, credit=credit, amount=amount, code=code, ref=ref, expires_at=expires_at)
+        )
+    return _apply(single(id=id, debit=debit, credit=credit, amount=amount, code=code, ref=ref))
 
 
 def transfer_post(*, id: str, pending_id: str, amount: int | None = None, code: str = "post") -> Transfer:
     """Post a pending transfer in full, or part of it; the rest goes back to the debit account."""
-    return _resolve(id=id, pending_id=pending_id, kind=TransferKind.POST, amount=amount, code=code)
+    return _apply(post(id=id, pending_id=pending_id, amount=amount, code=code))
 
 
 def transfer_void(*, id: str, pending_id: str, code: str = "void") -> Transfer:
-    return _resolve(id=id, pending_id=pending_id, kind=TransferKind.VOID, amount=None, code=code)
+    return _apply(void(id=id, pending_id=pending_id, code=code))
 
 
 def transfer_expire(*, id: str, pending_id: str, code: str = "expire") -> Transfer:
-    return _resolve(id=id, pending_id=pending_id, kind=TransferKind.EXPIRE, amount=None, code=code)
+    return _apply(Movement(id=id, kind=TransferKind.EXPIRE, code=code, pending_id=pending_id))

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0006_unguarded_accounts_keep_no_totals"),
+        ("ledger", "0007_ledger_transfers_batch"),
     ]
 
     operations = [
