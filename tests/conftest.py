@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -137,3 +140,49 @@ MASTERCARD = {"number": "5555555555554444", "exp_month": 12, "exp_year": 2030, "
 
 def pay_card(buyer: Party, order_id: str, card: dict[str, Any] | None = None, **extra: Any) -> Any:
     return buyer.client.post(f"/orders/{order_id}/payments", {"method": "card", "card": card or VISA, **extra})
+
+
+# --- No secrets in the test suite's log output --------------------------------------------------------
+# Every log record of the whole run goes through the production filter and formatter; a line that still
+# holds a test card number or one of the suites' passwords fails the run at the end (see ops/logs.py).
+SUITE_SECRETS = (
+    VISA["number"],
+    MASTERCARD["number"],
+    "4000000000000002",
+    PASSWORD,
+    "quality-tests-password-42",
+    "fault-tests-password-42",
+)
+LEAKED_LINES: list[str] = []
+
+
+class _LeakWatch(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:
+            return
+        if any(secret in line for secret in SUITE_SECRETS) or _CARD_LIKE.search(line):
+            LEAKED_LINES.append(line[:500])
+
+
+_CARD_LIKE = re.compile(r"(?<!\d)(?:4242424242424242|5555555555554444)(?!\d)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _watch_logs_for_secrets() -> Iterator[None]:
+    from tradeshield.ops.logs import JsonFormatter, RedactFilter
+
+    handler = _LeakWatch(level=logging.DEBUG)
+    handler.addFilter(RedactFilter())
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if LEAKED_LINES:
+        print("\nSecrets in the test suite's log output:\n" + "\n".join(LEAKED_LINES[:20]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

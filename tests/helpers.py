@@ -25,3 +25,8 @@ def assert_books_balance() -> None:
 
 def ledger_snapshot() -> dict[str, tuple[int, int, int, int]]:
     return {a.id: a.totals() for a in Account.objects.all()}
+
+
+def supplier_funds(account_id: str) -> int:
+    """A supplier's released money: what is available plus what the rolling reserve holds back."""
+    return balance(account_id) + balance(account_id.replace("supplier_available:", "supplier_reserve:", 1))

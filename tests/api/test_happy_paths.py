@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.test import Client
 from tests.conftest import MASTERCARD, confirmed_order, make_party, pay_card
-from tests.helpers import assert_books_balance, balance
+from tests.helpers import assert_books_balance, balance, supplier_funds
 
 from tradeshield.organizations.models import OrgKind
 from tradeshield.payments import bank_webhook
@@ -51,14 +51,14 @@ def finish(buyer, supplier, order_id: str, total: int, currency: str, fee: int) 
         f"/orders/{order_id}/ship", {"carrier": "COSCO", "tracking_number": "COSU123", "mode": "sea"}, key=False
     )
     assert shipped.json()["status"] == "shipped"
-    assert balance(f"supplier_available:{supplier.org.id}:{currency}") == 0
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:{currency}") == 0
     received = buyer.client.post(f"/orders/{order_id}/confirm-receipt")
     assert received.status_code == 200, received.content
     body = received.json()
     assert body["status"] == "completed"
     assert body["escrow"]["released"] == {"amount": total, "currency": currency}
     assert body["escrow"]["balance"]["amount"] == 0
-    assert balance(f"supplier_available:{supplier.org.id}:{currency}") == total
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:{currency}") == total
     assert balance(f"escrow:{order_id}:{currency}") == 0
     assert balance(f"processor_fees:{currency}") == fee
     # what left the buyers' side, less what went back to them, is exactly total + fee
@@ -209,7 +209,7 @@ def test_service_fee_is_taken_on_release(buyer, supplier, settings):
     supplier.client.post(f"/orders/{order['id']}/ship", {"carrier": "DHL", "tracking_number": "1"}, key=False)
     body = buyer.client.post(f"/orders/{order['id']}/confirm-receipt").json()
     assert body["escrow"]["released"]["amount"] == 121_875
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == 121_875
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:USD") == 121_875
     assert balance("platform_fees:USD") == 3_125
     assert_books_balance()
 
@@ -222,7 +222,7 @@ def test_cancel_before_shipment_refunds_everything(buyer, supplier):
     cancelled = supplier.client.post(f"/orders/{order['id']}/cancel", {"reason": "out of stock"})
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "refunded"
     assert balance("refunds:USD") == 125_000 + 3_738
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == 0
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:USD") == 0
     timeline = buyer.client.get(f"/payments/{payment['id']}/timeline").json()
     assert timeline["status"] == "refunded"
     assert timeline["steps"][-1]["kind"] == "refunded" and timeline["steps"][-1]["expected_by"] is not None
@@ -242,7 +242,7 @@ def test_partial_refund_then_release_of_the_rest(buyer, supplier):
     body = buyer.client.post(f"/orders/{order['id']}/confirm-receipt").json()
     assert body["escrow"]["released"]["amount"] == finish_total
     assert balance("refunds:USD") == 25_000
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == 100_000
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:USD") == 100_000
     assert_books_balance()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.browser.conftest import BROWSER, new_person, sign_in, snap
-from tests.helpers import assert_books_balance, balance
+from tests.helpers import assert_books_balance, supplier_funds
 from tests.web.support import confirmed, make_member
 
 from tradeshield.orders.models import Order
@@ -47,5 +47,5 @@ def test_pay_ship_and_confirm_receipt_in_the_browser(browser_page, live_server):
     buyer_page.get_by_text("Completed").first.wait_for()
     snap(buyer_page, "buyer-order-completed")
     assert Order.objects.get(pk=order.id).status == "completed"
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == order.total_amount
+    assert supplier_funds(f"supplier_available:{supplier.org.id}:USD") == order.total_amount
     assert_books_balance()

@@ -74,6 +74,13 @@ def open_dispute(buyer: Party, order_id: str, **body: Any) -> Any:
     return buyer.client.post(f"/orders/{order_id}/disputes", payload, key=False)
 
 
+def supplier_earned(party: Party) -> int:
+    """What the supplier holds: its available balance plus the rolling reserve kept back on release."""
+    from tests.helpers import balance
+
+    return sum(balance(f"{kind}:{party.org.id}:USD") for kind in ("supplier_available", "supplier_reserve"))
+
+
 def usd(amount: int) -> dict[str, Any]:
     return {"amount": amount, "currency": "USD"}
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from tests.disputes.conftest import TOTAL, make_expert, open_dispute, shipped_order, usd
+from tests.disputes.conftest import TOTAL, make_expert, open_dispute, shipped_order, supplier_earned, usd
 from tests.helpers import assert_books_balance, balance
 from tradeshield.disputes import deadlines
 from tradeshield.disputes.models import Dispute
@@ -73,7 +73,7 @@ def test_simultaneous_decisions_and_sweeps_move_money_once(buyer, supplier):
     assert sum(sum(c.values()) for c in acted) == 1  # type: ignore[attr-defined]
     assert Dispute.objects.get(pk=dispute_id).status == "resolved"
     assert balance("refunds:USD") == refund
-    assert balance(f"supplier_available:{supplier.org.id}:USD") == TOTAL - refund
+    assert supplier_earned(supplier) == TOTAL - refund
     assert Transfer.objects.filter(code="escrow_release").count() == 1
     assert balance(f"escrow:{order_id}:USD") == 0
     assert_books_balance()

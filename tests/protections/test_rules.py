@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from tests.conftest import confirmed_order, pay_card
-from tests.helpers import assert_books_balance, balance
+from tests.helpers import assert_books_balance, balance, supplier_funds
 from tests.protections.conftest import START
 
 from tradeshield.orders.models import Order, OrderEvent
@@ -91,7 +91,7 @@ def test_receipt_is_confirmed_automatically_after_a_reminder(sandbox):
     assert sandbox.advance(days=1, hours=1)["actions"] == {"auto_confirm_reminder": 1}
     assert sandbox.advance(days=1)["actions"] == {"auto_confirm": 1}
     assert Order.objects.get(pk=order["id"]).status == "completed"
-    assert balance(f"supplier_available:{sandbox.supplier.org.id}:USD") == 125_000
+    assert supplier_funds(f"supplier_available:{sandbox.supplier.org.id}:USD") == 125_000
     assert_books_balance()
 
 

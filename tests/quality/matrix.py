@@ -290,6 +290,29 @@ def api_calls(world: World) -> dict[str, Call]:
         **inspection_calls(world),
         **shipment_calls(world),
         **dispute_calls(world),
+        **payout_calls(world),
+    }
+
+
+def payout_calls(world: World) -> dict[str, Call]:
+    account, payout, saved = world.extra["payout_account"], world.extra["payout"], world.extra["saved_method"]
+    iban = {"scheme": "iban", "holder_name": "W", "currency": "USD", "iban": "DE89370400440532013000"}
+    password = {"X-TradeShield-Password": "quality-tests-password-42"}
+    return {
+        "GET /payouts/balances": Call("GET", "/payouts/balances"),
+        "GET /payout-accounts": Call("GET", "/payout-accounts"),
+        "POST /payout-accounts": Call("POST", "/payout-accounts", iban, headers=password),
+        "POST /payout-accounts/{account_id}/verify": Call(
+            "POST", f"/payout-accounts/{account}/verify", {"amounts": [1, 2]}
+        ),
+        "GET /payouts": Call("GET", "/payouts"),
+        "POST /payouts": Call(
+            "POST", "/payouts", {"payout_account_id": account, "amount": {"amount": 10**9, "currency": "USD"}}
+        ),
+        "GET /payouts/{payout_id}": Call("GET", f"/payouts/{payout}"),
+        "GET /payment-methods": Call("GET", "/payment-methods"),
+        "POST /payment-methods": Call("POST", "/payment-methods", {"card": CARD}),
+        "DELETE /payment-methods/{method_id}": Call("DELETE", f"/payment-methods/{saved}"),
     }
 
 
@@ -365,4 +388,16 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         ),
         "dispute_action": ("POST", f"/disputes/{world.extra['dispute']}/counter/"),
         "expert_workbench": ("GET", "/expert/disputes/"),
+        "vital_signs": ("GET", "/staff/vital-signs/"),
+        "healthz": ("GET", "/healthz"),
+        "readyz": ("GET", "/readyz"),
+        "metrics": ("GET", "/metrics"),
+        "confirm_password": ("GET", "/account/confirm-password/"),
+        "order_pay_saved": ("POST", f"/orders/{o['awaiting_payment']}/pay/saved/"),
+        "payouts": ("GET", "/payouts/"),
+        "payout_account_add": ("POST", "/payouts/accounts/"),
+        "payout_account_verify": ("POST", f"/payouts/accounts/{world.extra['payout_account']}/verify/"),
+        "payout_request": ("POST", "/payouts/request/"),
+        "saved_methods": ("GET", "/settings/saved-cards/"),
+        "saved_method_remove": ("POST", f"/settings/saved-cards/{world.extra['saved_method']}/remove/"),
     }

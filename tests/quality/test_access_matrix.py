@@ -17,6 +17,8 @@ Cells: ok = 2xx; state = allowed, refused for the object's state or the values (
 422 = a web form re-rendered with its errors (the request carried no form fields);
 - = not applicable (API keys do not sign in to the web).
 Web actions report a role's refusal as a message on a redirect (ok here); the API rows pin the roles.
+Operations endpoints: /healthz and /readyz are public (load balancers call them; readyz is 503 here
+because no job worker beats in the test world); /metrics wants its bearer token, never a session.
 """
 
 from __future__ import annotations
@@ -128,6 +130,16 @@ POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok 
 POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
 POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404
 POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
+GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
+GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
+POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
+GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403
+POST /payouts                                        401   403   403   state 403   403   403   403   403   404   403
+GET /payouts/{payout_id}                             401   403   403   ok    403   403   403   403   403   404   403
+GET /payment-methods                                 401   ok    ok    403   403   403   403   ok    ok    403   403
+POST /payment-methods                                401   ok    ok    403   403   403   403   ok    ok    403   403
+DELETE /payment-methods/{method_id}                  401   ok    ok    403   403   403   403   404   ok    403   403
 """
 
 WEB = """
@@ -184,6 +196,18 @@ dispute_detail           login ok    ok    ok    ok    ok    ok    404   -     4
 dispute_evidence_file    login ok    ok    ok    ok    ok    ok    404   -     404   404
 dispute_action           login ok    ok    ok    ok    ok    ok    404   -     404   404
 expert_workbench         login 403   403   403   403   403   403   403   -     403   403
+vital_signs              login 403   403   403   403   ok    ok    403   -     403   403
+healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+readyz                   503   503   503   503   503   503   503   503   -     503   503
+metrics                  401   401   401   401   401   401   401   401   -     401   401
+confirm_password         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+order_pay_saved          login ok    ok    ok    ok    ok    ok    404   -     404   404
+payouts                  login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_add       login 403   403   ok    403   403   403   403   -     ok    403
+payout_account_verify    login 403   403   422   403   403   403   403   -     422   403
+payout_request           login 403   403   422   403   403   403   403   -     422   403
+saved_methods            login ok    ok    403   403   403   403   ok    -     403   403
+saved_method_remove      login ok    ok    403   403   403   403   404   -     403   403
 """
 # fmt: on
 
@@ -249,7 +273,8 @@ def test_api_access_matrix(world: World) -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_web_access_matrix(world: World) -> None:
+def test_web_access_matrix(world: World, settings: Any) -> None:
+    settings.TRADESHIELD_METRICS_TOKEN = "matrix-metrics-token"  # set, and never sent: 401 for everyone
     calls = web_calls(world)
     assert set(calls) == set(EXPECTED_WEB), "tests/quality/matrix.py needs a request for each page"
     wrong, leaks = [], []

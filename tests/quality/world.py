@@ -27,6 +27,8 @@ from tradeshield.orders.models import Order, OrderEvent
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.payments import services as payment_services
+from tradeshield.payouts import services as payout_services
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
 
@@ -96,7 +98,8 @@ class World:
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
-        widgets_private = {self.notifications["supplier_owner"]}
+        widgets_private = {self.notifications["supplier_owner"], self.extra["payout_account"], self.extra["payout"]}
+        acme_private.add(self.extra["saved_method"])
         if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
             hidden = rival_trade | rival_private | widgets_private
             return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
@@ -235,6 +238,7 @@ def build_world() -> World:
         pay(name, buyer)
         shipping.order_ship(actor=supplier, order_id=orders[name], carrier="DHL", tracking_number="D9")
     disputes = _disputes(orders, buyer, supplier)
+    money_out = _payouts(supplier, buyer)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -273,6 +277,7 @@ def build_world() -> World:
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
             **disputes,
+            **money_out,
         },
     )
 
@@ -361,3 +366,16 @@ def _inspections(
         report=reports.ReportInput(critical_found=0, major_found=0, minor_found=0, summary="ok", photo_ids=[photo.id]),
     )
     return {**ids, "photo": photo.id, "agency": agency.id}
+
+
+def _payouts(supplier: Actor, buyer: Actor) -> dict[str, str]:
+    """Widgets' verified payout account and a payout in transit; Acme's saved card."""
+    account = payout_services.payout_account_add(
+        actor=supplier, scheme="iban", holder_name="Shenzhen Widgets", currency="USD", iban="DE89370400440532013000"
+    )
+    amounts = [int(a) for a in account.verification_amounts.split(",")]
+    payout_services.payout_account_verify(actor=supplier, account_id=account.id, amounts=amounts)
+    payout = payout_services.payout_create(actor=supplier, account_id=account.id, amount=1_000)
+    assert buyer.organization is not None
+    saved = payment_services.saved_method_add(buyer=buyer.organization, card=CARD)
+    return {"payout_account": account.id, "payout": payout.id, "saved_method": saved.id}

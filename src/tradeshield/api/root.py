@@ -17,6 +17,7 @@ from tradeshield.notifications.api import router as notifications_router
 from tradeshield.orders.api import router as orders_router
 from tradeshield.orders.payments_api import router as payments_router
 from tradeshield.organizations.api import router as identity_router
+from tradeshield.payouts.api import router as payouts_router
 from tradeshield.protections.api import router as clocks_router
 from tradeshield.shipments.api import router as shipments_router
 
@@ -36,6 +37,7 @@ api.add_router("", inspections_public_router)
 api.add_router("", inspections_router)
 api.add_router("", shipments_router)
 api.add_router("", disputes_router)
+api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

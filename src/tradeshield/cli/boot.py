@@ -26,6 +26,7 @@ console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 SETTINGS_MODULE = "tradeshield.settings"
+DATABASE_HINT = "check DATABASE_URL (host, port, user, password, database name) and that PostgreSQL is running"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -77,8 +78,15 @@ def setup_django() -> None:
     import django
     from django.core.exceptions import ImproperlyConfigured
 
+    from tradeshield.envconfig import ConfigurationError
+
     try:
         django.setup()
+    except ConfigurationError as exc:
+        # One line per bad value, all of them at once, so one edit of the environment fixes everything.
+        for problem in exc.problems[:-1]:
+            err_console.print(f"[bold red]error:[/] configuration: {escape(problem)}")
+        fail(f"configuration: {exc.problems[-1]}", code=2)
     except ImproperlyConfigured as exc:
         fail(f"configuration: {first_line(exc)}")
     except ValueError as exc:
@@ -114,7 +122,7 @@ def database_errors() -> Iterator[None]:
         fail(first_line(exc))
     except errors as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc
-        fail(f"database {database_label()}: {first_line(cause)}")
+        fail(f"database {database_label()}: {first_line(cause)} — {DATABASE_HINT}")
 
 
 def check_database(*, require_migrated: bool) -> None:

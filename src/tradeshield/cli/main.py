@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from tradeshield.cli import sandbox
+from tradeshield.cli import operations, sandbox
 from tradeshield.cli.boot import (
     check_database,
     console,
@@ -76,9 +76,10 @@ def serve(
     Static files are served by WhiteNoise straight from the installed packages: no collectstatic step.
     Put a reverse proxy that terminates TLS in front of it in production.
     """
-    from tradeshield.cli.server import check_port_free, serve_forever
+    from tradeshield.cli.server import check_port_free, metrics_dir, serve_forever
 
     check_port_free(host, port)
+    metrics_dir()
     setup_django()
     check_database(require_migrated=True)
 
@@ -114,6 +115,12 @@ def worker(
     queue: Annotated[
         list[str] | None, typer.Option("--queue", "-q", help="Queue to listen to (repeatable; default all).")
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="Serve this worker's job metrics (Prometheus) on 127.0.0.1:PORT (internal only)."
+        ),
+    ] = None,
 ) -> None:
     """Run a background-job worker (Procrastinate) until SIGTERM or Ctrl+C.
 
@@ -125,6 +132,13 @@ def worker(
     from tradeshield.worker import run_worker
 
     queues = list(queue or [])
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        try:
+            start_http_server(metrics_port, addr="127.0.0.1")
+        except OSError as exc:
+            fail(f"cannot serve worker metrics on 127.0.0.1:{metrics_port}: {exc.strerror or exc}")
     console.print(
         f"[green]job worker[/] pid {os.getpid()}: concurrency {concurrency}, "
         f"queues {', '.join(queues) if queues else 'all'} ({escape(database_label())})"
@@ -299,9 +313,53 @@ def audit_verify(
     console.print(f"[green]✓[/] {len(reports)} order audit chain(s) verified, {sum(r.entries for r in reports)} events")
 
 
+@app.command("rotate-keys")
+def rotate_keys(
+    batch: Annotated[int, typer.Option(min=1, help="Rows per batch (one short transaction each).")] = 500,
+    new_key: Annotated[
+        str, typer.Option(help="Only print a fresh key entry with this key id to put first in the settings.")
+    ] = "",
+) -> None:
+    """Re-encrypt every encrypted value under the current key (the first of TRADESHIELD_ENCRYPTION_KEYS).
+
+    Values in clear (written before encryption) are encrypted too. Safe to run again and while the app
+    runs: each row changes by compare-and-set. Keep the old key configured until this has finished.
+    """
+    if new_key:
+        from tradeshield.kit.crypto import new_key_spec
+
+        console.print(new_key_spec(new_key), soft_wrap=True)
+        return
+    setup_django()
+    check_database(require_migrated=True)
+    from django.db import connection, transaction
+    from rich.progress import Progress
+
+    from tradeshield.kit import crypto
+
+    total = 0
+    with database_errors(), Progress(console=console) as progress:
+        for model, field in crypto.encrypted_fields():
+            table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+            task = progress.add_task(f"{table}.{field.column}", total=None)
+            batches = crypto.reencrypt_column(connection, table=table, pk=pk, column=field.column, batch=batch)
+            while True:
+                with transaction.atomic():
+                    changed = next(batches, None)
+                if changed is None:
+                    break
+                total += changed
+                progress.advance(task, changed)
+            progress.update(
+                task, total=progress.tasks[task].completed or 1, completed=progress.tasks[task].completed or 1
+            )
+    console.print(f"[green]✓[/] {total} value(s) re-encrypted under key {crypto.current_kid()!r}")
+
+
 if __name__ == "__main__":
     app(prog_name="tradeshield")
 
 
 app.add_typer(sandbox.clock_app, name="clock")
 app.command("simulate")(sandbox.simulate)
+operations.register(app)

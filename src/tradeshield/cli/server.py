@@ -8,12 +8,17 @@ stops when the last process that started it exits, stays up until everything has
 
 from __future__ import annotations
 
+import atexit
+import copy
 import ctypes
 import errno
+import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -77,6 +82,31 @@ def stop_job_worker(process: subprocess.Popen[bytes], timeout: float) -> None:
         process.wait()
 
 
+def gunicorn_logging(django_logging: dict[str, Any]) -> dict[str, Any]:
+    """Gunicorn's own lines (start, worker boots, timeouts) in the same format as the app's."""
+    config = copy.deepcopy(django_logging)
+    config["loggers"] = {
+        **config.get("loggers", {}),
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    }
+    return config
+
+
+def metrics_dir() -> None:
+    """Give this server's processes one directory for their Prometheus counters (see ops/metrics.py).
+
+    Must run before prometheus_client is first imported (it picks its storage then). An operator-set
+    PROMETHEUS_MULTIPROC_DIR is used as it is; otherwise a fresh temporary one, removed on exit.
+    """
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+        return
+    path = tempfile.mkdtemp(prefix="tradeshield-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+
+
 def serve_forever(*, host: str, port: int, workers: int, threads: int, job_worker: bool) -> None:
     """Blocks until SIGTERM/SIGINT; then stops web workers, then the job worker."""
     from django.conf import settings
@@ -90,9 +120,10 @@ def serve_forever(*, host: str, port: int, workers: int, threads: int, job_worke
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
-        "accesslog": "-",
+        "accesslog": None,  # the app logs each request itself, as JSON with its request id (ops.middleware)
         "errorlog": "-",
         "loglevel": "info",
+        "logconfig_dict": gunicorn_logging(settings.LOGGING),
         "proc_name": "tradeshield",
         "control_socket_disable": True,  # one fixed socket path per user would clash between instances
     }
@@ -101,5 +132,6 @@ def serve_forever(*, host: str, port: int, workers: int, threads: int, job_worke
         _Gunicorn(options).run()
     finally:
         if process is not None:
-            timeout = float(settings.PROCRASTINATE_WORKER_DEFAULTS.get("shutdown_graceful_timeout", 30)) + 5
+            graceful: Any = settings.PROCRASTINATE_WORKER_DEFAULTS.get("shutdown_graceful_timeout", 30)
+            timeout = float(graceful) + 5
             stop_job_worker(process, timeout=timeout)

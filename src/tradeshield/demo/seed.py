@@ -328,6 +328,14 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.inspection_seed import seed_inspections  # it builds on this module's helpers
 
     seed_inspections()
+    from tradeshield.demo.ops_seed import seed_operations
+
+    seed_operations()
+
+    from tradeshield.demo.payout_seed import seed_payouts
+
+    seed_payouts()
+
     from tradeshield.demo.dispute_seed import seed_disputes
 
     seed_disputes()

@@ -29,7 +29,11 @@ def page(items: Sequence[T], limit: int, cursor_of: Callable[[T], str], render: 
 
 
 def error_response(error: DomainError) -> JsonResponse:
-    return JsonResponse(error.as_dict(), status=error.status)
+    response = JsonResponse(error.as_dict(), status=error.status)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def error_json(status: int, code: str, message: str, field: str | None = None) -> JsonResponse:

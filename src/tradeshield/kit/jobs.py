@@ -14,6 +14,8 @@ from django.db import transaction
 from procrastinate import exceptions
 from procrastinate.contrib.django import app
 
+from tradeshield.kit.context import REQUEST_ID_ARG, current_request_id
+
 
 def defer(task_name: str, *, queueing_lock: str | None = None, queue: str | None = None, **kwargs: Any) -> bool:
     """Defer `task_name(**kwargs)`; False when an identical locked job is already waiting."""
@@ -22,6 +24,8 @@ def defer(task_name: str, *, queueing_lock: str | None = None, queue: str | None
         options["queueing_lock"] = queueing_lock
     if queue:
         options["queue"] = queue
+    if (rid := current_request_id()) is not None:
+        kwargs[REQUEST_ID_ARG] = rid  # taken out again by the worker's task middleware (ops.jobs)
     try:
         with transaction.atomic():
             app.configure_task(task_name, **options).defer(**kwargs)

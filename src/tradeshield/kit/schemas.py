@@ -73,4 +73,4 @@ def money(amount: int, currency: str) -> dict[str, object]:
 
 
 # The error responses every endpoint documents.
-ERROR_RESPONSES: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+ERROR_RESPONSES: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}

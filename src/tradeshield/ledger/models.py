@@ -24,7 +24,8 @@ class AccountKind(models.TextChoices):
     SUPPLIER_FUNDING = "supplier_funding", "Supplier funding (outside world)"
     INSPECTION_FEES = "inspection_fees", "Inspection fee held per booking"
     AGENCY_PAYABLE = "agency_payable", "Owed to an inspection agency"
-    SUPPLIER_RESERVE = "supplier_reserve", "Supplier reserve (held back against post-sales claims)"
+    SUPPLIER_RESERVE = "supplier_reserve", "Supplier rolling reserve"
+    PAYOUTS = "payouts", "Payouts sent (outside world)"
     SUPPLIER_DEBT = "supplier_debt", "Supplier debt to the guarantee fund (negative: owed)"
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tradeshield.kit import clock
+from tradeshield.kit.crypto import EncryptedTextField
 from tradeshield.kit.ids import new_id
 from tradeshield.orders.models import OrderEvent
 from tradeshield.organizations.models import Organization
@@ -117,8 +118,9 @@ class WebhookEndpoint(models.Model):
     description = models.CharField(max_length=200, blank=True, default="")
     event_types = models.JSONField(default=list, blank=True)  # empty: every type; "order.*" matches a noun
     enabled = models.BooleanField(default=True)
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    # Signing secrets, encrypted at rest (kit/crypto.py); the code sees them in clear to sign.
+    secret = EncryptedTextField()
+    previous_secret = EncryptedTextField(blank=True, default="")
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=clock.now)

@@ -146,6 +146,7 @@ def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> S
         wallet=payload.wallet,
         use_credit=payload.use_credit,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
+        saved_method_id=payload.saved_method_id,
     )
     return Status((402 if payment.status == "failed" else 201), render_payment(payment))
 

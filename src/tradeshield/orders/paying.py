@@ -68,8 +68,11 @@ def order_pay(
     wallet: str | None = None,
     use_credit: bool = False,
     idempotency_key: str = "",
+    saved_method_id: str | None = None,
 ) -> Payment:
     """Pay the next milestone. With `use_credit` (or method "credit"), the buyer's credit pays first."""
+    if saved_method_id and method != Method.CARD:
+        raise OrderInvalid('A saved method pays by card: send method "card".', field="method")
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.pay")
     if order.status not in states.PAYABLE:
@@ -93,6 +96,8 @@ def order_pay(
     )
     if target.credit == target.amount:
         payment = payments.credit_payment_start(target=target)
+    elif method == Method.CARD and saved_method_id:
+        payment = payments.saved_card_payment_start(target=target, method_id=saved_method_id)
     elif method == Method.CARD:
         if card is None:
             raise OrderInvalid("Card details are required.", field="card")

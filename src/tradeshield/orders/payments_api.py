@@ -6,25 +6,31 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from pydantic import ValidationError
 
+from tradeshield.kit import clock
 from tradeshield.kit.errors import Forbidden, Invalid
 from tradeshield.kit.schemas import ERROR_RESPONSES, money
 from tradeshield.orders import paying
 from tradeshield.orders.bank import statement_import
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.payments import bank_webhook
+from tradeshield.payments import services as payment_services
+from tradeshield.payments.models import SavedMethod
 from tradeshield.payments.render import render_payment, render_step
 from tradeshield.payments.schemas import (
     BankReceiptIn,
     BankReceiptOut,
     PaymentOut,
+    SavedMethodIn,
+    SavedMethodOut,
     StatementImportOut,
     TimelineOut,
     WalletReturnIn,
 )
-from tradeshield.payments.selectors import payment_get, payment_timeline
+from tradeshield.payments.selectors import payment_get, payment_timeline, saved_methods_for
+from tradeshield.payments.timeline import expected_times, payout_steps
 
 router = Router(tags=["payments"])
 ERRORS = ERROR_RESPONSES
@@ -46,8 +52,57 @@ def get_timeline(request: HttpRequest, payment_id: str) -> dict[str, Any]:
     return {
         "payment_id": payment.id,
         "status": payment.status,
-        "steps": [render_step(payment, e) for e in payment_timeline(payment)],
+        "method": payment.method,
+        "expected_times": expected_times(payment.method),
+        "steps": [render_step(payment, e) for e in payment_timeline(payment)] + payout_steps(payment),
     }
+
+
+def _buyer(request: HttpRequest) -> Any:
+    actor = actor_of(request)
+    if not actor.is_buyer_org:
+        raise Forbidden("Only buyers save payment methods.", code="forbidden_role")
+    actor.require("order.pay")
+    return actor
+
+
+def _saved(method: SavedMethod) -> dict[str, Any]:
+    today = clock.today()
+    return {
+        "id": method.id,
+        "brand": method.brand,
+        "last4": method.last4,
+        "exp_month": method.exp_month,
+        "exp_year": method.exp_year,
+        "expired": (method.exp_year, method.exp_month) < (today.year, today.month),
+        "created_at": method.created_at,
+    }
+
+
+@router.get("/payment-methods", response={200: list[SavedMethodOut], **ERRORS}, auth=API_AUTH)
+def list_saved_methods(request: HttpRequest) -> list[dict[str, Any]]:
+    actor = _buyer(request)
+    return [_saved(m) for m in saved_methods_for(actor.organization)]
+
+
+@router.post(
+    "/payment-methods",
+    response={201: SavedMethodOut, **ERRORS},
+    auth=API_AUTH,
+    summary="Save a card for one-click payment (only the provider's token is kept, encrypted)",
+)
+def add_saved_method(request: HttpRequest, payload: SavedMethodIn) -> Status[dict[str, Any]]:
+    actor = _buyer(request)
+    method = payment_services.saved_method_add(
+        buyer=actor.organization, card=payload.card.model_dump(), created_by_id=actor.user.id if actor.user else ""
+    )
+    return Status(201, _saved(method))
+
+
+@router.delete("/payment-methods/{method_id}", response={200: SavedMethodOut, **ERRORS}, auth=API_AUTH)
+def remove_saved_method(request: HttpRequest, method_id: str) -> dict[str, Any]:
+    actor = _buyer(request)
+    return _saved(payment_services.saved_method_revoke(buyer=actor.organization, method_id=method_id))
 
 
 @router.post(

@@ -16,6 +16,7 @@ from tradeshield.organizations import services
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.organizations.models import ApiKey, Organization
 from tradeshield.organizations.selectors import api_keys_for
+from tradeshield.security import throttle
 
 router = Router(tags=["identity"])
 ERRORS = ERROR_RESPONSES
@@ -98,7 +99,11 @@ def _key(key: ApiKey, secret: str | None = None) -> dict[str, Any]:
     summary="Exchange email and password for a short-lived personal token",
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
-    secret, token = services.personal_token_issue(email=payload.email, password=payload.password)
+    secret, token = services.personal_token_issue(
+        email=payload.email,
+        password=payload.password,
+        ip=throttle.client_ip(request.META),  # type: ignore[arg-type]
+    )
     return Status(201, {"token": secret, "token_type": "Bearer", "expires_at": token.expires_at})
 
 

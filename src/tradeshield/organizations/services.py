@@ -16,6 +16,7 @@ from tradeshield.kit.ids import random_token
 from tradeshield.kit.money import check_currency
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import ApiKey, Membership, Organization, OrgKind, PersonalToken
+from tradeshield.security import throttle
 
 API_KEY_PREFIX = "tsk"
 PERSONAL_TOKEN_PREFIX = "tsp"
@@ -83,10 +84,14 @@ def api_key_revoke(*, organization: Organization, key_id: str) -> ApiKey:
     return key
 
 
-def personal_token_issue(*, email: str, password: str) -> tuple[str, PersonalToken]:
+def personal_token_issue(*, email: str, password: str, ip: str | None = None) -> tuple[str, PersonalToken]:
+    """Sign in for the API. Failures count towards the same lock-out as the web sign-in (429)."""
+    throttle.login_check(email=email, ip=ip)
     user = authenticate(username=email.lower(), password=password)
     if user is None or not user.is_active:
+        throttle.login_failed(email=email, ip=ip)
         raise Unauthenticated("Email or password is wrong.", code="invalid_credentials")
+    throttle.login_succeeded(email=email)
     secret = random_token(PERSONAL_TOKEN_PREFIX, 32)
     token = PersonalToken.objects.create(
         secret_hash=secret_digest(secret),

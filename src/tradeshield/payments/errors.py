@@ -24,3 +24,7 @@ class RefundExceedsHeld(Invalid):
 
 class BankReceiptInvalid(Invalid):
     code = "bank_receipt_invalid"
+
+
+class SavedMethodNotFound(NotFound):
+    code = "saved_method_not_found"

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tradeshield.kit import clock
+from tradeshield.kit.crypto import EncryptedTextField
 from tradeshield.kit.ids import new_id
 from tradeshield.organizations.models import Organization
 
@@ -63,7 +64,8 @@ class Payment(models.Model):
     card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
     card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
     card_country = models.CharField(max_length=2, blank=True, default="")
-    provider_token = models.CharField(max_length=80, blank=True, default="")
+    provider_token = EncryptedTextField(blank=True, default="")  # the provider's card token, encrypted at rest
+    saved_method_id = models.CharField(max_length=40, blank=True, default="")
     provider_reference = models.CharField(max_length=80, blank=True, default="")
     bank_reference = models.CharField(max_length=32, null=True, blank=True, unique=True)
     wallet = models.CharField(max_length=20, blank=True, default="")
@@ -178,3 +180,27 @@ class FeeRule(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["method", "network", "region"], name="fee_rule_unique_scope"),
         ]
+
+
+def _saved_method_id() -> str:
+    return new_id("pm")
+
+
+class SavedMethod(models.Model):
+    """A buyer's saved card for one-click payment: the provider's token only (encrypted), never the number."""
+
+    id = models.CharField(primary_key=True, max_length=40, default=_saved_method_id, editable=False)
+    buyer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    provider = models.CharField(max_length=40)
+    token = EncryptedTextField()
+    brand = models.CharField(max_length=20)
+    last4 = models.CharField(max_length=4)
+    exp_month = models.PositiveSmallIntegerField()
+    exp_year = models.PositiveSmallIntegerField()
+    country = models.CharField(max_length=2, blank=True, default="")
+    created_by_id = models.CharField(max_length=40, blank=True, default="")
+    created_at = models.DateTimeField(default=clock.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "payment_saved_method"

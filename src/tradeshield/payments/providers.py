@@ -34,6 +34,12 @@ class CardProvider(Protocol):
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str: ...
 
+    def tokenize(self, *, card: CheckedCard) -> str:
+        """A reusable token for the card (the provider keeps the number); we store only the token."""
+        ...
+
+    def charge_token(self, *, token: str, amount: int, currency: str, idempotency_key: str) -> ChargeResult: ...
+
 
 class BankDebitProvider(Protocol):
     name: str
@@ -85,6 +91,15 @@ class SandboxCards:
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str:
         return _ref("re", idempotency_key)
+
+    def tokenize(self, *, card: CheckedCard) -> str:
+        return _ref("tok", card.number)
+
+    def charge_token(self, *, token: str, amount: int, currency: str, idempotency_key: str) -> ChargeResult:
+        for number, (code, message) in SANDBOX_DECLINES.items():
+            if token == _ref("tok", number):
+                return ChargeResult(approved=False, decline_code=code, decline_message=message)
+        return ChargeResult(approved=True, reference=_ref("ch", idempotency_key), token=token)
 
 
 class SandboxBankDebit:

@@ -34,6 +34,9 @@ class PaymentIn(StrictIn):
     bank_account: BankAccountIn | None = None
     wallet: Literal["paypal", "alipay"] | None = None
     use_credit: bool = Field(False, description="Apply the buyer's credit (from compensation) first.")
+    saved_method_id: str | None = Field(
+        None, max_length=40, description="One-click: pay by card with this saved method (method must be card)."
+    )
 
 
 class WalletReturnIn(StrictIn):
@@ -76,12 +79,20 @@ class TimelineStepOut(Schema):
     amount: MoneySchema | None
     expected_by: date | None
     detail: dict[str, Any]
-    created_at: datetime
+    created_at: datetime | None = Field(None, description="Null for a step still expected.")
+
+
+class ExpectedTimesOut(Schema):
+    funding_business_days: list[int]
+    refund_business_days: list[int]
+    payout_business_days: list[int]
 
 
 class TimelineOut(Schema):
     payment_id: str
     status: str
+    method: str
+    expected_times: ExpectedTimesOut
     steps: list[TimelineStepOut]
 
 
@@ -119,3 +130,17 @@ class StatementImportOut(Schema):
     unmatched: int
     replayed: int
     errors: list[str]
+
+
+class SavedMethodIn(StrictIn):
+    card: CardIn
+
+
+class SavedMethodOut(Schema):
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    expired: bool
+    created_at: datetime

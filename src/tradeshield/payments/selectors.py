@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from tradeshield.organizations.actors import Actor
+from tradeshield.organizations.models import Organization
 from tradeshield.payments.errors import PaymentNotFound
-from tradeshield.payments.models import Payment, PaymentEvent
+from tradeshield.payments.models import Payment, PaymentEvent, SavedMethod
 
 
 def payments_visible_to(actor: Actor) -> QuerySet[Payment]:
@@ -30,3 +31,9 @@ def payments_for_order(order_id: str) -> list[Payment]:
 
 def payment_timeline(payment: Payment) -> list[PaymentEvent]:
     return list(payment.events.all())
+
+
+def saved_methods_for(organization: Organization | None) -> list[SavedMethod]:
+    if organization is None:
+        return []
+    return list(SavedMethod.objects.filter(buyer=organization, revoked_at__isnull=True).order_by("-created_at"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,16 +13,19 @@ from tradeshield.kit import clock
 from tradeshield.kit.money import check_amount
 from tradeshield.organizations.models import Organization
 from tradeshield.payments import providers
-from tradeshield.payments.cards import CardInvalid, aba_routing_valid, card_check_input
+from tradeshield.payments.cards import CardExpired, CardInvalid, aba_routing_valid, card_check_input
 from tradeshield.payments.errors import (
     BankReceiptInvalid,
     PaymentMethodUnavailable,
     PaymentNotConfirmable,
     RefundExceedsHeld,
+    SavedMethodNotFound,
 )
 from tradeshield.payments.fees import fee_quote
-from tradeshield.payments.models import BankReceipt, Method, Payment, PaymentEvent, PaymentStatus
+from tradeshield.payments.models import BankReceipt, Method, Payment, PaymentEvent, PaymentStatus, SavedMethod
 from tradeshield.payments.timeline import funds_expected_by, refund_expected_by
+from tradeshield.payouts import services as payouts
+from tradeshield.payouts.services import reserve_days
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,87 @@ def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempoten
     payment.provider_reference, payment.provider_token = result.reference, result.token
     _save(payment, "provider_reference", "provider_token")
     _event(payment, "authorized", payment.total_charged, reference=result.reference)
+    _event(payment, "captured", payment.total_charged)
+    _fund_and_hold(payment)
+    return payment
+
+
+def saved_method_add(*, buyer: Organization, card: dict[str, Any], created_by_id: str = "") -> SavedMethod:
+    """Tokenize a card with the provider and keep the token (encrypted) for one-click payments."""
+    checked = card_check_input(card)
+    token = providers.CARD_PROVIDER.tokenize(card=checked)
+    return SavedMethod.objects.create(
+        buyer=buyer,
+        provider=providers.CARD_PROVIDER.name,
+        token=token,
+        brand=checked.brand,
+        last4=checked.last4,
+        exp_month=checked.exp_month,
+        exp_year=checked.exp_year,
+        country=str(card.get("country") or buyer.country).upper()[:2],
+        created_by_id=created_by_id,
+    )
+
+
+def saved_method_revoke(*, buyer: Organization, method_id: str) -> SavedMethod:
+    method = SavedMethod.objects.filter(pk=method_id, buyer=buyer).first()
+    if method is None:
+        raise SavedMethodNotFound("No such saved payment method.")
+    if method.revoked_at is None:
+        method.revoked_at = clock.now()
+        method.save(update_fields=["revoked_at"])
+    return method
+
+
+def saved_method_usable(*, buyer: Organization, method_id: str) -> SavedMethod:
+    """The buyer's own saved card, still valid: another organization's is missing (404), a removed one
+    cannot be reused (409), an expired one is refused (422)."""
+    method = SavedMethod.objects.filter(pk=method_id, buyer=buyer).first()
+    if method is None:
+        raise SavedMethodNotFound("No such saved payment method.", field="saved_method_id")
+    if method.revoked_at is not None:
+        raise PaymentNotConfirmable(
+            "This saved card was removed; it cannot be used again.",
+            code="saved_method_revoked",
+            field="saved_method_id",
+        )
+    today = clock.today()
+    if (method.exp_year, method.exp_month) < (today.year, today.month):
+        raise CardExpired("This saved card has expired; add the new card.", field="saved_method_id")
+    return method
+
+
+def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Payment:
+    """One-click payment with a saved card: the same flow as a card payment, charged through the token."""
+    method = saved_method_usable(buyer=target.buyer, method_id=method_id)
+    quote = fee_quote(
+        method=Method.CARD,
+        amount=target.cash_amount,
+        currency=target.currency,
+        network=method.brand,
+        country=method.country or target.buyer.country,
+    )
+    payment = _new_payment(
+        target,
+        Method.CARD,
+        method.provider,
+        PaymentStatus.REQUIRES_ACTION,
+        quote.fee,
+        card_brand=method.brand,
+        card_last4=method.last4,
+        card_exp_month=method.exp_month,
+        card_exp_year=method.exp_year,
+        card_country=method.country,
+        saved_method_id=method.id,
+    )
+    result = providers.CARD_PROVIDER.charge_token(
+        token=method.token, amount=payment.total_charged, currency=payment.currency, idempotency_key=payment.id
+    )
+    if not result.approved:
+        return _failed(payment, result.decline_code, result.decline_message)
+    payment.provider_reference, payment.provider_token = result.reference, result.token
+    _save(payment, "provider_reference", "provider_token")
+    _event(payment, "authorized", payment.total_charged, reference=result.reference, saved_method=method.id)
     _event(payment, "captured", payment.total_charged)
     _fund_and_hold(payment)
     return payment
@@ -371,6 +455,11 @@ def payment_release(*, payment: Payment) -> Payment:
     payment.released_amount = net
     _save(payment, "status", "released_amount")
     _event(payment, "released", net, service_fee=fee)
+    reserved = payouts.reserve_hold(
+        payment_id=payment.id, supplier_id=payment.supplier_id, currency=payment.currency, released=net
+    )
+    if reserved:
+        _event(payment, "reserve_held", reserved, expected_by=clock.today() + timedelta(days=reserve_days()))
     return payment
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tradeshield.kit.clock import add_business_days, today
+from tradeshield.payouts.models import Payout, ReserveHold
 
 # method -> (min, max) business days until a refund reaches the buyer
 REFUND_BUSINESS_DAYS = {"card": (12, 12), "bank_transfer": (3, 7), "echeck": (3, 4), "wallet": (1, 3), "credit": (0, 0)}
@@ -18,3 +20,52 @@ def refund_expected_by(method: str, start: date | None = None) -> date:
 
 def funds_expected_by(method: str, start: date | None = None) -> date:
     return add_business_days(start or today(), FUNDING_BUSINESS_DAYS[method][1])
+
+
+def expected_times(method: str) -> dict[str, list[int]]:
+    """The business days this method takes, as data (shown next to the timeline)."""
+    return {
+        "funding_business_days": list(FUNDING_BUSINESS_DAYS.get(method, (0, 0))),
+        "refund_business_days": list(REFUND_BUSINESS_DAYS.get(method, (0, 0))),
+        "payout_business_days": [1, 1],
+    }
+
+
+def payout_steps(payment: Any) -> list[dict[str, Any]]:
+    """After a release: where the supplier's money went next (reserve, payout). Derived, not stored:
+    a payout pays the supplier's balance, so the payment's money is in the first payout made after its
+    release (or the next daily settlement batch if there is none yet)."""
+    released = next((e for e in payment.events.all() if e.kind == "released"), None)
+    if released is None:
+        return []
+    steps: list[dict[str, Any]] = []
+    hold = ReserveHold.objects.filter(pk=payment.id).first()
+    if hold is not None and hold.released_at is not None:
+        steps.append(_step("reserve_released", hold.amount, payment.currency, hold.released_at, None))
+    payout = (
+        Payout.objects.filter(
+            organization_id=payment.supplier_id, currency=payment.currency, created_at__gte=released.created_at
+        )
+        .exclude(status="failed")
+        .order_by("created_at")
+        .first()
+    )
+    if payout is None:
+        steps.append(_step("payout_expected", None, payment.currency, None, add_business_days(today(), 1)))
+    elif payout.status == "paid":
+        steps.append(_step("paid_out", None, payment.currency, payout.paid_at, None))
+    else:
+        steps.append(
+            _step("payout_in_transit", None, payment.currency, payout.created_at, add_business_days(today(), 1))
+        )
+    return steps
+
+
+def _step(kind: str, amount: int | None, currency: str, at: Any, expected_by: date | None) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "amount": {"amount": amount, "currency": currency} if amount is not None else None,
+        "expected_by": expected_by,
+        "detail": {},
+        "created_at": at,
+    }

@@ -27,9 +27,14 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "new_order": current.trades and current.can("order.write"),
             "api_keys": current.organization is not None and current.can("org.admin"),
             "bank_import": current.staff_role in ("admin", "support_agent"),
+            "vital_signs": bool(current.staff_role),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
             "expert": current.staff_role == StaffRole.TRADE_EXPERT,
+            "payouts": current.organization is not None
+            and current.organization.kind in ("supplier", "inspection_agency")
+            and current.role in ("owner", "finance"),
+            "saved_cards": current.is_buyer_org and current.can("order.pay"),
             "unread": cache(partial(unread_count, user.pk)),  # counted only if a template shows it
         },
     }

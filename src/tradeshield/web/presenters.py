@@ -17,6 +17,7 @@ from tradeshield.kit.money import format_amount, to_major
 from tradeshield.orders.models import Amendment, MilestoneStatus, OrderEvent
 from tradeshield.orders.states import OrderStatus
 from tradeshield.payments.models import Method, Payment, PaymentEvent, PaymentStatus
+from tradeshield.payments.timeline import payout_steps
 
 # One tone per status; app.css defines the colours of each tone (badges and charts share them).
 STATUS_TONES: dict[str, dict[str, str]] = {
@@ -249,6 +250,11 @@ STEP_TITLES: dict[str, Any] = {
     "overpayment_refunded": _("Overpayment refunded"),
     "failed": _("Failed"),
     "cancelled": _("Cancelled"),
+    "reserve_held": _("Part kept in the supplier's reserve"),
+    "reserve_released": _("Reserve released to the supplier"),
+    "payout_expected": _("Payout to the supplier (next settlement)"),
+    "payout_in_transit": _("Payout to the supplier in transit"),
+    "paid_out": _("Paid out to the supplier"),
 }
 STEP_ORDER = ["initiated", "authorized", "captured", "held_in_escrow", "released"]
 TERMINAL_PAYMENT = {PaymentStatus.RELEASED, PaymentStatus.REFUNDED, PaymentStatus.FAILED, PaymentStatus.CANCELLED}
@@ -280,6 +286,18 @@ def payment_steps(payment: Payment, events: list[PaymentEvent]) -> list[Step]:
                 at=event.created_at,
                 expected_by=event.expected_by,
                 note=note,
+            )
+        )
+    for extra in payout_steps(payment):
+        upcoming = extra["created_at"] is None
+        steps.append(
+            Step(
+                key=extra["kind"],
+                title=str(STEP_TITLES.get(extra["kind"], extra["kind"])),
+                state="upcoming" if upcoming else "done",
+                amount=money_text(extra["amount"]["amount"], payment.currency) if extra["amount"] else "",
+                at=extra["created_at"],
+                expected_by=extra["expected_by"],
             )
         )
     if payment.status in TERMINAL_PAYMENT or payment.status == PaymentStatus.PARTIALLY_REFUNDED:

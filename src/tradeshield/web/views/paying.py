@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
 from tradeshield.kit.money import format_amount
 from tradeshield.orders import paying
@@ -23,7 +24,7 @@ from tradeshield.orders.states import PAYABLE
 from tradeshield.organizations.actors import Actor
 from tradeshield.payments import providers
 from tradeshield.payments.models import OPEN_STATUSES, Method, Payment, PaymentStatus
-from tradeshield.payments.selectors import payment_get, payments_for_order
+from tradeshield.payments.selectors import payment_get, payments_for_order, saved_methods_for
 from tradeshield.web import forms
 from tradeshield.web.views.common import Outcome, actor_of, apply_error, new_key, not_found_on, run_once
 
@@ -60,6 +61,11 @@ def decline_message(payment: Payment) -> str:
     return str((event.detail or {}).get("message") if event else "") or _("The payment failed.")
 
 
+def _expired(method: Any) -> bool:
+    today = clock.today()
+    return bool((method.exp_year, method.exp_month) < (today.year, today.month))
+
+
 def _initial(order: Order, milestone: Any) -> dict[str, Any]:
     return {"milestone_id": milestone.id, "expected_amount": milestone.amount, "country": order.buyer.country}
 
@@ -78,6 +84,7 @@ def _page(
         "options": payment_options(order) if milestone else [],
         "idempotency_key": new_key(),
         "open_payments": open_payments,
+        "saved_methods": [m for m in saved_methods_for(order.buyer) if not _expired(m)] if method == "card" else [],
         **extra,
     }
     return render(request, "web/orders/pay.html", context, status=status)

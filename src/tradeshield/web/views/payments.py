@@ -15,6 +15,7 @@ from tradeshield.orders import paying
 from tradeshield.payments.models import OPEN_STATUSES, Method, PaymentStatus
 from tradeshield.payments.render import render_payment
 from tradeshield.payments.selectors import payment_get, payment_timeline
+from tradeshield.payments.timeline import expected_times
 from tradeshield.web.presenters import payment_steps
 from tradeshield.web.views.common import Outcome, actor_of, new_key, not_found_on, run_once
 from tradeshield.web.views.paying import decline_message, wallet_url
@@ -37,6 +38,7 @@ def payment_detail(request: HttpRequest, payment_id: str) -> HttpResponse:
         {
             "payment": payment,
             "steps": payment_steps(payment, payment_timeline(payment)),
+            "expected": expected_times(payment.method),
             "bank_instructions": rendered["bank_instructions"]
             if waiting_for_funds and (is_buyer or actor.is_staff)
             else None,
