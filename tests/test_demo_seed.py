@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from tests.helpers import assert_books_balance
 from tradeshield.demo.accounts import DEMO_ACCOUNTS
 from tradeshield.demo.seed import seed_demo
+from tradeshield.disputes.models import Dispute
 from tradeshield.inspections.models import Inspection
 from tradeshield.messaging.models import Thread
 from tradeshield.orders.models import Order
@@ -20,6 +21,9 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert set(Order.objects.values_list("status", flat=True)) == set(OrderStatus.values)
     assert set(Order.objects.values_list("currency", flat=True)) >= {"USD", "EUR", "JPY", "KWD"}
     assert sorted(Inspection.objects.values_list("status", flat=True)) == ["booked", "failed", "passed"]
+    disputes = {d.status: d for d in Dispute.objects.select_related("expert")}
+    assert set(disputes) == {"negotiating", "escalated"}
+    assert disputes["escalated"].expert.email == "expert@tradeshield.example"
     assert_books_balance()
     assert Thread.objects.filter(kind="inquiry").count() == 5 and Thread.objects.filter(kind="order").count() == 1
     completed = Order.objects.filter(status=OrderStatus.COMPLETED).count()

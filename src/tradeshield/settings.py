@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "tradeshield.shipments",
     "tradeshield.messaging",
     "tradeshield.reviews",
+    "tradeshield.disputes",
+    "tradeshield.audit",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.credit",

@@ -292,6 +292,41 @@ def talk_calls(world: World) -> dict[str, Call]:
     }
 
 
+def dispute_calls(world: World) -> dict[str, Call]:
+    o, d, a = world.orders, world.extra["dispute"], world.extra["dispute_arbitrated"]
+    usd = {"amount": 1_000, "currency": "USD"}
+    reasons = "Reasons long enough to be accepted by the rules."
+    return {
+        "POST /orders/{order_id}/disputes": Call(
+            "POST", f"/orders/{o['paid']}/disputes", {"reason": "late", "remedy": "full_refund", "description": "x"}
+        ),
+        "GET /orders/{order_id}/disputes": Call("GET", f"/orders/{o['disputed']}/disputes"),
+        "GET /disputes": Call("GET", "/disputes"),
+        "GET /disputes/{dispute_id}": Call("GET", f"/disputes/{d}"),
+        "POST /disputes/{dispute_id}/counter": Call("POST", f"/disputes/{d}/counter", {"amount": usd, "text": "t"}),
+        "POST /disputes/{dispute_id}/accept": Call("POST", f"/disputes/{d}/accept"),
+        "POST /disputes/{dispute_id}/reject": Call("POST", f"/disputes/{d}/reject", {"text": "no"}),
+        "POST /disputes/{dispute_id}/edit": Call("POST", f"/disputes/{d}/edit", {"description": "More detail."}),
+        "POST /disputes/{dispute_id}/withdraw": Call("POST", f"/disputes/{d}/withdraw"),
+        "POST /disputes/{dispute_id}/escalate": Call("POST", f"/disputes/{d}/escalate"),
+        "POST /disputes/{dispute_id}/evidence": Call(
+            "POST",
+            f"/disputes/{d}/evidence",
+            raw=_multipart(PNG),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        ),
+        "POST /disputes/{dispute_id}/evidence-requests": Call(
+            "POST", f"/disputes/{a}/evidence-requests", {"side": "buyer", "text": "Photos.", "due_days": 3}
+        ),
+        "POST /disputes/{dispute_id}/settlement": Call("POST", f"/disputes/{a}/settlement", {"buyer_amount": usd}),
+        "POST /disputes/{dispute_id}/settlement/sign": Call("POST", f"/disputes/{a}/settlement/sign"),
+        "POST /disputes/{dispute_id}/decide": Call(
+            "POST", f"/disputes/{a}/decide", {"buyer_amount": usd, "supplier_amount": usd, "reasons": reasons}
+        ),
+        "POST /disputes/{dispute_id}/appeal": Call("POST", f"/disputes/{a}/appeal", {"reasons": reasons}),
+    }
+
+
 def api_calls(world: World) -> dict[str, Call]:
     """One request per route, keyed "METHOD /api/v1/path/{param}" as in the OpenAPI document."""
     o, p, a = world.orders, world.payments, world.amendments
@@ -379,6 +414,7 @@ def api_calls(world: World) -> dict[str, Call]:
         **supplier_calls(world),
         **shipment_calls(world),
         **talk_calls(world),
+        **dispute_calls(world),
         **payout_calls(world),
         **credit_calls(world),
     }
@@ -498,6 +534,14 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "moderation_dismiss": ("POST", f"/staff/review-reports/{world.extra['review_report']}/dismiss/"),
         "supplier_directory": ("GET", "/suppliers/?q=widgets&sort=grade"),
         "supplier_page": ("GET", f"/suppliers/{world.widgets.id}/"),
+        "dispute_open": ("POST", f"/orders/{o['paid']}/disputes/"),
+        "dispute_detail": ("GET", f"/disputes/{world.extra['dispute']}/"),
+        "dispute_evidence_file": (
+            "GET",
+            f"/disputes/{world.extra['dispute']}/evidence/{world.extra['dispute_evidence']}/",
+        ),
+        "dispute_action": ("POST", f"/disputes/{world.extra['dispute']}/counter/"),
+        "expert_workbench": ("GET", "/expert/disputes/"),
         "vital_signs": ("GET", "/staff/vital-signs/"),
         "healthz": ("GET", "/healthz"),
         "readyz": ("GET", "/readyz"),

@@ -140,6 +140,22 @@ GET /suppliers/{supplier_id}/rating                  401   ok    ok    ok    ok 
 GET /suppliers/{supplier_id}/rating/history          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 GET /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
 PUT /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
+POST /orders/{order_id}/disputes                     401   ok    ok    403   403   403   403   404   ok    404   404
+GET /orders/{order_id}/disputes                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /disputes                                        401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /disputes/{dispute_id}                           401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /disputes/{dispute_id}/counter                  401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/accept                   401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/reject                   401   403   403   state state 403   403   404   403   404   404
+POST /disputes/{dispute_id}/edit                     401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/withdraw                 401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/escalate                 401   state state 403   403   403   403   404   state 404   404
+POST /disputes/{dispute_id}/evidence                 401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/evidence-requests        401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
+POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
@@ -235,6 +251,11 @@ moderation_hide          login 403   403   403   403   ok    ok    403   -     4
 moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
 supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+dispute_open             login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_detail           login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_evidence_file    login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_action           login ok    ok    ok    ok    ok    ok    404   -     404   404
+expert_workbench         login 403   403   403   403   403   403   403   -     403   403
 vital_signs              login 403   403   403   403   ok    ok    403   -     403   403
 healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 readyz                   503   503   503   503   503   503   503   503   -     503   503

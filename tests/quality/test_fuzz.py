@@ -134,6 +134,7 @@ def path_pools(world: World) -> dict[str, list[str]]:
         "document_id": [world.extra["qualification_document"], "sdoc_doesnotexist"],
         "verification_id": [world.extra["verification"], "sver_doesnotexist"],
         "supplier_id": [world.widgets.id, world.acme.id, "org_doesnotexist"],
+        "dispute_id": [world.extra["dispute"], world.extra["dispute_arbitrated"], "dsp_doesnotexist"],
     }
 
 

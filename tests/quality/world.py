@@ -99,6 +99,7 @@ class World:
         inspected = {self.orders["inspected"], self.orders["inspected_passed"]}
         acme_trade |= {self.extra["shipment"], self.extra["inspection"], self.extra["inspection_passed"]}
         acme_trade |= {self.extra["photo"]}
+        acme_trade |= {self.extra[k] for k in ("dispute", "dispute_arbitrated", "dispute_evidence", "dispute_file")}
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
@@ -248,6 +249,11 @@ def build_world() -> World:
     )
 
     inspections = _inspections(people, orders, pays, acme, supplier, buyer)
+    for name in ("disputed", "arbitrated"):
+        confirm(name, buyer)
+        pay(name, buyer)
+        shipping.order_ship(actor=supplier, order_id=orders[name], carrier="DHL", tracking_number="D9")
+    disputes = _disputes(orders, buyer, supplier)
     qualification = _qualification(people, widgets, inspections["agency"])
     money_out = _payouts(supplier, buyer)
 
@@ -292,6 +298,7 @@ def build_world() -> World:
             **inspections,
             **talk,
             **qualification,
+            **disputes,
             **money_out,
         },
     )
@@ -343,6 +350,33 @@ def _qualification(people: dict[str, Person], widgets: Organization, agency_id: 
         "qualification_document": document.id,
         "verification": visit.id,
         "verification_photo": str(photo.id),
+    }
+
+
+def _disputes(orders: dict[str, str], buyer: Actor, supplier: Actor) -> dict[str, str]:
+    """A dispute in negotiation (with a buyer's photo) and one escalated with a settlement proposed."""
+    from django.db import transaction
+
+    from tradeshield.disputes import services as disputes
+    from tradeshield.disputes.services import _lock
+
+    negotiating = disputes.dispute_open(
+        actor=buyer, order_id=orders["disputed"], reason="quality", remedy="full_refund", description="Flicker."
+    )
+    evidence = disputes.evidence_add(actor=buyer, dispute_id=negotiating.id, data=PNG, name="flicker.png")
+    escalated = disputes.dispute_open(
+        actor=buyer, order_id=orders["arbitrated"], reason="damaged", remedy="full_refund", description="Cracked."
+    )
+    disputes.dispute_counter(actor=supplier, dispute_id=escalated.id, amount=100, text="Small refund.")
+    with transaction.atomic():
+        order, locked = _lock(escalated.id)
+        disputes.escalate(locked, order, None)
+    disputes.settlement_propose(actor=supplier, dispute_id=escalated.id, buyer_amount=5_000)
+    return {
+        "dispute": negotiating.id,
+        "dispute_arbitrated": escalated.id,
+        "dispute_evidence": evidence.id,
+        "dispute_file": evidence.file_id,
     }
 
 

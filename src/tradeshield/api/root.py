@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tradeshield.credit.api import router as credit_router
+from tradeshield.disputes.api import router as disputes_router
 from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
@@ -43,6 +44,7 @@ api.add_router("", messaging_router)
 api.add_router("", reviews_router)
 api.add_router("", credit_router)
 api.add_router("", suppliers_router)
+api.add_router("", disputes_router)
 api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {

@@ -361,4 +361,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.credit_seed import seed_directory
 
     seed_directory()
+
+    from tradeshield.demo.dispute_seed import seed_disputes
+
+    seed_disputes()
     return True

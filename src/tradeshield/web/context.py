@@ -35,6 +35,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "qualification": current.is_supplier_org,
             "verifications": current.is_agency_org,
             "review_queue": current.organization is None and current.staff_role in ("reviewer", "admin"),
+            "expert": current.staff_role == StaffRole.TRADE_EXPERT,
             "payouts": current.organization is not None
             and current.organization.kind in ("supplier", "inspection_agency")
             and current.role in ("owner", "finance"),
