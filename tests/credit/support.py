@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tradeshield.disputes.models import Dispute
 from tradeshield.inspections.models import Inspection, InspectionStatus
 from tradeshield.kit import clock
 from tradeshield.messaging import services as messaging
@@ -149,3 +150,29 @@ def inquiry(buyer: Organization, supplier: Organization, at_: datetime, reply_af
         with clock.frozen_at(at_ + reply_after):
             messaging.inquiry_reply(actor=org_actor(supplier), thread_id=thread.pk, body="This much.")
     return thread
+
+
+def make_dispute(order: Order, *, status: str, outcome: str = "", buyer_amount: int | None = None) -> Dispute:
+    """A dispute row in a given end state (the disputes app's own tests drive the services)."""
+    now = clock.now()
+    return Dispute.objects.create(
+        order=order,
+        buyer_id=order.buyer_id,
+        supplier_id=order.supplier_id,
+        stage="post_sales",
+        reason="quality",
+        remedy="partial_refund",
+        description="Scratched panels.",
+        currency=order.currency,
+        disputed_amount=order.total_amount,
+        requested_amount=order.total_amount // 2,
+        offer_amount=order.total_amount // 2,
+        offer_remedy="partial_refund",
+        supplier_respond_by=now + timedelta(days=3),
+        buyer_may_escalate_at=now + timedelta(days=3),
+        auto_escalate_at=now + timedelta(days=7),
+        status=status,
+        outcome=outcome,
+        decision_buyer_amount=buyer_amount,
+        decision_supplier_amount=None if buyer_amount is None else order.total_amount - buyer_amount,
+    )

@@ -12,6 +12,7 @@ from django.db import connection
 from tests.credit.support import (
     at,
     inquiry,
+    make_dispute,
     make_inspection,
     make_order,
     make_supplier,
@@ -113,6 +114,10 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     inquiry(buyer_org, supplier, now - timedelta(days=8), timedelta(hours=30))
     inquiry(buyer_org, supplier, now - timedelta(days=5), None)
     inquiry(buyer_org, supplier, now - timedelta(days=40), timedelta(minutes=5))
+    # Disputes: one decided by an expert with money back to the buyer (lost), one withdrawn by the
+    # buyer (closed, not lost, and not counted as a disputed order).
+    make_dispute(fob[2], status="resolved", outcome="decided", buyer_amount=2_000_000)
+    make_dispute(late, status="withdrawn", outcome="withdrawn")
 
     result = services.rating_refresh(supplier_ids=[supplier.id])
     assert (result.rated, result.changed) == (1, 1)
@@ -127,6 +132,8 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
         "inspections": 7 * (1 + 5 * 0.8) / (2 + 5),  # 1 of 2 first inspections passed
         "reviews": 15 * ((10 * 4 + 5 + 4 + 5) / (10 + 3) - 1) / 4,  # Bayesian average 54/13 = 4.15
         "response": 5 * (1 + 5 * 0.7) / (3 + 5),  # 1 of 3 answered within 24 h, smoothed toward 70 %
+        "disputes": 8 * (1 - 5 * (1 + 5 * 0.03) / (5 + 5)),  # 1 of 5 funded orders disputed
+        "disputes_lost": 5 * (1 - (1 + 5 * 0.3) / (2 + 5)),  # 1 of 2 closed disputes lost
         "tenure": 5 * 24 / 60,
     }
     for key, points in expected.items():
@@ -143,19 +150,13 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     assert factor(row, "reviews")["raw"] == {"count": 3, "bayesian_average": 4.15}
     assert factor(row, "response")["raw"] == {"received": 3, "answered": 1, "rate": 0.3333}
     assert factor(row, "tenure")["raw"] == {"months": 24}
-    for key in ("disputes", "disputes_lost"):  # the disputes app does not exist yet
-        assert factor(row, key) == {
-            "key": key,
-            "available": False,
-            "weight": rating.FACTOR_BY_KEY[key].weight,
-            "share": 0,
-            "raw": None,
-            "points": 0,
-        }
+    assert factor(row, "disputes")["raw"] == {"disputed": 1, "funded": 5, "rate": 0.2}
+    assert factor(row, "disputes_lost")["raw"] == {"lost": 1, "closed": 2, "rate": 0.5}
+    assert AVAILABLE == 100  # every factor has its records now
 
     score = round(100 * sum(expected.values()) / AVAILABLE)
-    assert row.score == score == 71
-    assert row.grade == rating.grade_of(score) == "A"
+    assert row.score == score == 69
+    assert row.grade == rating.grade_of(score) == "BBB"
     assert sum(Decimal(str(f["points"])) for f in row.factors) == pytest.approx(Decimal(score), abs=Decimal("0.5"))
 
     # Coverage: base USD 50,000 + 25,000 approved + 25,000 verified + half of the last 6 months'
@@ -163,7 +164,7 @@ def test_crafted_records_give_the_expected_points_per_factor(buyer_org, agency_o
     assert row.coverage_limit_usd == 20_000_000
     assert Organization.objects.get(pk=supplier.pk).coverage_limit_usd == 20_000_000
     standing = CreditStanding.objects.get(supplier=supplier)
-    assert (standing.score, standing.grade, standing.grade_rank) == (71, "A", 5)
+    assert (standing.score, standing.grade, standing.grade_rank) == (69, "BBB", 4)
     assert standing.inspected_pass_rate == Decimal("0.5000") and standing.inspected_orders == 2
     assert (standing.review_average, standing.review_count) == (Decimal("4.15"), 3)
     assert standing.response_rate == Decimal("0.3333")
@@ -200,6 +201,7 @@ def test_a_newcomer_starts_at_the_priors_and_others_are_not_touched_by_a_scoped_
     row = CreditRating.objects.get(supplier=newcomer)
     # on-time, refunds, inspections, reviews (4.0 stars) and response at their priors; no qualification
     expected = 12 * 0.9 + 8 * (1 - 4 * 0.05) + 7 * 0.8 + 15 * (4 - 1) / 4 + 5 * 0.7
+    expected += 8 * (1 - 5 * 0.03) + 5 * (1 - 0.3)  # dispute rate and disputes lost at their priors
     assert row.score == round(100 * expected / AVAILABLE)
     assert not CreditRating.objects.filter(supplier=other).exists()
     assert row.coverage_limit_usd == 5_000_000

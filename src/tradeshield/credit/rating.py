@@ -75,6 +75,12 @@ REFUND_PRIOR = Decimal("0.05")
 REFUND_PENALTY = 4  # points fall linearly to zero at a 25 % refund rate
 INSPECTION_PRIOR = Decimal("0.8")
 RESPONSE_PRIOR = Decimal("0.7")
+# Disputes: disputed orders ÷ funded orders, smoothed toward 3 %; points fall linearly to zero at 20 %.
+DISPUTE_PRIOR = Decimal("0.03")
+DISPUTE_PENALTY = 5
+# Disputes lost: of the closed disputes, those whose outcome was imposed on the supplier (granted because
+# it did not answer in time, or an expert's decision giving the buyer money back), smoothed toward 30 %.
+DISPUTE_LOST_PRIOR = Decimal("0.3")
 # Reviews: Bayesian average (C·m + Σ ratings) / (C + n) with m = 4.0 stars and C = 10 reviews.
 REVIEW_PRIOR_MEAN = Decimal("4.0")
 REVIEW_PRIOR_COUNT = 10
@@ -117,6 +123,7 @@ ord_cur AS (
         count(*) FILTER (WHERE o.status = 'completed') AS completed,
         count(*) FILTER (WHERE o.status = 'refunded') AS refunded,
         count(*) FILTER (WHERE o.status IN ('completed', 'refunded')) AS closed,
+        count(*) FILTER (WHERE o.status NOT IN ('awaiting_payment', 'cancelled')) AS funded,
         coalesce(sum(o.total_amount) FILTER (WHERE o.status = 'completed'), 0) AS completed_amount,
         coalesce(sum(o.total_amount) FILTER (
             WHERE o.status = 'completed' AND o.updated_at >= %(window_start)s), 0) AS recent_amount,
@@ -133,6 +140,7 @@ ord_cur AS (
 ord AS (
     SELECT c.supplier_id,
         sum(c.completed) AS completed, sum(c.refunded) AS refunded, sum(c.closed) AS closed,
+        sum(c.funded) AS funded,
         sum(c.measured) AS measured, sum(c.on_time) AS on_time,
         coalesce(sum(c.completed_amount / fx.per_minor), 0) AS usd,
         coalesce(sum(c.recent_amount / fx.per_minor), 0) AS recent_usd
@@ -197,11 +205,28 @@ rev AS (
 _NO_REVIEWS = """,
 rev AS (SELECT NULL::text AS supplier_id, 0::bigint AS n, 0::numeric AS total WHERE false)"""
 
+_DISPUTES = """,
+disp AS (
+    SELECT d.supplier_id,
+        count(DISTINCT d.order_id) FILTER (WHERE d.status <> 'withdrawn') AS disputed,
+        count(*) FILTER (WHERE d.status IN ('resolved', 'lapsed', 'withdrawn')) AS closed,
+        count(*) FILTER (WHERE d.status = 'resolved' AND (d.outcome = 'auto_granted'
+            OR (d.outcome = 'decided' AND d.decision_buyer_amount > 0))) AS lost
+    FROM dispute d
+    WHERE true {dispute_scope}
+    GROUP BY d.supplier_id
+)"""
+_NO_DISPUTES = """,
+disp AS (SELECT NULL::text AS supplier_id, 0::bigint AS disputed, 0::bigint AS closed, 0::bigint AS lost
+         WHERE false)"""
+
 _CALC = """,
 base AS (
     SELECT s.id, s.created_at,
         coalesce(ord.completed, 0) AS completed, coalesce(ord.refunded, 0) + coalesce(pr.n, 0) AS refunded,
         coalesce(ord.closed, 0) AS closed, coalesce(ord.measured, 0) AS measured,
+        coalesce(ord.funded, 0) AS funded, coalesce(disp.disputed, 0) AS disputed,
+        coalesce(disp.closed, 0) AS disputes_closed, coalesce(disp.lost, 0) AS disputes_lost,
         coalesce(ord.on_time, 0) AS on_time, coalesce(ord.usd, 0) AS usd,
         coalesce(ord.recent_usd, 0) AS recent_usd,
         coalesce(insp.inspected, 0) AS inspected, coalesce(insp.passed, 0) AS passed,
@@ -219,6 +244,7 @@ base AS (
     LEFT JOIN qual q ON q.supplier_id = s.id
     LEFT JOIN resp ON resp.supplier_id = s.id
     LEFT JOIN rev ON rev.supplier_id = s.id
+    LEFT JOIN disp ON disp.supplier_id = s.id
 ),
 rates AS (
     SELECT b.*,
@@ -227,6 +253,9 @@ rates AS (
         round(least(1, (b.refunded + %(k)s * %(refund_prior)s) / (b.closed + %(k)s)), 8) AS refund_s,
         round((b.passed + %(k)s * %(inspection_prior)s) / (b.inspected + %(k)s), 8) AS inspection_s,
         round((b.answered + %(k)s * %(response_prior)s) / (b.received + %(k)s), 8) AS response_s,
+        round(least(1, (b.disputed + %(k)s * %(dispute_prior)s) / (greatest(b.funded, b.disputed) + %(k)s)), 8)
+            AS dispute_s,
+        round((b.disputes_lost + %(k)s * %(dispute_lost_prior)s) / (b.disputes_closed + %(k)s), 8) AS lost_s,
         round((%(review_c)s * %(review_m)s + b.review_total) / (%(review_c)s + b.review_n), 8) AS bayes
     FROM base b
 ),
@@ -238,8 +267,8 @@ pts AS MATERIALIZED (  -- computed once per supplier: the score and grade below 
                                  / ln(1 + %(orders_full)s::float8)))::numeric, 6) AS p_orders,
         round(({w_volume} * least(1, log(1 + r.usd::float8) / %(volume_digits)s::float8))::numeric, 6) AS p_volume,
         round(({w_on_time} * r.on_time_s)::numeric, 6) AS p_on_time,
-        0::numeric AS p_disputes,
-        0::numeric AS p_disputes_lost,
+        round(({w_disputes} * greatest(0, 1 - %(dispute_penalty)s * r.dispute_s))::numeric, 6) AS p_disputes,
+        round(({w_disputes_lost} * (1 - r.lost_s))::numeric, 6) AS p_disputes_lost,
         round(({w_refunds} * greatest(0, 1 - %(refund_penalty)s * r.refund_s))::numeric, 6) AS p_refunds,
         round(({w_inspections} * r.inspection_s)::numeric, 6) AS p_inspections,
         round(({w_reviews} * (r.bayes - 1) / 4)::numeric, 6) AS p_reviews,
@@ -328,8 +357,10 @@ _RAW: dict[str, str] = {
     "volume": "jsonb_build_object('usd', round(s.usd))",
     "on_time": "jsonb_build_object('on_time', s.on_time, 'measured', s.measured,"
     " 'rate', CASE WHEN s.measured > 0 THEN round(s.on_time::numeric / s.measured, 4) END)",
-    "disputes": "NULL::jsonb",
-    "disputes_lost": "NULL::jsonb",
+    "disputes": "jsonb_build_object('disputed', s.disputed, 'funded', s.funded,"
+    " 'rate', CASE WHEN s.funded > 0 THEN round(least(1, s.disputed::numeric / s.funded), 4) END)",
+    "disputes_lost": "jsonb_build_object('lost', s.disputes_lost, 'closed', s.disputes_closed,"
+    " 'rate', CASE WHEN s.disputes_closed > 0 THEN round(s.disputes_lost::numeric / s.disputes_closed, 4) END)",
     "refunds": "jsonb_build_object('refunded', s.refunded, 'closed', s.closed,"
     " 'rate', CASE WHEN s.closed > 0 THEN round(least(1, s.refunded::numeric / s.closed), 4) END)",
     "inspections": "jsonb_build_object('passed', s.passed, 'inspected', s.inspected,"
@@ -403,6 +434,10 @@ def refresh_sql(*, scoped: bool) -> str:
         sql += _REVIEWS.format(reviews_source=source)
     else:
         sql += _NO_REVIEWS
+    if available["disputes"]:
+        sql += _DISPUTES.format(dispute_scope="AND d.supplier_id = ANY(%(ids)s)" if scoped else "")
+    else:
+        sql += _NO_DISPUTES
     weights = {f"w_{f.key}": (f.weight if f.available else 0) for f in FACTORS}
     sql += _CALC.format(
         **weights,
@@ -438,6 +473,9 @@ def refresh_params(*, now: datetime, cause: str, ids: list[str] | None) -> dict[
         "refund_penalty": REFUND_PENALTY,
         "inspection_prior": INSPECTION_PRIOR,
         "response_prior": RESPONSE_PRIOR,
+        "dispute_prior": DISPUTE_PRIOR,
+        "dispute_penalty": DISPUTE_PENALTY,
+        "dispute_lost_prior": DISPUTE_LOST_PRIOR,
         "review_c": REVIEW_PRIOR_COUNT,
         "review_m": REVIEW_PRIOR_MEAN,
         "orders_full": ORDERS_FULL,

@@ -45,6 +45,8 @@ CREDIT_EVENTS = frozenset(
         "order.partially_refunded",
         "inspection.passed",
         "inspection.failed",
+        "dispute.opened",
+        "dispute.resolved",  # also a withdrawal or a lapse
     }
 )
 
