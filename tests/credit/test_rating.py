@@ -17,6 +17,7 @@ from tests.credit.support import (
     make_order,
     make_supplier,
     months_ago,
+    org_actor,
     qualify_with_certifications,
     review,
     verify_on_site,
@@ -26,6 +27,7 @@ from tradeshield.credit import rating, services, tasks
 from tradeshield.credit.models import CreditRating, CreditStanding
 from tradeshield.kit import clock
 from tradeshield.orders.services import record_event
+from tradeshield.messaging import services as messaging_services
 from tradeshield.messaging.selectors import response_metrics
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import actor_for_user
@@ -296,3 +298,46 @@ def test_the_nightly_task_is_periodic_and_rates_everyone():
 
     periodic = {p.periodic_id: p.cron for p in app.periodic_registry.periodic_tasks.values()}
     assert periodic["credit_nightly"] == "30 2 * * *"
+
+
+def test_reviews_replies_and_qualification_defer_one_debounced_refresh(buyer_org, agency_org, media, moderator):
+    supplier = make_supplier()
+    order = make_order(buyer_org, supplier)
+    posted = review(buyer_org, order, 2, 2, 2)
+    jobs = _credit_jobs(supplier.id)
+    assert [(s, lock, queue) for s, lock, queue, _at in jobs] == [("todo", f"credit_refresh:{supplier.id}", "credit")]
+
+    def refreshed() -> None:  # the waiting job runs (the worker would, 60 s later)
+        tasks.refresh_supplier(supplier_id=supplier.id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE procrastinate_jobs SET status = 'succeeded' WHERE task_name = 'credit.refresh_supplier'"
+                " AND args->>'supplier_id' = %s AND status = 'todo'",
+                [supplier.id],
+            )
+
+    refreshed()
+    assert CreditStanding.objects.get(supplier=supplier).review_count == 1
+
+    review_services.review_hide(actor=moderator, review_id=posted.pk, reason="Posted by a competitor.")
+    assert [s for s, *_ in _credit_jobs(supplier.id)].count("todo") == 1
+    refreshed()
+    assert CreditStanding.objects.get(supplier=supplier).review_count == 0
+
+    thread = inquiry(buyer_org, supplier, clock.now() - timedelta(hours=1), None)  # the buyer's message: no refresh
+    assert [s for s, *_ in _credit_jobs(supplier.id)].count("todo") == 0
+    messaging_services.inquiry_reply(actor=org_actor(supplier), thread_id=thread.pk, body="Here is our quote.")
+    assert [s for s, *_ in _credit_jobs(supplier.id)].count("todo") == 1
+    refreshed()
+    assert CreditStanding.objects.get(supplier=supplier).response_rate == Decimal("1.0000")
+
+    qualify_with_certifications(supplier, "ISO 9001")  # approval
+    assert [s for s, *_ in _credit_jobs(supplier.id)].count("todo") == 1
+    refreshed()
+    row = CreditStanding.objects.get(supplier=supplier).rating
+    assert factor(row, "qualification")["raw"]["approved"] is True
+
+    verify_on_site(supplier, agency_org, visited_on=clock.today())  # the report
+    assert [s for s, *_ in _credit_jobs(supplier.id)].count("todo") == 1
+    refreshed()
+    assert factor(CreditStanding.objects.get(supplier=supplier).rating, "qualification")["raw"]["verified"] is True
