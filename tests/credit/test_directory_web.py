@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.credit.support import make_order
-from tests.web.support import make_member
+from tests.credit.support import make_order, make_supplier, org_actor, qualify_with_certifications, review
+from tests.web.support import add_member, make_member
 from tradeshield.credit import services
+from tradeshield.reviews import services as reviews
 from tradeshield.organizations.models import OrgKind
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def test_directory_pages_filters_and_profile(listed):
     profile = buyer.client.get(f"/suppliers/{suppliers[0].org.id}/")
     assert profile.status_code == 200
     text = profile.content.decode()
-    for expected in ("history-chart-data", "contribution-chart-data", "not yet available", "Lamp Maker 00"):
+    for expected in ("history-chart-data", "contribution-chart-data", "Dispute rate", "Lamp Maker 00"):
         assert expected in text
     assert suppliers[0].user.email not in text
     assert buyer.client.get(f"/suppliers/{buyer.org.id}/").status_code == 404
@@ -65,3 +66,28 @@ def test_spanish_and_chinese_pages(listed):
     assert "Directorio de proveedores" in es
     zh = buyer.client.get(f"/suppliers/{suppliers[0].org.id}/", headers={"accept-language": "zh-hans"}).content.decode()
     assert "供应商名录" in zh
+
+
+def test_profile_shows_latest_reviews_with_replies_and_the_qualification(listed):
+    buyer, suppliers = listed
+    supplier = add_member(make_supplier("Reviewed Lamps"), "owner")
+    qualify_with_certifications(supplier.org, "ISO 14001")
+    orders = [make_order(buyer.org, supplier.org) for _ in range(4)]
+    first = review(buyer.org, orders[0], 2, 2, 2)
+    reviews.review_reply(actor=org_actor(supplier.org), review_id=first.pk, text="We replaced the batch.")
+    for order in orders[1:]:
+        review(buyer.org, order, 5, 5, 5)
+    services.rating_refresh(supplier_ids=[supplier.org.id])
+
+    text = buyer.client.get(f"/suppliers/{supplier.org.id}/").content.decode()
+    assert text.count('<article id="rev_') == 3  # the latest three
+    assert first.pk not in text and "We replaced the batch." not in text  # the oldest is on the reviews page
+    assert f'href="/suppliers/{supplier.org.id}/reviews/"' in text
+    assert "Qualified supplier" in text and "ISO 14001" in text
+
+    all_reviews = buyer.client.get(f"/suppliers/{supplier.org.id}/reviews/").content.decode()
+    assert "We replaced the batch." in all_reviews
+
+    zh = buyer.client.get(f"/suppliers/{supplier.org.id}/", headers={"accept-language": "zh-hans"}).content.decode()
+    es = buyer.client.get(f"/suppliers/{supplier.org.id}/", headers={"accept-language": "es"}).content.decode()
+    assert "最新评价" in zh and "Últimas reseñas" in es

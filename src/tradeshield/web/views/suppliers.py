@@ -21,9 +21,13 @@ from tradeshield.credit.selectors import (
     rating_history,
     supplier_get,
 )
+from tradeshield.organizations.models import Organization
+from tradeshield.reviews import selectors as reviews
 from tradeshield.web.views.common import actor_of
+from tradeshield.web.views.qualification import trust_context
 
 PAGE_SIZE = 20
+LATEST_REVIEWS = 3  # on the supplier's page; the rest at /suppliers/<id>/reviews/
 FILTERS = ("q", "category", "country", "certification", "verified", "min_grade", "min_rating", "sort")
 
 
@@ -99,5 +103,7 @@ def supplier_page(request: HttpRequest, supplier_id: str) -> HttpResponse:
             "history_chart": chart,
             "contribution_chart": contribution,
             "coverage_usd": f"{card['rating']['coverage_limit']['amount'] // 100:,}" if card["rating"] else "",
+            "trust": trust_context(Organization.objects.get(pk=card["id"])),
+            "latest_reviews": reviews.supplier_reviews(card["id"], limit=LATEST_REVIEWS),
         },
     )
