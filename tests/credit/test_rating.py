@@ -233,6 +233,23 @@ def test_bayesian_average_ranks_three_hundred_good_reviews_above_three_perfect_o
     assert rating.bayesian_average(Decimal(0), 0) == rating.REVIEW_PRIOR_MEAN  # no reviews: the prior
 
 
+def test_real_reviews_rank_three_hundred_good_ones_above_three_perfect_ones(buyer_org):
+    few, many = make_supplier(name="Three Perfect"), make_supplier(name="Three Hundred Good")
+    for _ in range(3):
+        review(buyer_org, make_order(buyer_org, few), 5, 5, 5)
+    for i in range(300):  # 240 five-star and 60 four-star reviews: 4.8 on average
+        stars = 5 if i % 5 else 4
+        review(buyer_org, make_order(buyer_org, many), stars, stars, stars)
+    services.rating_refresh(supplier_ids=[few.id, many.id])
+    few_row, many_row = (CreditStanding.objects.get(supplier=s) for s in (few, many))
+    assert (few_row.review_count, few_row.review_average) == (3, Decimal("4.23"))
+    assert (many_row.review_count, many_row.review_average) == (300, Decimal("4.77"))
+    few_points, many_points = (float(factor(r.rating, "reviews")["points"]) for r in (few_row, many_row))
+    assert many_points > few_points
+    assert few_points == pytest.approx(15 * (55 / 13 - 1) / 4 * 100 / AVAILABLE, abs=0.01)
+    assert many_points == pytest.approx(15 * (1480 / 310 - 1) / 4 * 100 / AVAILABLE, abs=0.01)
+
+
 def test_coverage_limit_formula():
     cov = rating.coverage_limit_usd
     assert cov(approved=False, verified=False, recent_volume_usd=Decimal(0)) == 5_000_000
