@@ -108,7 +108,11 @@ def qualify_with_certifications(supplier: Organization, *standards: str) -> None
     today = clock.today()
     certs = [
         CertificationInput(
-            standard=s, number=f"C-{i}", body="SGS", valid_from=today - timedelta(days=30), valid_to=today + timedelta(days=700)
+            standard=s,
+            number=f"C-{i}",
+            body="SGS",
+            valid_from=today - timedelta(days=30),
+            valid_to=today + timedelta(days=700),
         )
         for i, s in enumerate(standards)
     ]
@@ -145,7 +149,9 @@ def review(buyer: Organization, order: Order, quality: int, delivery: int, servi
 def inquiry(buyer: Organization, supplier: Organization, at_: datetime, reply_after: timedelta | None) -> Thread:
     """An inquiry received at `at_`, answered by the supplier `reply_after` later (or never)."""
     with clock.frozen_at(at_):
-        thread = messaging.inquiry_create(actor=org_actor(buyer), supplier_id=supplier.pk, subject="Quote", body="How much?")
+        thread = messaging.inquiry_create(
+            actor=org_actor(buyer), supplier_id=supplier.pk, subject="Quote", body="How much?"
+        )
     if reply_after is not None:
         with clock.frozen_at(at_ + reply_after):
             messaging.inquiry_reply(actor=org_actor(supplier), thread_id=thread.pk, body="This much.")

@@ -7,8 +7,8 @@ import pytest
 from tests.credit.support import make_order, make_supplier, org_actor, qualify_with_certifications, review
 from tests.web.support import add_member, make_member
 from tradeshield.credit import services
-from tradeshield.reviews import services as reviews
 from tradeshield.organizations.models import OrgKind
+from tradeshield.reviews import services as reviews
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_spanish_and_chinese_pages(listed):
 
 
 def test_profile_shows_latest_reviews_with_replies_and_the_qualification(listed):
-    buyer, suppliers = listed
+    buyer, _suppliers = listed
     supplier = add_member(make_supplier("Reviewed Lamps"), "owner")
     qualify_with_certifications(supplier.org, "ISO 14001")
     orders = [make_order(buyer.org, supplier.org) for _ in range(4)]

@@ -26,9 +26,9 @@ from tradeshield.accounts.models import StaffRole, User
 from tradeshield.credit import rating, services, tasks
 from tradeshield.credit.models import CreditRating, CreditStanding
 from tradeshield.kit import clock
-from tradeshield.orders.services import record_event
 from tradeshield.messaging import services as messaging_services
 from tradeshield.messaging.selectors import response_metrics
+from tradeshield.orders.services import record_event
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import actor_for_user
 from tradeshield.organizations.models import Organization, OrgKind

@@ -71,7 +71,8 @@ class DirectoryEntry:
 
     @property
     def verified(self) -> bool:
-        return self.verified_until is not None and self.verified_until > clock.today()  # lapses on that day (suppliers.selectors)
+        # verified_until is the day the badge lapses, as in suppliers.selectors
+        return self.verified_until is not None and self.verified_until > clock.today()
 
 
 def _bad(message: str, field: str, code: str = "invalid_search") -> DirectoryQueryInvalid:
