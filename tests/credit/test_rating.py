@@ -300,6 +300,10 @@ def test_relevant_order_events_defer_one_debounced_refresh_per_supplier(buyer_or
     assert scheduled_at > clock.now() + timedelta(seconds=30)
     assert _credit_jobs(other.id) == []
 
+    # A dispute opened on another supplier's order asks for that supplier's refresh.
+    record_event(make_order(buyer_org, other), "dispute.opened", None)
+    assert [lock for _s, lock, _q, _at in _credit_jobs(other.id)] == [f"credit_refresh:{other.id}"]
+
     # The job itself: rates the one supplier, and running it twice changes nothing the second time.
     assert tasks.refresh_supplier(supplier_id=supplier.id) == 1
     assert tasks.refresh_supplier(supplier_id=supplier.id) == 0
