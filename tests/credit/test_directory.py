@@ -155,7 +155,10 @@ def test_rating_and_card_show_the_breakdown_without_private_figures(buyer, world
     assert volume["raw"] == {"usd_band": "1,000,000+"}  # a band, never the exact USD 3,000,000
     assert sum(Decimal(f["points"]) for f in body["factors"]) == pytest.approx(Decimal(body["score"]), abs=1)
     disputes = next(f for f in body["factors"] if f["key"] == "disputes")
-    assert disputes["available"] is False and disputes["points"] == "0.00"
+    assert disputes["available"] is True and disputes["raw"]["disputed"] == 0  # no dispute: near full points
+    assert Decimal(disputes["points"]) == pytest.approx(
+        Decimal(8 * (1 - 5 * (0.15 / (disputes["raw"]["funded"] + 5)))), abs=Decimal("0.01")
+    )
     history = buyer.client.get(f"/suppliers/{led.org.id}/rating/history").json()["data"]
     assert history and history[-1]["score"] == body["score"]
 
