@@ -29,6 +29,7 @@ def create_parties(count: int) -> list[tuple[Party, Party]]:
 
     from tradeshield.organizations import services as orgs
     from tradeshield.organizations.models import OrgKind
+    from tradeshield.suppliers.fixtures import qualify
 
     run = uuid.uuid4().hex[:6]
     made: list[tuple[Party, Party]] = []
@@ -36,6 +37,8 @@ def create_parties(count: int) -> list[tuple[Party, Party]]:
         sides = []
         for kind, country, label in ((OrgKind.BUYER, "US", "buyer"), (OrgKind.SUPPLIER, "CN", "supplier")):
             org = orgs.organization_create(name=f"Bench {label} {i}", kind=kind, country=country)
+            if kind == OrgKind.SUPPLIER:
+                qualify(org)
             email = f"{label}{i}-{run}@bench.test"
             orgs.member_create(organization=org, email=email, password=PASSWORD, role="owner")
             sides.append(Party(org_id=org.id, email=email))

@@ -18,6 +18,7 @@ from tradeshield.kit import clock
 from tradeshield.ledger import services as ledger
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.models import OrgKind
+from tradeshield.suppliers.fixtures import qualify
 
 PASSWORD = "correct-horse-battery"
 
@@ -62,6 +63,8 @@ class ApiClient:
 
 def make_party(kind: OrgKind, name: str, country: str, role: str = "owner", currency: str = "USD") -> Party:
     org = orgs.organization_create(name=name, kind=kind, country=country, default_currency=currency)
+    if kind == OrgKind.SUPPLIER:
+        qualify(org)  # only qualified suppliers trade; through the real file-and-approve path
     email = f"{uuid.uuid4().hex[:8]}@{name.lower().replace(' ', '')}.test"
     user = orgs.member_create(organization=org, email=email, password=PASSWORD, role=role)
     secret, _ = orgs.personal_token_issue(email=email, password=PASSWORD)

@@ -27,6 +27,8 @@ SCRIPT = textwrap.dedent("""
     from tradeshield.shipments import services as shipping
     buyer_org = orgs.organization_create(name="B", kind="buyer", country="US")
     supplier_org = orgs.organization_create(name="S", kind="supplier", country="CN")
+    from tradeshield.suppliers.fixtures import qualify
+    qualify(supplier_org)
     buyer = actor_for_user(orgs.member_create(organization=buyer_org, email="b@x.test", password="pw-0123456789",
                                               role="owner"))
     supplier = actor_for_user(orgs.member_create(organization=supplier_org, email="s@x.test",

@@ -81,7 +81,15 @@ def test_card(buyer, supplier, currency, unit_price, total, fee):
     assert buyer.client.get(f"/orders/{order['id']}").json()["status"] == "paid"
     finish(buyer, supplier, order["id"], total, currency, fee)
     steps = [s["kind"] for s in supplier.client.get(f"/payments/{payment['id']}/timeline").json()["steps"]]
-    assert steps == ["initiated", "authorized", "captured", "held_in_escrow", "released"]
+    assert steps == [
+        "initiated",
+        "authorized",
+        "captured",
+        "held_in_escrow",
+        "released",
+        "reserve_held",
+        "payout_expected",
+    ]
 
 
 @pytest.mark.parametrize(("currency", "unit_price", "total", "fee"), CASES)

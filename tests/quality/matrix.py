@@ -152,6 +152,94 @@ def _multipart(data: bytes) -> bytes:
     return head + data + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
+def supplier_calls(world: World) -> dict[str, Call]:
+    app, doc = world.extra["application"], world.extra["qualification_document"]
+    visit, photo = world.extra["verification"], world.extra["verification_photo"]
+    today = clock.today()
+    application = {
+        "license_number": "BL-2",
+        "license_country": "CN",
+        "license_valid_from": today.isoformat(),
+        "license_valid_to": (today + timedelta(days=700)).isoformat(),
+    }
+    checks = (
+        "license",
+        "production_capability",
+        "quality_system",
+        "environmental",
+        "social_responsibility",
+        "intellectual_property",
+    )
+    checklist = {item: {"ok": True} for item in checks}
+    report = {
+        "visited_on": today.isoformat(),
+        "factory_address": "1 Plant Rd",
+        "latitude": "22.5",
+        "longitude": "114.1",
+        "staff_count": 50,
+        "annual_capacity": "100k",
+        "findings": "Fine.",
+        "equipment": [{"name": "Press", "quantity": 2, "capacity": "10/min"}],
+    }
+    upload = {"raw": _multipart(PNG), "content_type": f"multipart/form-data; boundary={BOUNDARY}"}
+    return {
+        "POST /suppliers/applications": Call("POST", "/suppliers/applications", application),
+        "GET /suppliers/applications": Call("GET", "/suppliers/applications"),
+        "GET /suppliers/applications/{application_id}": Call("GET", f"/suppliers/applications/{app}"),
+        "PUT /suppliers/applications/{application_id}": Call("PUT", f"/suppliers/applications/{app}", application),
+        "POST /suppliers/applications/{application_id}/documents": Call(
+            "POST", f"/suppliers/applications/{app}/documents", **upload
+        ),
+        "GET /suppliers/documents/{document_id}/content": Call("GET", f"/suppliers/documents/{doc}/content"),
+        "POST /suppliers/applications/{application_id}/submit": Call("POST", f"/suppliers/applications/{app}/submit"),
+        "GET /suppliers/review-queue": Call("GET", "/suppliers/review-queue"),
+        "PUT /suppliers/applications/{application_id}/checklist": Call(
+            "PUT", f"/suppliers/applications/{app}/checklist", {"items": checklist}
+        ),
+        "POST /suppliers/applications/{application_id}/decision": Call(
+            "POST", f"/suppliers/applications/{app}/decision", {"decision": "approve", "checklist": checklist}
+        ),
+        "GET /suppliers/{supplier_id}/trust": Call("GET", f"/suppliers/{world.widgets.id}/trust"),
+        "POST /suppliers/verifications": Call(
+            "POST", "/suppliers/verifications", {"agency_id": world.extra["agency"], "supplier_id": world.widgets.id}
+        ),
+        "GET /suppliers/verifications": Call("GET", "/suppliers/verifications"),
+        "GET /suppliers/verifications/{verification_id}": Call("GET", f"/suppliers/verifications/{visit}"),
+        "POST /suppliers/verifications/{verification_id}/accept": Call(
+            "POST", f"/suppliers/verifications/{visit}/accept", {"planned_date": today.isoformat()}
+        ),
+        "POST /suppliers/verifications/{verification_id}/decline": Call(
+            "POST", f"/suppliers/verifications/{visit}/decline", {"reason": "No inspector free."}
+        ),
+        "POST /suppliers/verifications/{verification_id}/photos": Call(
+            "POST", f"/suppliers/verifications/{visit}/photos", **upload
+        ),
+        "GET /suppliers/verifications/{verification_id}/photos/{photo_id}/content": Call(
+            "GET", f"/suppliers/verifications/{visit}/photos/{photo}/content"
+        ),
+        "POST /suppliers/verifications/{verification_id}/report": Call(
+            "POST", f"/suppliers/verifications/{visit}/report", report
+        ),
+    }
+
+
+def supplier_pages(world: World) -> dict[str, tuple[str, str]]:
+    app, doc = world.extra["application"], world.extra["qualification_document"]
+    visit, photo = world.extra["verification"], world.extra["verification_photo"]
+    return {
+        "qualification": ("GET", "/qualification/"),
+        "qualification_document": ("POST", f"/qualification/{app}/documents/"),
+        "qualification_submit": ("POST", f"/qualification/{app}/submit/"),
+        "qualification_file": ("GET", f"/qualification/documents/{doc}/"),
+        "verifications": ("GET", "/verifications/"),
+        "verification_new": ("POST", "/verifications/new/"),
+        "verification_detail": ("GET", f"/verifications/{visit}/"),
+        "verification_photo": ("GET", f"/verifications/{visit}/photos/{photo}/"),
+        "review_queue": ("GET", "/staff/qualification/"),
+        "review_detail": ("GET", f"/staff/qualification/{app}/"),
+    }
+
+
 def shipment_calls(world: World) -> dict[str, Call]:
     o, shipment = world.orders, world.extra["shipment"]
     event = {"kind": "arrived_at_port", "occurred_at": clock.now().isoformat()}
@@ -201,6 +289,41 @@ def talk_calls(world: World) -> dict[str, Call]:
         "POST /review-reports/{report_id}/dismiss": Call(
             "POST", f"/review-reports/{world.extra['review_report']}/dismiss", {}
         ),
+    }
+
+
+def dispute_calls(world: World) -> dict[str, Call]:
+    o, d, a = world.orders, world.extra["dispute"], world.extra["dispute_arbitrated"]
+    usd = {"amount": 1_000, "currency": "USD"}
+    reasons = "Reasons long enough to be accepted by the rules."
+    return {
+        "POST /orders/{order_id}/disputes": Call(
+            "POST", f"/orders/{o['paid']}/disputes", {"reason": "late", "remedy": "full_refund", "description": "x"}
+        ),
+        "GET /orders/{order_id}/disputes": Call("GET", f"/orders/{o['disputed']}/disputes"),
+        "GET /disputes": Call("GET", "/disputes"),
+        "GET /disputes/{dispute_id}": Call("GET", f"/disputes/{d}"),
+        "POST /disputes/{dispute_id}/counter": Call("POST", f"/disputes/{d}/counter", {"amount": usd, "text": "t"}),
+        "POST /disputes/{dispute_id}/accept": Call("POST", f"/disputes/{d}/accept"),
+        "POST /disputes/{dispute_id}/reject": Call("POST", f"/disputes/{d}/reject", {"text": "no"}),
+        "POST /disputes/{dispute_id}/edit": Call("POST", f"/disputes/{d}/edit", {"description": "More detail."}),
+        "POST /disputes/{dispute_id}/withdraw": Call("POST", f"/disputes/{d}/withdraw"),
+        "POST /disputes/{dispute_id}/escalate": Call("POST", f"/disputes/{d}/escalate"),
+        "POST /disputes/{dispute_id}/evidence": Call(
+            "POST",
+            f"/disputes/{d}/evidence",
+            raw=_multipart(PNG),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        ),
+        "POST /disputes/{dispute_id}/evidence-requests": Call(
+            "POST", f"/disputes/{a}/evidence-requests", {"side": "buyer", "text": "Photos.", "due_days": 3}
+        ),
+        "POST /disputes/{dispute_id}/settlement": Call("POST", f"/disputes/{a}/settlement", {"buyer_amount": usd}),
+        "POST /disputes/{dispute_id}/settlement/sign": Call("POST", f"/disputes/{a}/settlement/sign"),
+        "POST /disputes/{dispute_id}/decide": Call(
+            "POST", f"/disputes/{a}/decide", {"buyer_amount": usd, "supplier_amount": usd, "reasons": reasons}
+        ),
+        "POST /disputes/{dispute_id}/appeal": Call("POST", f"/disputes/{a}/appeal", {"reasons": reasons}),
     }
 
 
@@ -288,8 +411,10 @@ def api_calls(world: World) -> dict[str, Call]:
         "GET /webhook-deliveries/{delivery_id}": Call("GET", f"/webhook-deliveries/{delivery}"),
         "POST /webhook-deliveries/{delivery_id}/replay": Call("POST", f"/webhook-deliveries/{delivery}/replay"),
         **inspection_calls(world),
+        **supplier_calls(world),
         **shipment_calls(world),
         **talk_calls(world),
+        **dispute_calls(world),
         **payout_calls(world),
         **credit_calls(world),
     }
@@ -409,6 +534,14 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "moderation_dismiss": ("POST", f"/staff/review-reports/{world.extra['review_report']}/dismiss/"),
         "supplier_directory": ("GET", "/suppliers/?q=widgets&sort=grade"),
         "supplier_page": ("GET", f"/suppliers/{world.widgets.id}/"),
+        "dispute_open": ("POST", f"/orders/{o['paid']}/disputes/"),
+        "dispute_detail": ("GET", f"/disputes/{world.extra['dispute']}/"),
+        "dispute_evidence_file": (
+            "GET",
+            f"/disputes/{world.extra['dispute']}/evidence/{world.extra['dispute_evidence']}/",
+        ),
+        "dispute_action": ("POST", f"/disputes/{world.extra['dispute']}/counter/"),
+        "expert_workbench": ("GET", "/expert/disputes/"),
         "vital_signs": ("GET", "/staff/vital-signs/"),
         "healthz": ("GET", "/healthz"),
         "readyz": ("GET", "/readyz"),
@@ -421,4 +554,5 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "payout_request": ("POST", "/payouts/request/"),
         "saved_methods": ("GET", "/settings/saved-cards/"),
         "saved_method_remove": ("POST", f"/settings/saved-cards/{world.extra['saved_method']}/remove/"),
+        **supplier_pages(world),
     }

@@ -140,6 +140,22 @@ GET /suppliers/{supplier_id}/rating                  401   ok    ok    ok    ok 
 GET /suppliers/{supplier_id}/rating/history          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 GET /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
 PUT /directory-profile                               401   403   403   ok    ok    403   403   403   403   403   403
+POST /orders/{order_id}/disputes                     401   ok    ok    403   403   403   403   404   ok    404   404
+GET /orders/{order_id}/disputes                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /disputes                                        401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /disputes/{dispute_id}                           401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+POST /disputes/{dispute_id}/counter                  401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/accept                   401   state state ok    ok    403   403   404   state 404   404
+POST /disputes/{dispute_id}/reject                   401   403   403   state state 403   403   404   403   404   404
+POST /disputes/{dispute_id}/edit                     401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/withdraw                 401   ok    ok    403   403   403   403   404   ok    404   404
+POST /disputes/{dispute_id}/escalate                 401   state state 403   403   403   403   404   state 404   404
+POST /disputes/{dispute_id}/evidence                 401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/evidence-requests        401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok    403   403   404   ok    404   404
+POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
+POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
@@ -150,6 +166,25 @@ GET /payouts/{payout_id}                             401   403   403   ok    403
 GET /payment-methods                                 401   ok    ok    403   403   403   403   ok    ok    403   403
 POST /payment-methods                                401   ok    ok    403   403   403   403   ok    ok    403   403
 DELETE /payment-methods/{method_id}                  401   ok    ok    403   403   403   403   404   ok    403   403
+POST /suppliers/applications                         401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/applications                          401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/applications/{application_id}         401   404   404   ok    ok    ok    ok    404   404   404   404
+PUT /suppliers/applications/{application_id}         401   403   403   state state 403   403   403   403   403   403
+POST /suppliers/applications/{application_id}/documents 401 403 403   state state 403   403   403   403   403   403
+GET /suppliers/documents/{document_id}/content       401   404   404   ok    ok    ok    ok    404   404   404   404
+POST /suppliers/applications/{application_id}/submit 401   403   403   state state 403   403   403   403   403   403
+GET /suppliers/review-queue                          401   403   403   403   403   403   ok    403   403   403   403
+PUT /suppliers/applications/{application_id}/checklist 401 403   403   403   403   403   ok    403   403   403   403
+POST /suppliers/applications/{application_id}/decision 401 403   403   403   403   403   ok    403   403   403   403
+GET /suppliers/{supplier_id}/trust                   401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /suppliers/verifications                        401   403   403   state state 403   state 403   403   403   403
+GET /suppliers/verifications                         401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /suppliers/verifications/{verification_id}       401   404   404   ok    ok    ok    ok    404   404   ok    ok
+POST /suppliers/verifications/{verification_id}/accept 401 404   404   404   404   404   404   404   404   state 403
+POST /suppliers/verifications/{verification_id}/decline 401 404  404   404   404   404   404   404   404   ok    403
+POST /suppliers/verifications/{verification_id}/photos 401 404   404   404   404   404   404   404   404   ok    ok
+GET /suppliers/verifications/{verification_id}/photos/{photo_id}/content 401 404 404 ok ok ok ok 404 404 ok ok
+POST /suppliers/verifications/{verification_id}/report 401 404   404   404   404   404   404   404   404   ok    ok
 """
 
 WEB = """
@@ -216,6 +251,11 @@ moderation_hide          login 403   403   403   403   ok    ok    403   -     4
 moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
 supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+dispute_open             login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_detail           login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_evidence_file    login ok    ok    ok    ok    ok    ok    404   -     404   404
+dispute_action           login ok    ok    ok    ok    ok    ok    404   -     404   404
+expert_workbench         login 403   403   403   403   403   403   403   -     403   403
 vital_signs              login 403   403   403   403   ok    ok    403   -     403   403
 healthz                  ok    ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 readyz                   503   503   503   503   503   503   503   503   -     503   503
@@ -228,6 +268,16 @@ payout_account_verify    login 403   403   422   403   403   403   403   -     4
 payout_request           login 403   403   422   403   403   403   403   -     422   403
 saved_methods            login ok    ok    403   403   403   403   ok    -     403   403
 saved_method_remove      login ok    ok    403   403   403   403   404   -     403   403
+qualification            login 403   403   ok    ok    403   403   403   -     403   403
+qualification_document   login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_submit     login 404   404   ok    ok    ok    ok    404   -     404   404
+qualification_file       login 404   404   ok    ok    ok    ok    404   -     404   404
+verifications            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_new         login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+verification_detail      login 404   404   ok    ok    ok    ok    404   -     ok    ok
+verification_photo       login 404   404   ok    ok    ok    ok    404   -     ok    ok
+review_queue             login 403   403   403   403   403   ok    403   -     403   403
+review_detail            login 403   403   403   403   403   ok    403   -     403   403
 """
 # fmt: on
 

@@ -45,6 +45,7 @@ from tradeshield.organizations.models import OrgKind
 from tradeshield.protections.models import ProtectionAction
 from tradeshield.protections.tasks import protections_sweep
 from tradeshield.shipments import services as shipping
+from tradeshield.suppliers.fixtures import qualify
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -141,6 +142,7 @@ class Market:
 def shipped_orders(count: int) -> Market:
     buyer_org = orgs.organization_create(name="Fault Buyer", kind=OrgKind.BUYER, country="US")
     supplier_org = orgs.organization_create(name="Fault Supplier", kind=OrgKind.SUPPLIER, country="CN")
+    qualify(supplier_org)
     email = f"buyer-{uuid.uuid4().hex[:6]}@fault.test"
     buyer = actor_for_user(orgs.member_create(organization=buyer_org, email=email, password=PASSWORD, role="owner"))
     supplier = actor_for_user(
@@ -303,6 +305,7 @@ def test_database_sessions_terminated_mid_request(market: Market) -> None:
 def test_worker_sigkilled_mid_sweep_then_restarted() -> None:
     buyer_org = orgs.organization_create(name="Late Buyer", kind=OrgKind.BUYER, country="US")
     supplier_org = orgs.organization_create(name="Late Supplier", kind=OrgKind.SUPPLIER, country="CN")
+    qualify(supplier_org)
     buyer = actor_for_user(
         orgs.member_create(organization=buyer_org, email="b@late.test", password=PASSWORD, role="owner")
     )

@@ -130,7 +130,11 @@ def path_pools(world: World) -> dict[str, list[str]]:
         "thread_id": [world.extra["inquiry"], world.extra["rival_inquiry"], "inq_doesnotexist"],
         "review_id": [world.extra["review"], "rev_doesnotexist"],
         "report_id": [world.extra["review_report"], "rpt_doesnotexist"],
+        "application_id": [world.extra["application"], "sqa_doesnotexist"],
+        "document_id": [world.extra["qualification_document"], "sdoc_doesnotexist"],
+        "verification_id": [world.extra["verification"], "sver_doesnotexist"],
         "supplier_id": [world.widgets.id, world.acme.id, "org_doesnotexist"],
+        "dispute_id": [world.extra["dispute"], world.extra["dispute_arbitrated"], "dsp_doesnotexist"],
     }
 
 

@@ -34,6 +34,9 @@ from tradeshield.payouts import services as payout_services
 from tradeshield.reviews import services as reviews
 from tradeshield.shipments import services as shipping
 from tradeshield.shipments.models import Shipment
+from tradeshield.suppliers import services as suppliers
+from tradeshield.suppliers import verification
+from tradeshield.suppliers.fixtures import qualify
 
 PASSWORD = "quality-tests-password-42"
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -53,6 +56,7 @@ ROLES = (
     "inspector",  # Check Labs' inspector, assigned to the scheduled visit
 )
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = b"%PDF-1.4\n" + b"0" * 64
 
 
 @dataclass
@@ -95,6 +99,7 @@ class World:
         inspected = {self.orders["inspected"], self.orders["inspected_passed"]}
         acme_trade |= {self.extra["shipment"], self.extra["inspection"], self.extra["inspection_passed"]}
         acme_trade |= {self.extra["photo"]}
+        acme_trade |= {self.extra[k] for k in ("dispute", "dispute_arbitrated", "dispute_evidence", "dispute_file")}
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
@@ -106,21 +111,25 @@ class World:
         inquiries = {self.extra["inquiry"], self.extra["rival_inquiry"]}
         widgets_private = {self.notifications["supplier_owner"], self.extra["payout_account"], self.extra["payout"]}
         acme_private.add(self.extra["saved_method"])
+        # Widgets' qualification: the application and its document are Widgets' and staff's only;
+        # the verification visit is also Check Labs' (the agency asked to visit).
+        widgets_qual = {self.extra["application"], self.extra["qualification_document"]}
+        widgets_visit = {self.extra["verification"]}
         if role in ("buyer_owner", "buyer_finance", "buyer_api_key"):
-            hidden = rival_trade | rival_private | widgets_private
+            hidden = rival_trade | rival_private | widgets_private | widgets_qual | widgets_visit
             return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
         if role in ("supplier_owner", "supplier_sales"):
             hidden = acme_private | rival_private
             return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
         if role == "stranger":
-            return acme_trade | acme_private | widgets_private
+            return acme_trade | acme_private | widgets_private | widgets_qual | widgets_visit
         if role in ("agency_owner", "inspector"):
             booked = inspected | {self.extra["inspection"], self.extra["inspection_passed"], self.extra["photo"]}
-            hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private
+            hidden = (acme_trade - booked) | rival_trade | acme_private | rival_private | widgets_private | widgets_qual
             return hidden | {self.payments[k] for k in ("inspected", "inspected_passed")}
         # staff and anonymous: no organization's keys, webhooks or notifications
         hidden = acme_private | rival_private | widgets_private | inquiries
-        return hidden if role != "anonymous" else hidden | acme_trade | rival_trade
+        return hidden if role != "anonymous" else hidden | widgets_qual | widgets_visit | acme_trade | rival_trade
 
 
 def _member(org: Organization, role: str, name: str) -> tuple[User, str]:
@@ -155,6 +164,7 @@ def build_world() -> World:
     widgets = orgs.organization_create(
         name="Shenzhen Widgets", kind=OrgKind.SUPPLIER, country="CN", default_currency="USD"
     )
+    qualify(widgets)
     rival = orgs.organization_create(name="Rival Trading", kind=OrgKind.BUYER, country="DE", default_currency="EUR")
     people: dict[str, Person] = {"anonymous": Person("anonymous", None, None)}
     for role, org, member_role in [
@@ -239,6 +249,12 @@ def build_world() -> World:
     )
 
     inspections = _inspections(people, orders, pays, acme, supplier, buyer)
+    for name in ("disputed", "arbitrated"):
+        confirm(name, buyer)
+        pay(name, buyer)
+        shipping.order_ship(actor=supplier, order_id=orders[name], carrier="DHL", tracking_number="D9")
+    disputes = _disputes(orders, buyer, supplier)
+    qualification = _qualification(people, widgets, inspections["agency"])
     money_out = _payouts(supplier, buyer)
 
     endpoints, deliveries = {}, {}
@@ -281,6 +297,8 @@ def build_world() -> World:
             "shipment": Shipment.objects.filter(order_id=orders["shipped"]).values_list("id", flat=True).get(),
             **inspections,
             **talk,
+            **qualification,
+            **disputes,
             **money_out,
         },
     )
@@ -299,6 +317,67 @@ def _conversations(people: dict[str, Person], orders: dict[str, str], widgets: O
     )
     report = reviews.review_report(actor=stranger, review_id=review.id, reason="Looks fake")
     return {"inquiry": inquiry.id, "rival_inquiry": rival_inquiry.id, "review": review.id, "review_report": report.id}
+
+
+def _qualification(people: dict[str, Person], widgets: Organization, agency_id: str) -> dict[str, str]:
+    """Widgets (qualified) files a renewal with a document, now submitted; Check Labs accepted a
+    verification visit of Widgets' factory and uploaded one photo."""
+    supplier, owner = people["supplier_owner"].actor, people["agency_owner"].actor
+    today = clock.today()
+    renewal = suppliers.application_create(
+        actor=supplier,
+        data=suppliers.ApplicationInput(
+            license_number="BL-RENEWED",
+            license_country="CN",
+            license_valid_from=today,
+            license_valid_to=today + timedelta(days=1800),
+            certifications=[
+                suppliers.CertificationInput(
+                    "ISO 9001", "Q-1", "SGS", today - timedelta(days=10), today + timedelta(days=900)
+                )
+            ],
+        ),
+    )
+    document = suppliers.document_add(
+        actor=supplier, application_id=renewal.id, kind="business_license", data=PDF, name="license.pdf"
+    )
+    suppliers.application_submit(actor=supplier, application_id=renewal.id)
+    visit = verification.verification_request(actor=supplier, agency_id=agency_id)
+    verification.verification_accept(actor=owner, verification_id=visit.id, planned_date=today)
+    photo = verification.photo_add(actor=owner, verification_id=visit.id, kind="factory", data=PNG, name="plant.png")
+    return {
+        "application": renewal.id,
+        "qualification_document": document.id,
+        "verification": visit.id,
+        "verification_photo": str(photo.id),
+    }
+
+
+def _disputes(orders: dict[str, str], buyer: Actor, supplier: Actor) -> dict[str, str]:
+    """A dispute in negotiation (with a buyer's photo) and one escalated with a settlement proposed."""
+    from django.db import transaction
+
+    from tradeshield.disputes import services as disputes
+    from tradeshield.disputes.services import _lock
+
+    negotiating = disputes.dispute_open(
+        actor=buyer, order_id=orders["disputed"], reason="quality", remedy="full_refund", description="Flicker."
+    )
+    evidence = disputes.evidence_add(actor=buyer, dispute_id=negotiating.id, data=PNG, name="flicker.png")
+    escalated = disputes.dispute_open(
+        actor=buyer, order_id=orders["arbitrated"], reason="damaged", remedy="full_refund", description="Cracked."
+    )
+    disputes.dispute_counter(actor=supplier, dispute_id=escalated.id, amount=100, text="Small refund.")
+    with transaction.atomic():
+        order, locked = _lock(escalated.id)
+        disputes.escalate(locked, order, None)
+    disputes.settlement_propose(actor=supplier, dispute_id=escalated.id, buyer_amount=5_000)
+    return {
+        "dispute": negotiating.id,
+        "dispute_arbitrated": escalated.id,
+        "dispute_evidence": evidence.id,
+        "dispute_file": evidence.file_id,
+    }
 
 
 def _inspections(

@@ -20,6 +20,7 @@ from tradeshield.organizations import services as orgs
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import OrgKind
 from tradeshield.shipments import services as shipping
+from tradeshield.suppliers.fixtures import qualify
 
 PASSWORD = "web-tests-password-42"
 VISA = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
@@ -38,6 +39,8 @@ class Member:
 
 def make_member(kind: OrgKind, name: str, country: str, role: str = "owner", currency: str = "USD") -> Member:
     org = orgs.organization_create(name=name, kind=kind, country=country, default_currency=currency)
+    if kind == OrgKind.SUPPLIER:
+        qualify(org)  # only qualified suppliers trade
     return add_member(org, role)
 
 

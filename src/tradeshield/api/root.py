@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tradeshield.credit.api import router as credit_router
+from tradeshield.disputes.api import router as disputes_router
 from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
@@ -22,6 +23,7 @@ from tradeshield.payouts.api import router as payouts_router
 from tradeshield.protections.api import router as clocks_router
 from tradeshield.reviews.api import router as reviews_router
 from tradeshield.shipments.api import router as shipments_router
+from tradeshield.suppliers.api import router as suppliers_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -41,6 +43,8 @@ api.add_router("", shipments_router)
 api.add_router("", messaging_router)
 api.add_router("", reviews_router)
 api.add_router("", credit_router)
+api.add_router("", suppliers_router)
+api.add_router("", disputes_router)
 api.add_router("", payouts_router)
 
 PYDANTIC_CODES = {

@@ -292,6 +292,27 @@ def ledger_check() -> None:
     console.print("[green]✓[/] the books balance")
 
 
+@app.command("audit-verify")
+def audit_verify(
+    order: Annotated[list[str] | None, typer.Option("--order", help="Only this order (repeatable).")] = None,
+) -> None:
+    """Recompute the hash chain of every order's audit log (or the ones named). Exits 1 if one is broken."""
+    setup_django()
+    check_database(require_migrated=True)
+    from tradeshield.audit.models import AuditEntry
+    from tradeshield.audit.services import verify_order
+
+    with database_errors():
+        order_ids = order or list(AuditEntry.objects.values_list("order_id", flat=True).distinct().order_by("order_id"))
+        reports = [verify_order(order_id) for order_id in order_ids]
+    broken = [r for r in reports if not r.ok]
+    for report in broken:
+        err_console.print(f"[bold red]BROKEN[/] {escape(report.order_id)}: {escape(report.problem)}")
+    if broken:
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/] {len(reports)} order audit chain(s) verified, {sum(r.entries for r in reports)} events")
+
+
 @app.command("rotate-keys")
 def rotate_keys(
     batch: Annotated[int, typer.Option(min=1, help="Rows per batch (one short transaction each).")] = 500,

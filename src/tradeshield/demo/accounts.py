@@ -46,6 +46,12 @@ DEMO_ACCOUNTS = [
         "organization": "Shenzhen Bright Lighting Co. (CN)",
     },
     {
+        "email": "sales@ningbo-homeware.example",
+        "password": DEMO_PASSWORD,
+        "role": "supplier (owner), qualification pending",
+        "organization": "Ningbo Homeware Co., Ltd. (CN)",
+    },
+    {
         "email": "bookings@aqi-inspect.example",
         "password": DEMO_PASSWORD,
         "role": "inspection agency (owner)",
@@ -60,4 +66,10 @@ DEMO_ACCOUNTS = [
     {"email": "admin@tradeshield.example", "password": DEMO_PASSWORD, "role": "platform admin", "organization": "-"},
     {"email": "expert@tradeshield.example", "password": DEMO_PASSWORD, "role": "trade expert", "organization": "-"},
     {"email": "support@tradeshield.example", "password": DEMO_PASSWORD, "role": "support agent", "organization": "-"},
+    {
+        "email": "reviewer@tradeshield.example",
+        "password": DEMO_PASSWORD,
+        "role": "qualification reviewer",
+        "organization": "-",
+    },
 ]

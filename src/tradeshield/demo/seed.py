@@ -170,6 +170,17 @@ def _seed() -> None:
         ("reviewer@tradeshield.example", StaffRole.REVIEWER),
     ]:
         _staff(email, role)
+    ningbo = _org(
+        "Ningbo Homeware Co., Ltd.",
+        "supplier",
+        "CN",
+        "USD",
+        ["zh-hans", "en"],
+        ("sales@ningbo-homeware.example", MemberRole.OWNER),
+    )
+    from tradeshield.demo.qualification_seed import seed_qualification  # it builds on this module's helpers
+
+    seed_qualification(bright, saigon, ningbo)
 
     led = [_line("LED panel 60x60 cm", "500", "pcs", 1_850, "4000 K, 40 W, CE/RoHS, 5-year warranty")]
     towels = [
@@ -332,6 +343,10 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.inspection_seed import seed_inspections  # it builds on this module's helpers
 
     seed_inspections()
+    from tradeshield.demo.qualification_seed import seed_verification
+
+    seed_verification()
+
     from tradeshield.demo.talk_seed import seed_conversations  # builds on the orders above
 
     seed_conversations()
@@ -346,4 +361,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.credit_seed import seed_directory
 
     seed_directory()
+
+    from tradeshield.demo.dispute_seed import seed_disputes
+
+    seed_disputes()
     return True

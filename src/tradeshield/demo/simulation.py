@@ -27,6 +27,7 @@ from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.organizations.models import OrgKind
 from tradeshield.protections.services import test_clock_advance
 from tradeshield.shipments import services as shipping
+from tradeshield.suppliers.fixtures import qualify
 
 CURRENCIES = [("USD", "US", 1_000), ("EUR", "DE", 900), ("JPY", "JP", 150), ("KWD", "KW", 310)]
 
@@ -113,6 +114,8 @@ def _parties(params: MarketParams, clock_id: str, rng: random.Random) -> tuple[l
             )
             org.test_clock = test_clock
             org.save(update_fields=["test_clock"])
+            if kind == "supplier":
+                qualify(org)
             user = orgs.member_create(
                 organization=org,
                 email=f"{kind}{n + 1}.{clock_id.lower()}@sim.example",

@@ -15,7 +15,8 @@ from tradeshield.organizations.auth import actor_for_request
 API_PREFIX = "/api/v1/"
 MONEY_MOVING = re.compile(
     r"^/api/v1/(orders/[^/]+/(payments|confirm-receipt|cancel|refunds)|payments/[^/]+/(wallet-return|cancel)"
-    r"|inspections/[^/]+/(fee-payment|cancel|decision|report)|payouts)/?$"
+    r"|inspections/[^/]+/(fee-payment|cancel|decision|report)|payouts"
+    r"|disputes/[^/]+/(accept|withdraw|settlement/sign|decide))/?$"
 )
 
 

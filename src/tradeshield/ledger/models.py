@@ -26,6 +26,7 @@ class AccountKind(models.TextChoices):
     AGENCY_PAYABLE = "agency_payable", "Owed to an inspection agency"
     SUPPLIER_RESERVE = "supplier_reserve", "Supplier rolling reserve"
     PAYOUTS = "payouts", "Payouts sent (outside world)"
+    SUPPLIER_DEBT = "supplier_debt", "Supplier debt to the guarantee fund (negative: owed)"
 
 
 # Accounts that hold money for someone: they may never go below zero.

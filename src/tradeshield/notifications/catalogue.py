@@ -75,6 +75,20 @@ RULES: dict[str, Rule] = {
     "message.posted": Rule("message.posted", in_app="other", email="other"),
     "review.posted": Rule("review.posted", in_app="supplier", email="supplier"),
     "review.replied": Rule("review.replied", in_app="buyer"),
+    "dispute.opened": Rule("dispute.opened", email="supplier"),
+    "dispute.countered": Rule("dispute.offer_made", in_app="other", email="other"),
+    "dispute.rejected": Rule("dispute.rejected", in_app="other", email="other"),
+    "dispute.accepted": Rule("dispute.accepted", in_app="other"),
+    "dispute.edited": Rule("dispute.updated", in_app="other"),
+    "dispute.escalated": Rule("dispute.escalated", email="both"),
+    "dispute.assigned": Rule("dispute.assigned"),
+    "dispute.evidence_added": Rule("dispute.evidence_added", in_app="other"),
+    "dispute.evidence_requested": Rule("dispute.evidence_requested", email="both"),
+    "dispute.evidence_lapsed": Rule("dispute.evidence_lapsed", email="both"),
+    "dispute.settlement_proposed": Rule("dispute.settlement_proposed", in_app="other", email="other"),
+    "dispute.decided": Rule("dispute.decided", email="both"),
+    "dispute.appealed": Rule("dispute.appealed", email="both"),
+    "dispute.resolved": Rule("dispute.resolved", email="both"),
 }
 
 # A payment that starts already captured (card, e-check) or already failed says so in its type.

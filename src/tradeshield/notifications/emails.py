@@ -19,7 +19,7 @@ from django.utils import translation
 
 from tradeshield.accounts.languages import language_for
 from tradeshield.kit import clock
-from tradeshield.notifications import leases
+from tradeshield.notifications import leases, supplier_events
 from tradeshield.notifications.backoff import EMAIL_BACKOFF
 from tradeshield.notifications.models import EmailDelivery
 from tradeshield.notifications.text import render_text
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 def _organization(email: EmailDelivery) -> Organization:
     """Whose view the email is written from: the buyer, the supplier, or the inspection agency."""
+    assert email.event is not None
     order = email.event.order
     if email.side == "agency":
         return Organization.objects.get(pk=(email.event.data or {})["agency_id"])
@@ -37,12 +38,16 @@ def _organization(email: EmailDelivery) -> Organization:
 
 
 def _link(email: EmailDelivery) -> str:
+    assert email.event is not None
     if email.side == "agency":
         return reverse("web:inspection_detail", args=[(email.event.data or {})["inspection_id"]])
     return reverse("web:order_detail", args=[email.event.order_id])
 
 
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
+    if email.supplier_event_id:
+        return supplier_events.compose(email)
+    assert email.event is not None
     user, order = email.user, email.event.order
     with translation.override(language_for(user)):
         text = render_text(email.event, email.side)
@@ -81,9 +86,9 @@ def email_send(email_id: str) -> EmailDelivery | None:
     """One attempt at one email; None when it is not due or another worker is sending it."""
     if not leases.claim(EmailDelivery, email_id):
         return None
-    email = EmailDelivery.objects.select_related("user", "event__order__buyer", "event__order__supplier").get(
-        pk=email_id
-    )
+    email = EmailDelivery.objects.select_related(
+        "user", "event__order__buyer", "event__order__supplier", "supplier_event__supplier"
+    ).get(pk=email_id)
     error, retry = "", True
     try:
         message = compose(email)

@@ -16,6 +16,7 @@ from tradeshield.kit.crypto import EncryptedTextField
 from tradeshield.kit.ids import new_id
 from tradeshield.orders.models import OrderEvent
 from tradeshield.organizations.models import Organization
+from tradeshield.suppliers.models import SupplierEvent
 
 
 def _message_id() -> str:
@@ -54,14 +55,24 @@ class Notification(models.Model):
 
     id = models.CharField(primary_key=True, max_length=40, default=_notification_id, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="+")
-    side = models.CharField(max_length=10)  # "buyer" or "supplier": whose view of the event
+    # About an order event, or (exactly one of the two) a supplier qualification/verification event.
+    event = models.ForeignKey(OrderEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    supplier_event = models.ForeignKey(SupplierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=10)  # "buyer", "supplier" or "agency": whose view of the event
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         db_table = "notification"
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_user"),
+            models.UniqueConstraint(fields=["supplier_event", "user"], name="notification_supplier_once_per_user"),
+            models.CheckConstraint(
+                condition=Q(event__isnull=True, supplier_event__isnull=False)
+                | Q(event__isnull=False, supplier_event__isnull=True),
+                name="notification_one_subject",
+            ),
+        ]
         indexes = [
             models.Index(fields=["user", "-id"]),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"),
@@ -95,7 +106,8 @@ class EmailDelivery(Delivery):
     """One email about one event to one person, rendered in their language when sent."""
 
     id = models.CharField(primary_key=True, max_length=40, default=_email_id, editable=False)
-    event = models.ForeignKey(OrderEvent, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(OrderEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    supplier_event = models.ForeignKey(SupplierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=10)
     to_address = models.EmailField()
@@ -103,7 +115,10 @@ class EmailDelivery(Delivery):
 
     class Meta:
         db_table = "notification_email"
-        constraints = [models.UniqueConstraint(fields=["event", "user"], name="email_once_per_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="email_once_per_user"),
+            models.UniqueConstraint(fields=["supplier_event", "user"], name="email_supplier_once_per_user"),
+        ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="email_due"),
         ]

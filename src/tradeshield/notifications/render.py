@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tradeshield.notifications import catalogue
+from tradeshield.notifications import catalogue, supplier_events
 from tradeshield.notifications.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tradeshield.notifications.text import render_text
 
 
 def render_notification(notification: Notification) -> dict[str, Any]:
     """In the active language: the request's, or the one a caller chose with `translation.override`."""
+    if notification.supplier_event_id:
+        return supplier_events.render_notification(notification)
     event = notification.event
+    assert event is not None
     text = render_text(event, notification.side)
     return {
         "id": notification.id,
@@ -20,6 +23,7 @@ def render_notification(notification: Notification) -> dict[str, Any]:
         "order_id": event.order_id,
         # An agency cannot open the order; its notices point at the inspection instead.
         "inspection_id": (event.data or {}).get("inspection_id") if notification.side == "agency" else None,
+        "link": None,
         "title": text.title,
         "body": text.body,
         "read": notification.read_at is not None,

@@ -21,7 +21,8 @@ TYPES_HELP = (
 class NotificationOut(Schema):
     id: str
     type: str = Field(..., description="The event type, as webhooks name it.")
-    order_id: str
+    order_id: str | None = Field(None, description="The order the notice is about (none for qualification notices).")
+    link: str | None = Field(None, description="For notices not about an order: the page to open.")
     inspection_id: str | None = Field(None, description="For an inspection agency: the visit the notice is about.")
     title: str = Field(..., description="In the language the request asked for (Accept-Language).")
     body: str

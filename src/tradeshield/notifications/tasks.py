@@ -9,7 +9,7 @@ from __future__ import annotations
 from procrastinate.contrib.django import app
 
 from tradeshield.kit import jobs
-from tradeshield.notifications import leases, services
+from tradeshield.notifications import leases, services, supplier_events
 from tradeshield.notifications.delivery import webhook_attempt
 from tradeshield.notifications.emails import email_send
 from tradeshield.notifications.models import EmailDelivery, WebhookDelivery
@@ -20,6 +20,11 @@ RETRY_BATCH = 500
 @app.task(name="notifications.relay_order_event", queue="notifications")
 def relay_order_event(order_event_id: int) -> bool:
     return services.relay_event(order_event_id)
+
+
+@app.task(name="notifications.relay_supplier_event", queue="notifications")
+def relay_supplier_event(supplier_event_id: int) -> bool:
+    return supplier_events.relay_supplier_event(supplier_event_id)
 
 
 @app.task(name="notifications.send_email", queue="notifications")
@@ -49,4 +54,4 @@ def retry_due(timestamp: int) -> int:
 @app.periodic(cron="*/5 * * * *", periodic_id="notifications_catch_up")
 @app.task(name="notifications.relay_missed_events", queue="notifications", queueing_lock="notifications_catch_up")
 def relay_missed_events(timestamp: int) -> int:
-    return services.relay_missed_events()
+    return services.relay_missed_events() + supplier_events.relay_missed()

@@ -156,9 +156,77 @@ SAME: dict[str, Pair] = {
         _("Inspection report overdue"),
         _("The report on the inspection of “%(title)s” was due on %(due)s and has not been filed."),
     ),
+    "dispute.countered": (
+        _("New offer in a dispute"),
+        _("A counter-offer refunding %(amount)s was made in the dispute on “%(title)s”."),
+    ),
+    "dispute.rejected": (
+        _("Dispute request rejected"),
+        _("The supplier rejected the request on “%(title)s”. The buyer may escalate it to arbitration."),
+    ),
+    "dispute.accepted": (
+        _("Dispute offer accepted"),
+        _("An offer refunding %(amount)s in the dispute on “%(title)s” was accepted."),
+    ),
+    "dispute.edited": (
+        _("Dispute request changed"),
+        _("The buyer changed the request in the dispute on “%(title)s”: %(amount)s."),
+    ),
+    "dispute.escalated": (
+        _("Dispute escalated to arbitration"),
+        _("The dispute on “%(title)s” goes to a trade expert, who is assigned within 2 working days."),
+    ),
+    "dispute.assigned": (
+        _("Trade expert assigned"),
+        _("A trade expert now handles the dispute on “%(title)s”."),
+    ),
+    "dispute.evidence_added": (
+        _("New evidence in a dispute"),
+        _("New evidence was added to the dispute on “%(title)s”."),
+    ),
+    "dispute.evidence_requested": (
+        _("Evidence requested"),
+        _("The trade expert asks for evidence in the dispute on “%(title)s” by %(due)s."),
+    ),
+    "dispute.evidence_lapsed": (
+        _("Evidence deadline missed"),
+        _("Evidence requested in the dispute on “%(title)s” was not provided by the deadline."),
+    ),
+    "dispute.settlement_proposed": (
+        _("Settlement proposed"),
+        _("A settlement refunding %(amount)s in the dispute on “%(title)s” awaits your signature."),
+    ),
+    "dispute.decided": (
+        _("Dispute decided"),
+        _(
+            "The trade expert decided the dispute on “%(title)s”: %(amount)s to the buyer. "
+            "The reasons are on the dispute page."
+        ),
+    ),
+    "dispute.appealed": (
+        _("Dispute appealed"),
+        _("The decision on “%(title)s” was appealed; a different trade expert will decide."),
+    ),
+    "dispute.resolved": (
+        _("Dispute closed"),
+        _("The dispute on “%(title)s” is closed; %(amount)s is refunded to the buyer."),
+    ),
 }
 
 BY_SIDE: dict[str, dict[str, Pair]] = {
+    "dispute.opened": {
+        "buyer": (
+            _("Dispute opened"),
+            _("The dispute on “%(title)s” is open and its funds are frozen. The supplier must respond by %(due)s."),
+        ),
+        "supplier": (
+            _("A buyer opened a dispute"),
+            _(
+                "%(counterparty)s disputes “%(title)s” and asks for %(amount)s back. Respond by %(due)s, "
+                "or the request is granted automatically."
+            ),
+        ),
+    },
     "inspection.requested": {
         "buyer": (
             _("Inspection visit requested: pay the fee"),

@@ -11,7 +11,7 @@ from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Invalid
 from tradeshield.kit.money import CurrencyMismatch, check_amount
-from tradeshield.orders import states
+from tradeshield.orders import freezes, states
 from tradeshield.orders.errors import OrderInvalid, OrderStateError
 from tradeshield.orders.models import Milestone, MilestoneStatus, Order
 from tradeshield.orders.services import _party, lock_order, record_event, require_party, transition
@@ -213,6 +213,7 @@ def complete_and_release(order: Order, actor: Actor | None, **event_data: Any) -
     """Complete a locked order and release its escrow; `actor` None is the platform acting on a rule."""
     if order.status not in states.RECEIVABLE:
         raise OrderStateError(f"An order that is {order.status} cannot be received.", code="order_not_receivable")
+    freezes.require_not_frozen(order)
     transition(
         order,
         OrderStatus.COMPLETED,

@@ -29,6 +29,8 @@ from tradeshield.orders.states import OrderStatus
 from tradeshield.orders.terms import terms_hash
 from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.suppliers.errors import SupplierNotQualified
+from tradeshield.suppliers.selectors import supplier_eligible
 
 MAX_LINES = 100
 RELAY_TASK = "notifications.relay_order_event"
@@ -252,6 +254,17 @@ def _write_terms(order: Order, terms: OrderTerms, priced: list[tuple[LineInput, 
     order.save(update_fields=["terms_hash"])
 
 
+def require_qualified(supplier_id: str, field: str | None = None) -> None:
+    """Trade-assurance orders need a supplier whose qualification is approved and whose business
+    license is valid today (on the order's clock); see docs/domains/suppliers.md."""
+    if not supplier_eligible(supplier_id):
+        raise SupplierNotQualified(
+            "This supplier is not qualified for trade assurance: it needs an approved qualification "
+            "application and a valid business license.",
+            field=field,
+        )
+
+
 @transaction.atomic
 def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Order:
     if actor.organization is None:
@@ -273,6 +286,7 @@ def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Or
             code="test_clock_mismatch",
         )
     buyer, supplier = (other, own) if own.kind == OrgKind.SUPPLIER else (own, other)
+    require_qualified(supplier.pk, field=None if own.kind == OrgKind.SUPPLIER else "supplier_id")
     order = Order(
         buyer=buyer,
         supplier=supplier,
@@ -306,6 +320,7 @@ def order_confirm(*, actor: Actor, order_id: str, expected_terms_hash: str | Non
     actor.require("order.confirm")
     if order.status != OrderStatus.DRAFT:
         raise OrderStateError(f"An order that is {order.status} cannot be confirmed.", code="order_not_confirmable")
+    require_qualified(order.supplier_id)
     if expected_terms_hash and expected_terms_hash != order.terms_hash:
         raise TermsChanged("The terms changed since you read them; review them and confirm again.")
     now = clock.now()

@@ -21,10 +21,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "org.admin",
         "inspection.schedule",
         "inspection.report",
+        "dispute.act",
     },
-    MemberRole.BUYER: {"order.write", "order.confirm", "order.pay", "order.receive", "order.cancel"},
-    MemberRole.SALES: {"order.write", "order.confirm", "order.ship", "order.cancel"},
-    MemberRole.FINANCE: {"order.pay", "order.refund"},
+    MemberRole.BUYER: {"order.write", "order.confirm", "order.pay", "order.receive", "order.cancel", "dispute.act"},
+    MemberRole.SALES: {"order.write", "order.confirm", "order.ship", "order.cancel", "dispute.act"},
+    MemberRole.FINANCE: {"order.pay", "order.refund", "dispute.act"},
     MemberRole.INSPECTOR: {"inspection.report"},
 }
 API_KEY_PERMISSIONS = ROLE_PERMISSIONS[MemberRole.OWNER] - {"org.admin"}

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
+from tradeshield.disputes.models import OPEN_STATUSES, Dispute
 from tradeshield.escrow import services as escrow
 from tradeshield.kit.fx import convert
 from tradeshield.kit.money import apply_percent
@@ -155,7 +156,10 @@ def _awaiting_confirmation(policy: ProtectionPolicy, now: datetime, days_early: 
     delivered = Q(
         status=S.DELIVERED, delivered_at__lte=now - timedelta(days=policy.auto_confirm_after_delivery_days - days_early)
     )
-    return shipped | delivered
+    # An open dispute freezes the order's escrow: auto-confirmation waits until it is resolved (and
+    # `complete_and_release` refuses anyway, see orders.freezes).
+    in_dispute = Exists(Dispute.objects.filter(order=OuterRef("pk"), status__in=OPEN_STATUSES))
+    return (shipped | delivered) & ~Q(in_dispute)
 
 
 def _confirm_at(order: Order, policy: ProtectionPolicy) -> datetime:
@@ -170,7 +174,6 @@ def _remind(order: Order, policy: ProtectionPolicy) -> dict[str, Any]:
 
 
 def _auto_confirm(order: Order, policy: ProtectionPolicy) -> dict[str, Any]:
-    # Disputes (issue 6) will stop this rule while one is open; none can be opened yet.
     paying.complete_and_release(order, None, automatic=True, reason="Receipt confirmed automatically.")
     return {"status": order.status}
 

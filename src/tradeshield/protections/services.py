@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 
 from tradeshield.clocks import services as clocks
 from tradeshield.clocks.models import TestClock
+from tradeshield.disputes import deadlines as dispute_deadlines
 from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders.models import Order
@@ -106,6 +107,21 @@ def test_clock_advance(*, clock_id: str, to: datetime) -> tuple[TestClock, Sweep
     tried: set[tuple[str, str, str]] = set()
     for _ in range(MAX_STEPS_PER_ADVANCE):
         step = _next_due(policy, to, clock_id)
+        deadline = dispute_deadlines.next_due(to, clock_id)
+        if deadline is not None and (step is None or deadline[0] < step[0]):
+            due_at, row_id = deadline
+            moment = max(due_at, test_clock.now_at)
+            with clock.simulated_at(moment):
+                kind = dispute_deadlines.fire(row_id, moment)
+            if kind:
+                report.acted[f"dispute_{kind}"] += 1
+            elif ("dispute", str(row_id), str(due_at)) in tried:
+                break
+            else:
+                tried.add(("dispute", str(row_id), str(due_at)))
+                report.skipped += 1
+            test_clock.now_at = moment
+            continue
         if step is None:
             break
         due_at, rule, order = step

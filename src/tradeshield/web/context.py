@@ -32,6 +32,10 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
             "suppliers": current.organization is not None or current.is_staff,
+            "qualification": current.is_supplier_org,
+            "verifications": current.is_agency_org,
+            "review_queue": current.organization is None and current.staff_role in ("reviewer", "admin"),
+            "expert": current.staff_role == StaffRole.TRADE_EXPERT,
             "payouts": current.organization is not None
             and current.organization.kind in ("supplier", "inspection_agency")
             and current.role in ("owner", "finance"),

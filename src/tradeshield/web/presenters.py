@@ -123,6 +123,20 @@ EVENT_TITLES: dict[str, Any] = {
     "shipment.exception": _("Shipment exception"),
     "shipment.delivered": _("Shipment delivered"),
     "shipment.handover_blocked": _("Carrier has the goods, but the inspection has not cleared them"),
+    "dispute.opened": _("Dispute opened: funds frozen"),
+    "dispute.countered": _("Counter-offer"),
+    "dispute.rejected": _("Supplier rejected the request"),
+    "dispute.accepted": _("Offer accepted"),
+    "dispute.edited": _("Buyer changed the request"),
+    "dispute.escalated": _("Escalated to arbitration"),
+    "dispute.assigned": _("Trade expert assigned"),
+    "dispute.evidence_added": _("Evidence added"),
+    "dispute.evidence_requested": _("Expert requested evidence"),
+    "dispute.evidence_lapsed": _("Evidence deadline missed"),
+    "dispute.settlement_proposed": _("Settlement proposed"),
+    "dispute.decided": _("Expert decided"),
+    "dispute.appealed": _("Decision appealed"),
+    "dispute.resolved": _("Dispute closed"),
 }
 EVENT_ICONS = {
     "order.created": "file-earmark-plus",
@@ -144,6 +158,10 @@ EVENT_ICONS = {
     "shipment.exception": "exclamation-triangle",
     "shipment.delivered": "box-seam",
     "shipment.handover_blocked": "shield-exclamation",
+    "dispute.opened": "exclamation-octagon",
+    "dispute.escalated": "bank",
+    "dispute.decided": "hammer",
+    "dispute.resolved": "check2-square",
 }
 
 

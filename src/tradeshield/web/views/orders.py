@@ -22,6 +22,7 @@ from tradeshield.payments.selectors import payments_for_order
 from tradeshield.web import forms
 from tradeshield.web.presenters import change_rows, escrow_chart, event_lines, mode_label
 from tradeshield.web.views.common import actor_of, apply_error, new_key, not_found_on
+from tradeshield.web.views.disputes import order_dispute_context
 from tradeshield.web.views.inspections import order_panel_context
 from tradeshield.web.views.messaging import order_conversation_context
 from tradeshield.web.views.reviews import order_review_context
@@ -196,4 +197,5 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     context.update(order_panel_context(actor, order, side))
     context.update(order_conversation_context(actor, order, side))
     context.update(order_review_context(actor, order, side))
+    context.update(order_dispute_context(actor, order, side))
     return render(request, "web/orders/detail.html", context)
