@@ -4,15 +4,16 @@ platform admins and support agents (read-only)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from tradeshield.accounts.models import StaffRole, User
 from tradeshield.disputes.errors import DisputeNotFound
 from tradeshield.disputes.models import ARBITRATION_STATUSES, OPEN_STATUSES, Dispute
 from tradeshield.inspections.models import Inspection
+from tradeshield.kit import clock
 from tradeshield.orders.models import Order, OrderEvent
 from tradeshield.organizations.actors import Actor
 from tradeshield.shipments.models import ShipmentEvent
@@ -155,3 +156,28 @@ def attached_evidence(dispute: Dispute) -> list[AttachedEvidence]:
         )
     items.sort(key=lambda item: (item.at, item.kind, item.ref))
     return items
+
+
+def ops_open_by_stage() -> dict[str, dict[str, int]]:
+    """Open disputes for the staff dashboard and /metrics: status → age since opened → count.
+
+    The age buckets are ops.selectors.AGE_BUCKETS (named here, not imported: operations sits above
+    disputes and reads this function by name)."""
+    now = clock.now()
+    rows = (
+        Dispute.objects.filter(status__in=OPEN_STATUSES)
+        .annotate(
+            age=Case(
+                When(created_at__gt=now - timedelta(days=3), then=Value("under_3_days")),
+                When(created_at__gt=now - timedelta(days=7), then=Value("3_to_7_days")),
+                default=Value("over_7_days"),
+                output_field=CharField(),
+            )
+        )
+        .values("status", "age")
+        .annotate(n=Count("id"))
+    )
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        found.setdefault(row["status"], {})[row["age"]] = row["n"]
+    return found

@@ -107,6 +107,7 @@ def vital_signs(request: HttpRequest) -> HttpResponse:
         ]
     context = {
         "signs": signs,
+        "disputes_total": sum(total for _, _, total in disputes or []),
         "escrow_rows": _money_rows(signs.escrow),
         "compensation_rows": [
             (currency, n, format_amount(total, currency))
