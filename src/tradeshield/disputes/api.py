@@ -19,7 +19,7 @@ from tradeshield.disputes.render import (
 )
 from tradeshield.disputes.schemas import (
     CounterIn,
-    DecisionIn,
+    DisputeDecisionIn,
     DisputeDetailOut,
     DisputeIn,
     DisputeOut,
@@ -241,7 +241,7 @@ def sign_settlement(request: HttpRequest, dispute_id: str) -> dict[str, Any]:
     response={200: DisputeDetailOut, **ERRORS},
     summary="The assigned expert decides the split with written reasons (Idempotency-Key required)",
 )
-def decide(request: HttpRequest, dispute_id: str, payload: DecisionIn) -> dict[str, Any]:
+def decide(request: HttpRequest, dispute_id: str, payload: DisputeDecisionIn) -> dict[str, Any]:
     actor = actor_of(request)
     dispute = dispute_for_expert(actor, dispute_id)
     services.dispute_decide(

@@ -54,7 +54,7 @@ class SettlementIn(StrictIn):
     text: str = Field("", max_length=5000)
 
 
-class DecisionIn(StrictIn):
+class DisputeDecisionIn(StrictIn):
     buyer_amount: MoneySchema = Field(..., description="Refunded to the buyer.")
     supplier_amount: MoneySchema = Field(..., description="Released to (or kept by) the supplier.")
     reasons: str = Field(..., min_length=1, max_length=5000)
@@ -96,7 +96,7 @@ class SettlementOut(Schema):
     status: str
 
 
-class TimelineOut(Schema):
+class DisputeTimelineEntryOut(Schema):
     kind: str
     actor: str
     at: datetime
@@ -166,6 +166,6 @@ class DisputeDetailOut(DisputeOut):
     evidence: list[EvidenceOut]
     evidence_requests: list[EvidenceRequestOut]
     settlements: list[SettlementOut]
-    timeline: list[TimelineOut]
+    timeline: list[DisputeTimelineEntryOut]
     attached_evidence: list[AttachedOut]
     audit_chain: AuditChainOut
