@@ -17,6 +17,7 @@ from tradeshield.kit import clock
 from tradeshield.orders.models import Order
 from tradeshield.organizations import services as orgs
 from tradeshield.organizations.models import Organization, OrgKind
+from tradeshield.reviews.models import Review
 
 # name, country, categories, main products, description, orders per month, on-time in ten, refunds in 20
 SUPPLIERS = [
@@ -101,7 +102,7 @@ def _history(
         if (seq + n) % 10 >= on_time:
             shipped += timedelta(days=4)
         refunded = (seq + n) % 20 < refunds
-        Order.objects.create(
+        order = Order.objects.create(
             buyer=buyer,
             supplier=supplier,
             initiated_by="supplier",
@@ -117,6 +118,19 @@ def _history(
             created_at=month_start,
             updated_at=shipped + timedelta(days=20),
         )
+        if not refunded:  # the imported history's reviews, so the rating's review factor has records
+            late = shipped.date() > deadline
+            base = 5 if on_time >= 9 else 4
+            Review.objects.create(
+                order=order,
+                buyer=buyer,
+                supplier=supplier,
+                author_label="Imported review",
+                product_quality=base,
+                delivery_time=3 if late else 5,
+                service=base - ((seq + n) % 7 == 0),
+                created_at=shipped + timedelta(days=20),
+            )
 
 
 @transaction.atomic
