@@ -57,5 +57,7 @@ def test_an_inspector_files_a_report_with_a_photo(browser_page, live_server, tmp
     buyer_page.goto(f"{live_server.url}/orders/{order.id}/#inspection")
     buyer_page.get_by_text("Quality mark").first.wait_for()
     thumbnail = buyer_page.get_by_role("img", name="Inspection photo 1: carton.png")
-    assert thumbnail.evaluate("img => img.naturalWidth") == 96  # served to the buyer, and a real image
+    thumbnail.scroll_into_view_if_needed()  # the thumbnails load lazily
+    loaded = "img => img.complete ? img.naturalWidth : new Promise(done => img.onload = () => done(img.naturalWidth))"
+    assert thumbnail.evaluate(loaded) == 96  # served to the buyer, and a real image
     snap(buyer_page.locator("#inspection"), "order-inspection-panel")
