@@ -8,7 +8,9 @@ from bench import rating
 from tradeshield.credit.models import CreditStanding, SupplierProfile
 from tradeshield.orders.models import Order
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Like every transactional test here: after a plain flush, the next serialized_rollback test would
+# restore rows (content types) that the flush's post-migrate signal already recreated.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_generate_refresh_and_search_at_a_tiny_size():
