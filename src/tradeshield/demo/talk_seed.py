@@ -127,7 +127,8 @@ def seed_conversations() -> None:
         [_line("Spa towel 50x100", "600", "pcs", 310, "600 gsm, grey")],
     )
     paying.order_pay(actor=rhein, order_id=towels.id, method="card", card=VISA)
-    _ship(saigon, towels, "COSU6203319944", ("Cat Lai", "Hamburg"), -2, [("departed", 24 * 20, "Cat Lai", None)])
+    handed_over = [("picked_up", 24 * 21, "Ho Chi Minh City", None), ("departed", 24 * 20, "Cat Lai", None)]
+    _ship(saigon, towels, "COSU6203319944", ("Cat Lai", "Hamburg"), -2, handed_over)
     paying.order_confirm_receipt(actor=rhein, order_id=towels.id)
 
     words = {
