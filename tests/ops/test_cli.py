@@ -39,8 +39,12 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def db_url(transactional_db: None) -> str:
-    """The migrated test database (committed, so the commands in subprocesses see it)."""
+def db_url(django_db_serialized_rollback: None, transactional_db: None) -> str:
+    """The migrated test database (committed, so the commands in subprocesses see it).
+
+    Restored by serialized rollback like every other transactional test: a plain flush re-creates the
+    content types, and the next serialized test's restore would then insert them twice.
+    """
     return database_url()
 
 
