@@ -95,7 +95,7 @@ def test_requests_jobs_escrow_queue_and_compensation(client: Client, token: str,
     assert value(text, "tradeshield_compensation_paid_minor_units_total", currency="USD") == paid.amount
     assert value(text, "tradeshield_webhook_attempt_failures_total") == 0
     assert value(text, "tradeshield_workers_alive") == 0
-    assert "tradeshield_disputes_open" not in text  # until the disputes domain exists
+    assert "# TYPE tradeshield_disputes_open gauge" in text
 
 
 @pytest.mark.django_db

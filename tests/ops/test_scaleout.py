@@ -50,6 +50,7 @@ from tradeshield.organizations import services as orgs
 from tradeshield.organizations.models import OrgKind
 from tradeshield.protections.models import ProtectionAction
 from tradeshield.protections.tasks import protections_sweep
+from tradeshield.suppliers.fixtures import qualify
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 __all__ = ["forget_jobs"]  # autouse: leaves no jobs behind for later tests
@@ -98,6 +99,7 @@ def test_two_web_servers_and_two_workers(tmp_path: Path) -> None:
     supplier_org = orgs.organization_create(name="Scale Supplier", kind=OrgKind.SUPPLIER, country="CN")
     orgs.member_create(organization=buyer_org, email="b@scale.test", password=PASSWORD, role="owner")
     orgs.member_create(organization=supplier_org, email="s@scale.test", password=PASSWORD, role="owner")
+    qualify(supplier_org)
     buyer_token, _ = orgs.personal_token_issue(email="b@scale.test", password=PASSWORD)
     supplier_token, _ = orgs.personal_token_issue(email="s@scale.test", password=PASSWORD)
     with connection.cursor() as cur:
