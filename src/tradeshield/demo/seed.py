@@ -5,7 +5,7 @@ Everything goes through the same services the app uses, so the demo's money is r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from decimal import Decimal
 
@@ -102,7 +102,7 @@ def _ship(
     tracking: str,
     route: tuple[str, str],
     eta_days: int,
-    events: list[TRACK],
+    events: Sequence[TRACK],
     carrier: str = "COSCO Shipping",
     mode: str = "sea",
 ) -> None:
