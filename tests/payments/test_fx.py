@@ -181,3 +181,19 @@ def test_one_bad_row_refuses_the_whole_file():
     with pytest.raises(FxFileInvalid):
         rates_load(GOOD_CSV.format(now=now) + "USD,GBP,nope,ECB," + now + "\n")
     assert FxRate.objects.count() == 0
+
+
+def test_an_fx_wallet_payment_converts_when_approved(buyer, supplier):
+    from tradeshield.payments.providers import WALLET_PROVIDER
+
+    load(("USD", "JPY", "150.004", None))
+    order = confirmed_order(buyer, supplier)  # 1,250.00 USD + 2.99 % = 1,287.38 USD
+    started = pay_in(buyer, order["id"], "JPY", {"method": "paypal"}).json()
+    assert started["status"] == "requires_action"
+    assert started["fx"]["charged"] == {"amount": 193_113, "currency": "JPY"}  # 193,112.15 JPY rounded up
+    assert balance("fx:JPY") == 0  # nothing converted before the approval
+    token = WALLET_PROVIDER.approval_token(started["id"])
+    done = buyer.client.post(f"/payments/{started['id']}/wallet-return", {"approval_token": token}).json()
+    assert done["status"] == "held"
+    assert balance("buyer_funding:JPY") == -193_113 and balance("fx:USD") == -128_738
+    assert_books_balance()

@@ -116,7 +116,7 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
 
 
 def _fx_fields(target: PaymentTarget, fee: int) -> dict[str, Any]:
-    if target.fx is None:
+    if target.fx is None or target.cash_amount + fee == 0:  # all from buyer credit: nothing to convert
         return {}
     return {
         "pay_currency": target.fx.quote,
