@@ -25,6 +25,9 @@ def test_demo_has_orders_in_every_state_and_balanced_books():
     assert set(disputes) == {"negotiating", "escalated"}
     assert disputes["escalated"].expert.email == "expert@tradeshield.example"
     assert_books_balance()
+    from tradeshield.payments.exchange import rate_lock
+
+    assert rate_lock("USD", "EUR").rate > 0 and rate_lock("EUR", "JPY").rate > 0  # fresh: the demo can pay in FX
     assert Thread.objects.filter(kind="inquiry").count() == 5 and Thread.objects.filter(kind="order").count() == 1
     completed = Order.objects.filter(status=OrderStatus.COMPLETED).count()
     assert completed >= 2 and Review.objects.count() == completed and ReviewReply.objects.count() >= 1

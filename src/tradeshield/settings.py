@@ -209,6 +209,8 @@ TRADESHIELD_IDEMPOTENCY_TTL_HOURS = env.integer("TRADESHIELD_IDEMPOTENCY_TTL_HOU
 SANDBOX_BANK_WEBHOOK_SECRET = "whsec_c2FuZGJveC1iYW5rLXdlYmhvb2stc2VjcmV0"
 TRADESHIELD_BANK_WEBHOOK_SECRET = env.text("TRADESHIELD_BANK_WEBHOOK_SECRET", SANDBOX_BANK_WEBHOOK_SECRET)
 TRADESHIELD_PUBLIC_URL = env.text("TRADESHIELD_PUBLIC_URL", "http://127.0.0.1:8000")
+# Paying in another currency: an exchange rate older than this is refused (see docs/domains/payments.md).
+TRADESHIELD_FX_MAX_AGE_HOURS = env.number("TRADESHIELD_FX_MAX_AGE_HOURS", 24, minimum=0.01)
 
 # Production mode: set explicitly, or implied by a real secret key without debug (the README's first
 # production step). It only decides whether sandbox conveniences (the carrier sandbox secret) exist.

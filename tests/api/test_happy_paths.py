@@ -95,7 +95,7 @@ def test_card(buyer, supplier, currency, unit_price, total, fee):
 @pytest.mark.parametrize(("currency", "unit_price", "total", "fee"), CASES)
 def test_wallet(buyer, supplier, currency, unit_price, total, fee):
     order = confirmed_order(buyer, supplier, currency=currency, unit_price=unit_price)
-    started = buyer.client.post(f"/orders/{order['id']}/payments", {"method": "wallet", "wallet": "alipay"}).json()
+    started = buyer.client.post(f"/orders/{order['id']}/payments", {"method": "wallet", "wallet": "apple_pay"}).json()
     assert started["status"] == "requires_action" and started["redirect_url"].endswith(
         f"/sandbox/wallet/{started['id']}"
     )

@@ -348,6 +348,7 @@ def api_calls(world: World) -> dict[str, Call]:
         "GET /orders/{order_id}/payment-quote": Call(
             "GET", f"/orders/{o['awaiting_payment']}/payment-quote?method=card"
         ),
+        "GET /orders/{order_id}/payment-methods": Call("GET", f"/orders/{o['awaiting_payment']}/payment-methods"),
         "POST /orders/{order_id}/payments": Call(
             "POST", f"/orders/{o['awaiting_payment']}/payments", {"method": "bank_transfer"}
         ),

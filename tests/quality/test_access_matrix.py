@@ -53,6 +53,7 @@ PUT /orders/{order_id}                               401   ok    403   ok    ok 
 GET /orders/{order_id}/events                        401   ok    ok    ok    ok    ok    ok    404   ok    404   404
 POST /orders/{order_id}/confirm                      401   ok    403   ok    ok    403   403   404   ok    404   404
 GET /orders/{order_id}/payment-quote                 401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /orders/{order_id}/payment-methods               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
 POST /orders/{order_id}/payments                     401   ok    ok    403   403   403   403   404   ok    404   404
 GET /orders/{order_id}/payments                      401   ok    ok    ok    ok    ok    ok    404   ok    404   404
 POST /orders/{order_id}/ship                         401   403   403   ok    ok    403   403   404   403   404   404

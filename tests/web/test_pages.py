@@ -20,7 +20,7 @@ def test_every_page_renders(buyer, supplier, staff):
     awaiting = confirmed(supplier, buyer, title="Awaiting towels", currency="JPY", unit_price=420)
     in_transit = shipped(supplier, buyer, title="Shipped panels")
     wallet_order = confirmed(supplier, buyer, title="Wallet order", currency="EUR")
-    wallet = paying.order_pay(actor=buyer.actor, order_id=wallet_order.id, method="wallet", wallet="alipay")
+    wallet = paying.order_pay(actor=buyer.actor, order_id=wallet_order.id, method="wallet", wallet="paypal")
     card = Payment.objects.get(order_id=in_transit.id)
     pages = {
         "/login/": (Client(), ["Sign in", 'type="password"']),
@@ -35,10 +35,10 @@ def test_every_page_renders(buyer, supplier, staff):
             buyer.client,
             ["Confirm receipt and release payment", "escrow-chart-data", "Held for the supplier", "Shipped"],
         ),
-        f"/orders/{awaiting.id}/pay/": (buyer.client, ["Amount due now", "Mastercard", "Alipay", "Card number"]),
+        f"/orders/{awaiting.id}/pay/": (buyer.client, ["Amount due now", "Mastercard", "PayPal", "Card number"]),
         f"/orders/{awaiting.id}/pay/?method=echeck": (buyer.client, ["Card number"]),  # no e-Check for JPY
         f"/payments/{card.id}/": (buyer.client, ["Held in escrow", "Visa •••• 4242", "Released to the supplier"]),
-        f"/sandbox/wallet/{wallet.id}/": (buyer.client, ["Alipay", "Approve", "TradeShield escrow"]),
+        f"/sandbox/wallet/{wallet.id}/": (buyer.client, ["PayPal", "Approve", "TradeShield escrow"]),
         "/staff/bank-statements/": (staff.client, ["Import a bank statement", "bank_transaction_id"]),
         "/settings/api-keys/": (buyer.client, ["API keys", "Create a key"]),
     }

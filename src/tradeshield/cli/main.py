@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from tradeshield.cli import operations, sandbox, translations
+from tradeshield.cli import fx, operations, sandbox, translations
 from tradeshield.cli.boot import (
     check_database,
     console,
@@ -364,3 +364,4 @@ app.add_typer(sandbox.clock_app, name="clock")
 app.add_typer(translations.translations_app, name="translations")
 app.command("simulate")(sandbox.simulate)
 operations.register(app)
+app.add_typer(fx.fx_app, name="fx")

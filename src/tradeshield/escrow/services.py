@@ -228,3 +228,51 @@ def credit_return(
 def credit_available(buyer_id: str, currency: str) -> int:
     account = Account.objects.filter(id=ledger.account_id_for(AccountKind.BUYER_CREDIT, currency, buyer_id)).first()
     return account.available if account else 0
+
+
+def fx_funding(*, payment_id: str, pay_currency: str, pay_amount: int, currency: str, amount: int) -> None:
+    """A buyer paid `pay_amount` of `pay_currency` for `amount` of the order's `currency`: the money comes
+    in through the pay currency's buyer funding and leaves as the order currency's, linked through an `fx`
+    account in each currency (so each currency still balances to zero). Then `escrow_fund` and
+    `processing_fee_collect` take it from the order currency's buyer funding as usual."""
+    ledger.transfer_create(
+        id=f"fxin:{payment_id}",
+        debit=_platform(AccountKind.BUYER_FUNDING, pay_currency),
+        credit=_platform(AccountKind.FX, pay_currency),
+        amount=pay_amount,
+        code="fx_buy",
+        ref=payment_id,
+    )
+    ledger.transfer_create(
+        id=f"fxout:{payment_id}",
+        debit=_platform(AccountKind.FX, currency),
+        credit=_platform(AccountKind.BUYER_FUNDING, currency),
+        amount=amount,
+        code="fx_sell",
+        ref=payment_id,
+    )
+
+
+def fx_refund(
+    *, transfer_id: str, payment_id: str, currency: str, amount: int, pay_currency: str, pay_amount: int
+) -> None:
+    """A refund of `amount` (order currency, already credited to refunds) goes back to the buyer as
+    `pay_amount` of the pay currency, through the `fx` accounts."""
+    if amount > 0:
+        ledger.transfer_create(
+            id=f"{transfer_id}:out",
+            debit=_platform(AccountKind.REFUNDS, currency),
+            credit=_platform(AccountKind.FX, currency),
+            amount=amount,
+            code="fx_refund_buy",
+            ref=payment_id,
+        )
+    if pay_amount > 0:
+        ledger.transfer_create(
+            id=f"{transfer_id}:in",
+            debit=_platform(AccountKind.FX, pay_currency),
+            credit=_platform(AccountKind.REFUNDS, pay_currency),
+            amount=pay_amount,
+            code="fx_refund_sell",
+            ref=payment_id,
+        )

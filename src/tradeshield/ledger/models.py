@@ -27,6 +27,7 @@ class AccountKind(models.TextChoices):
     SUPPLIER_RESERVE = "supplier_reserve", "Supplier rolling reserve"
     PAYOUTS = "payouts", "Payouts sent (outside world)"
     SUPPLIER_DEBT = "supplier_debt", "Supplier debt to the guarantee fund (negative: owed)"
+    FX = "fx", "Currency conversion position"
 
 
 # Accounts that hold money for someone: they may never go below zero.

@@ -27,7 +27,7 @@ from tradeshield.orders.schemas import (
 from tradeshield.orders.selectors import order_get, order_list
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.payments.render import render_payment
-from tradeshield.payments.schemas import FeeQuoteOut, PaymentIn, PaymentOut
+from tradeshield.payments.schemas import FeeQuoteOut, PaymentIn, PaymentMethodsOut, PaymentOut
 from tradeshield.payments.selectors import payments_for_order
 
 router = Router(tags=["orders"], auth=API_AUTH)
@@ -129,6 +129,18 @@ def payment_quote(
     return quote_next_milestone(order_get(actor_of(request), order_id), method=method, network=network, country=country)
 
 
+@router.get(
+    "/orders/{order_id}/payment-methods",
+    response={200: PaymentMethodsOut, **ERRORS},
+    summary="The payment methods offered for the next milestone (by the buyer's country and the currency "
+    "paid in), with fee, settlement and refund times; with ?currency= the exchange rate that would be locked",
+)
+def payment_methods(request: HttpRequest, order_id: str, currency: str = "") -> dict[str, Any]:
+    from tradeshield.orders.quotes import methods_for_order
+
+    return methods_for_order(order_get(actor_of(request), order_id), pay_currency=currency or None)
+
+
 @router.post(
     "/orders/{order_id}/payments",
     response={201: PaymentOut, 402: PaymentOut, **ERRORS},
@@ -147,6 +159,7 @@ def create_payment(request: HttpRequest, order_id: str, payload: PaymentIn) -> S
         use_credit=payload.use_credit,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
         saved_method_id=payload.saved_method_id,
+        pay_currency=payload.pay_currency,
     )
     return Status((402 if payment.status == "failed" else 201), render_payment(payment))
 

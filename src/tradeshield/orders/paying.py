@@ -10,7 +10,7 @@ from django.db import transaction
 from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Invalid
-from tradeshield.kit.money import CurrencyMismatch, check_amount
+from tradeshield.kit.money import CurrencyMismatch, check_amount, check_currency
 from tradeshield.orders import freezes, states
 from tradeshield.orders.errors import OrderInvalid, OrderStateError
 from tradeshield.orders.models import Milestone, MilestoneStatus, Order
@@ -19,7 +19,9 @@ from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.actors import Actor
 from tradeshield.payments import services as payments
 from tradeshield.payments.errors import PaymentNotFound
+from tradeshield.payments.exchange import LockedRate, rate_lock
 from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES, Method, Payment, PaymentStatus
+from tradeshield.payments.offers import WALLETS
 
 
 def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
@@ -69,8 +71,14 @@ def order_pay(
     use_credit: bool = False,
     idempotency_key: str = "",
     saved_method_id: str | None = None,
+    pay_currency: str | None = None,
 ) -> Payment:
-    """Pay the next milestone. With `use_credit` (or method "credit"), the buyer's credit pays first."""
+    """Pay the next milestone. With `use_credit` (or method "credit"), the buyer's credit pays first.
+
+    A wallet may be named as the method itself ("paypal", …). With `pay_currency` other than the order's,
+    the method is charged in that currency at the rate locked now (payments.exchange)."""
+    if method in WALLETS:
+        method, wallet = Method.WALLET, method
     if saved_method_id and method != Method.CARD:
         raise OrderInvalid('A saved method pays by card: send method "card".', field="method")
     order = lock_order(actor, order_id)
@@ -93,6 +101,7 @@ def order_pay(
         currency=order.currency,
         amount=milestone.amount,
         credit=_credit_to_use(order, milestone.amount, method, use_credit),
+        fx=_rate_for(order, pay_currency),
     )
     if target.credit == target.amount:
         payment = payments.credit_payment_start(target=target)
@@ -110,6 +119,8 @@ def order_pay(
         )
     elif method == Method.WALLET:
         payment = payments.wallet_payment_start(target=target, wallet=wallet or "")
+    elif method in (Method.SEPA, Method.BOLETO):
+        payment = payments.redirect_payment_start(target=target, method=method)
     elif method == Method.BANK_TRANSFER:
         payment = payments.bank_transfer_payment_start(target=target)
     else:
@@ -121,6 +132,12 @@ def order_pay(
         milestone.status = MilestoneStatus.PAYING
         milestone.save(update_fields=["status"])
     return payment
+
+
+def _rate_for(order: Order, pay_currency: str | None) -> LockedRate | None:
+    if not pay_currency or pay_currency.upper() == order.currency:
+        return None
+    return rate_lock(order.currency, check_currency(pay_currency.upper()))
 
 
 def _credit_to_use(order: Order, amount: int, method: str, use_credit: bool) -> int:

@@ -53,7 +53,7 @@ def get_timeline(request: HttpRequest, payment_id: str) -> dict[str, Any]:
         "payment_id": payment.id,
         "status": payment.status,
         "method": payment.method,
-        "expected_times": expected_times(payment.method),
+        "expected_times": expected_times(payment.method_key),
         "steps": [render_step(payment, e) for e in payment_timeline(payment)] + payout_steps(payment),
     }
 

@@ -28,3 +28,19 @@ class BankReceiptInvalid(Invalid):
 
 class SavedMethodNotFound(NotFound):
     code = "saved_method_not_found"
+
+
+class PaymentAboveLimit(Invalid):
+    code = "payment_above_method_limit"
+
+
+class FxRateUnavailable(Invalid):
+    code = "fx_rate_missing"
+
+
+class FxRateStale(Invalid):
+    code = "fx_rate_stale"
+
+
+class FxFileInvalid(Invalid):
+    code = "fx_file_invalid"

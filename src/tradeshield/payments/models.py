@@ -18,6 +18,8 @@ class Method(models.TextChoices):
     ECHECK = "echeck", _("e-Check (ACH)")
     WALLET = "wallet", _("Wallet")
     CREDIT = "credit", _("Buyer credit")
+    SEPA = "sepa", _("SEPA transfer")
+    BOLETO = "boleto", _("Boleto")
 
 
 class PaymentStatus(models.TextChoices):
@@ -32,6 +34,8 @@ class PaymentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# Methods the buyer approves on another page (wallet, bank or voucher) before the money is captured.
+REDIRECT_METHODS = ("wallet", "sepa", "boleto")
 OPEN_STATUSES = (PaymentStatus.REQUIRES_ACTION, PaymentStatus.AWAITING_FUNDS, PaymentStatus.PARTIALLY_FUNDED)
 FUNDED_STATUSES = (PaymentStatus.HELD, PaymentStatus.PARTIALLY_REFUNDED)
 
@@ -70,6 +74,14 @@ class Payment(models.Model):
     bank_reference = models.CharField(max_length=32, null=True, blank=True, unique=True)
     wallet = models.CharField(max_length=20, blank=True, default="")
     failure_code = models.CharField(max_length=40, blank=True, default="")
+    # Paid in another currency than the order's: the rate locked at payment (order currency -> pay
+    # currency), what the method was charged in the pay currency, and how much of it went back.
+    pay_currency = models.CharField(max_length=3, blank=True, default="")
+    pay_amount = models.BigIntegerField(default=0)
+    pay_refunded = models.BigIntegerField(default=0)
+    fx_rate = models.DecimalField(max_digits=24, decimal_places=10, null=True, blank=True)
+    fx_source = models.CharField(max_length=80, blank=True, default="")
+    fx_as_of = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
 
@@ -110,6 +122,24 @@ class Payment(models.Model):
                 name="payment_one_live_per_milestone",
             ),
         ]
+
+    @property
+    def method_key(self) -> str:
+        """The payment-method offer this payment used (a wallet payment is keyed by its wallet)."""
+        return self.wallet if self.method == Method.WALLET and self.wallet else self.method
+
+    @property
+    def is_fx(self) -> bool:
+        return bool(self.pay_currency) and self.pay_currency != self.currency
+
+    @property
+    def charge_currency(self) -> str:
+        return self.pay_currency if self.is_fx else self.currency
+
+    @property
+    def charge_amount(self) -> int:
+        """What the method is charged, in the currency it pays in."""
+        return self.pay_amount if self.is_fx else self.total_charged
 
     @property
     def cash_amount(self) -> int:
@@ -204,3 +234,57 @@ class SavedMethod(models.Model):
 
     class Meta:
         db_table = "payment_saved_method"
+
+
+class PaymentMethodOffer(models.Model):
+    """Where a payment method is offered, and what it costs and takes: data, seeded by migration 0006.
+
+    Empty `countries` means everywhere; empty `currencies` means any currency. The fee is
+    `fee_percent` of the amount plus `fee_fixed` minor units of `fee_fixed_currency` (converted at the
+    reference rate). Cards keep their network/region schedule (FeeRule) on top of this row.
+    """
+
+    method = models.CharField(max_length=20, unique=True)
+    countries = models.JSONField(default=list, blank=True)
+    currencies = models.JSONField(default=list, blank=True)
+    fee_percent = models.DecimalField(max_digits=6, decimal_places=3, default=0)
+    fee_fixed = models.BigIntegerField(default=0)
+    fee_fixed_currency = models.CharField(max_length=3, default="USD")
+    settlement_days_min = models.PositiveSmallIntegerField(default=0)
+    settlement_days_max = models.PositiveSmallIntegerField(default=0)
+    refund_days_min = models.PositiveSmallIntegerField(default=0)
+    refund_days_max = models.PositiveSmallIntegerField(default=0)
+    limit_amount = models.BigIntegerField(null=True, blank=True)  # per transaction, total charged
+    limit_currency = models.CharField(max_length=3, default="USD")
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "payment_method_offer"
+        ordering = ["position", "method"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fee_percent__gte=0, fee_fixed__gte=0), name="offer_fee_non_negative"),
+            models.CheckConstraint(
+                condition=Q(limit_amount__isnull=True) | Q(limit_amount__gt=0), name="offer_limit_positive"
+            ),
+        ]
+
+
+class FxRate(models.Model):
+    """One exchange rate: 1 unit of `base` buys `rate` units of `quote` (major units), from `source`."""
+
+    base = models.CharField(max_length=3)
+    quote = models.CharField(max_length=3)
+    rate = models.DecimalField(max_digits=24, decimal_places=10)
+    source = models.CharField(max_length=80)
+    as_of = models.DateTimeField()
+    loaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        db_table = "payment_fx_rate"
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0), name="fx_rate_positive"),
+            models.CheckConstraint(condition=~Q(base=models.F("quote")), name="fx_rate_distinct_currencies"),
+            models.UniqueConstraint(fields=["base", "quote", "as_of"], name="fx_rate_unique_pair_time"),
+        ]
+        indexes = [models.Index(fields=["base", "quote", "-as_of"], name="fx_rate_latest")]

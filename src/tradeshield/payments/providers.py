@@ -139,6 +139,16 @@ class SandboxWallets:
         return _ref("wre", idempotency_key)
 
 
+class SandboxLocalMethods(SandboxWallets):
+    """Local methods paid on the payer's own bank or voucher page (SEPA transfer, Boleto): the same
+    approve-and-return flow as a wallet, confirmed with a signed token (a real PSP sends a webhook)."""
+
+    name = "sandbox_local"
+
+    def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str:
+        return _ref("lre", idempotency_key)
+
+
 class SandboxBank:
     name = "sandbox_bank"
 
@@ -166,4 +176,14 @@ def new_bank_reference() -> str:
 CARD_PROVIDER: CardProvider = SandboxCards()
 BANK_DEBIT_PROVIDER: BankDebitProvider = SandboxBankDebit()
 WALLET_PROVIDER = SandboxWallets()
+LOCAL_PROVIDER = SandboxLocalMethods()
 BANK_TRANSFER_PROVIDER: BankTransferProvider = SandboxBank()
+
+
+def redirect_provider(method: str) -> SandboxWallets:
+    """The provider of a method the buyer approves elsewhere: wallets, or local bank methods."""
+    return WALLET_PROVIDER if method == "wallet" else LOCAL_PROVIDER
+
+
+def redirect_provider_named(name: str) -> SandboxWallets | None:
+    return {p.name: p for p in (WALLET_PROVIDER, LOCAL_PROVIDER)}.get(name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradeshield.kit.schemas import money
-from tradeshield.payments.models import Method, Payment, PaymentEvent
+from tradeshield.payments.models import REDIRECT_METHODS, Method, Payment, PaymentEvent
 from tradeshield.payments.services import bank_instructions
 
 
@@ -36,9 +36,10 @@ def render_payment(payment: Payment) -> dict[str, Any]:
         "wallet": payment.wallet or None,
         "bank_instructions": bank_instructions(payment) if payment.method == Method.BANK_TRANSFER else None,
         "redirect_url": payment.provider_reference
-        if payment.method == Method.WALLET and payment.status == "requires_action"
+        if payment.method in REDIRECT_METHODS and payment.status == "requires_action"
         else None,
         "failure_code": payment.failure_code or None,
+        "fx": render_fx(payment),
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
     }
@@ -51,4 +52,20 @@ def render_step(payment: Payment, event: PaymentEvent) -> dict[str, Any]:
         "expected_by": event.expected_by,
         "detail": event.detail,
         "created_at": event.created_at,
+    }
+
+
+def render_fx(payment: Payment) -> dict[str, Any] | None:
+    if not payment.is_fx:
+        return None
+    return {
+        "rate": {
+            "base": payment.currency,
+            "quote": payment.pay_currency,
+            "rate": str(payment.fx_rate.normalize()) if payment.fx_rate is not None else "",
+            "source": payment.fx_source,
+            "as_of": payment.fx_as_of,
+        },
+        "charged": money(payment.pay_amount, payment.pay_currency),
+        "refunded": money(payment.pay_refunded, payment.pay_currency),
     }

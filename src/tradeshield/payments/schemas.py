@@ -27,15 +27,34 @@ class BankAccountIn(StrictIn):
 
 
 class PaymentIn(StrictIn):
-    method: Literal["card", "bank_transfer", "echeck", "wallet", "credit"]
+    method: Literal[
+        "card",
+        "bank_transfer",
+        "echeck",
+        "wallet",
+        "credit",
+        "sepa",
+        "boleto",
+        "paypal",
+        "alipay",
+        "apple_pay",
+        "google_pay",
+    ] = Field(..., description="Only the methods GET /orders/{id}/payment-methods offers are accepted.")
     milestone_id: str | None = Field(None, description="Defaults to the next unpaid milestone.")
     amount: MoneySchema | None = Field(None, description="If given, must equal the milestone's amount and currency.")
     card: CardIn | None = None
     bank_account: BankAccountIn | None = None
-    wallet: Literal["paypal", "alipay"] | None = None
+    wallet: Literal["paypal", "alipay", "apple_pay", "google_pay"] | None = None
     use_credit: bool = Field(False, description="Apply the buyer's credit (from compensation) first.")
     saved_method_id: str | None = Field(
         None, max_length=40, description="One-click: pay by card with this saved method (method must be card)."
+    )
+    pay_currency: str | None = Field(
+        None,
+        min_length=3,
+        max_length=3,
+        description="Pay in this currency instead of the order's: converted at the rate locked now "
+        "(see GET /orders/{id}/payment-methods?currency=).",
     )
 
 
@@ -49,6 +68,43 @@ class CardOut(Schema):
     exp_month: int | None
     exp_year: int | None
     country: str
+
+
+class FxRateOut(Schema):
+    base: str
+    quote: str
+    rate: str = Field(..., description="1 unit of base buys this many units of quote (exact decimal).")
+    source: str
+    as_of: datetime
+
+
+class PaymentFxOut(Schema):
+    rate: FxRateOut
+    charged: MoneySchema = Field(..., description="What the method was charged, in the pay currency.")
+    refunded: MoneySchema
+
+
+class PaymentMethodOptionOut(Schema):
+    method: str
+    label: str
+    network: str
+    percent: str
+    fee: MoneySchema
+    total: MoneySchema
+    you_pay: MoneySchema
+    settlement_business_days: list[int]
+    refund_business_days: list[int]
+    limit: MoneySchema | None
+
+
+class PaymentMethodsOut(Schema):
+    order_id: str
+    country: str
+    currency: str
+    pay_currency: str
+    amount: MoneySchema
+    fx: FxRateOut | None
+    methods: list[PaymentMethodOptionOut]
 
 
 class PaymentOut(Schema):
@@ -70,6 +126,7 @@ class PaymentOut(Schema):
     bank_instructions: dict[str, str] | None
     redirect_url: str | None
     failure_code: str | None
+    fx: PaymentFxOut | None = None
     created_at: datetime
     updated_at: datetime
 

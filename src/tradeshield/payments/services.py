@@ -16,13 +16,23 @@ from tradeshield.payments import providers
 from tradeshield.payments.cards import CardExpired, CardInvalid, aba_routing_valid, card_check_input
 from tradeshield.payments.errors import (
     BankReceiptInvalid,
+    FxRateUnavailable,
     PaymentMethodUnavailable,
     PaymentNotConfirmable,
     RefundExceedsHeld,
     SavedMethodNotFound,
 )
-from tradeshield.payments.fees import fee_quote
-from tradeshield.payments.models import BankReceipt, Method, Payment, PaymentEvent, PaymentStatus, SavedMethod
+from tradeshield.payments.exchange import LockedRate, convert_up
+from tradeshield.payments.models import (
+    REDIRECT_METHODS,
+    BankReceipt,
+    Method,
+    Payment,
+    PaymentEvent,
+    PaymentStatus,
+    SavedMethod,
+)
+from tradeshield.payments.offers import limit_check, offer_fee, offer_require
 from tradeshield.payments.timeline import funds_expected_by, refund_expected_by
 from tradeshield.payouts import services as payouts
 from tradeshield.payouts.services import reserve_days
@@ -39,10 +49,24 @@ class PaymentTarget:
     currency: str
     amount: int
     credit: int = 0  # buyer credit applied first; the method pays the rest
+    fx: LockedRate | None = None  # paying in another currency: the rate locked for this payment
 
     @property
     def cash_amount(self) -> int:
         return self.amount - self.credit
+
+    @property
+    def pay_currency(self) -> str:
+        return self.fx.quote if self.fx is not None else self.currency
+
+
+def _priced(target: PaymentTarget, key: str, *, network: str = "", country: str = "") -> int:
+    """Refuse a method not offered to this buyer in the currency it pays in, or above its limit;
+    return its processing fee (order currency)."""
+    offer = offer_require(key=key, country=target.buyer.country, currency=target.pay_currency)
+    fee = offer_fee(offer, amount=target.cash_amount, currency=target.currency, network=network, country=country)
+    limit_check(offer, total=target.cash_amount + fee, currency=target.currency)
+    return fee
 
 
 def _event(
@@ -71,6 +95,7 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
                 amount=target.amount,
                 fee_amount=fee,
                 credit_applied=target.credit,
+                **_fx_fields(target, fee),
                 **extra,
             )
     except IntegrityError as exc:
@@ -88,6 +113,18 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
         )
         _event(payment, "credit_applied", payment.credit_applied)
     return payment
+
+
+def _fx_fields(target: PaymentTarget, fee: int) -> dict[str, Any]:
+    if target.fx is None or target.cash_amount + fee == 0:  # all from buyer credit: nothing to convert
+        return {}
+    return {
+        "pay_currency": target.fx.quote,
+        "pay_amount": target.fx.convert(target.cash_amount + fee),
+        "fx_rate": target.fx.rate,
+        "fx_source": target.fx.source,
+        "fx_as_of": target.fx.as_of,
+    }
 
 
 def _return_credit(payment: Payment, reason: str) -> None:
@@ -116,6 +153,14 @@ def credit_payment_start(*, target: PaymentTarget) -> Payment:
 
 def _fund_and_hold(payment: Payment) -> None:
     """Money has arrived in full: put it in the order's escrow and hold it for the supplier."""
+    if payment.is_fx and payment.pay_amount > 0:
+        escrow.fx_funding(
+            payment_id=payment.id,
+            pay_currency=payment.pay_currency,
+            pay_amount=payment.pay_amount,
+            currency=payment.currency,
+            amount=payment.cash_amount + payment.fee_amount,
+        )
     if payment.cash_amount > 0:
         escrow.escrow_fund(
             transfer_id=f"fund:{payment.id}",
@@ -154,15 +199,13 @@ def _failed(payment: Payment, code: str, message: str) -> Payment:
 def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempotency_key: str) -> Payment:
     checked = card_check_input(card)
     country = str(card.get("country") or target.buyer.country)
-    quote = fee_quote(
-        method=Method.CARD, amount=target.cash_amount, currency=target.currency, network=checked.brand, country=country
-    )
+    fee = _priced(target, Method.CARD, network=checked.brand, country=country)
     payment = _new_payment(
         target,
         Method.CARD,
         providers.CARD_PROVIDER.name,
         PaymentStatus.REQUIRES_ACTION,
-        quote.fee,
+        fee,
         card_brand=checked.brand,
         card_last4=checked.last4,
         card_exp_month=checked.exp_month,
@@ -170,7 +213,7 @@ def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempoten
         card_country=country.upper(),
     )
     result = providers.CARD_PROVIDER.charge(
-        card=checked, amount=payment.total_charged, currency=payment.currency, idempotency_key=payment.id
+        card=checked, amount=payment.charge_amount, currency=payment.charge_currency, idempotency_key=payment.id
     )
     if not result.approved:
         return _failed(payment, result.decline_code, result.decline_message)
@@ -230,19 +273,13 @@ def saved_method_usable(*, buyer: Organization, method_id: str) -> SavedMethod:
 def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Payment:
     """One-click payment with a saved card: the same flow as a card payment, charged through the token."""
     method = saved_method_usable(buyer=target.buyer, method_id=method_id)
-    quote = fee_quote(
-        method=Method.CARD,
-        amount=target.cash_amount,
-        currency=target.currency,
-        network=method.brand,
-        country=method.country or target.buyer.country,
-    )
+    fee = _priced(target, Method.CARD, network=method.brand, country=method.country or target.buyer.country)
     payment = _new_payment(
         target,
         Method.CARD,
         method.provider,
         PaymentStatus.REQUIRES_ACTION,
-        quote.fee,
+        fee,
         card_brand=method.brand,
         card_last4=method.last4,
         card_exp_month=method.exp_month,
@@ -251,7 +288,7 @@ def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Paymen
         saved_method_id=method.id,
     )
     result = providers.CARD_PROVIDER.charge_token(
-        token=method.token, amount=payment.total_charged, currency=payment.currency, idempotency_key=payment.id
+        token=method.token, amount=payment.charge_amount, currency=payment.charge_currency, idempotency_key=payment.id
     )
     if not result.approved:
         return _failed(payment, result.decline_code, result.decline_message)
@@ -266,8 +303,8 @@ def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Paymen
 def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any], idempotency_key: str) -> Payment:
     routing = str(bank_account.get("routing_number", ""))
     account = str(bank_account.get("account_number", ""))
-    if target.currency != "USD":
-        raise PaymentMethodUnavailable("e-Check is only available for USD orders.", field="method")
+    if target.pay_currency != "USD":
+        raise PaymentMethodUnavailable("e-Check is only available for payments in USD.", field="method")
     if not aba_routing_valid(routing):
         raise CardInvalid(
             "The routing number is not a valid ABA number.",
@@ -280,20 +317,20 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
             field="bank_account.account_number",
             code="account_number_invalid",
         )
-    quote = fee_quote(method=Method.ECHECK, amount=target.cash_amount, currency=target.currency)
+    fee = _priced(target, Method.ECHECK)
     payment = _new_payment(
         target,
         Method.ECHECK,
         providers.BANK_DEBIT_PROVIDER.name,
         PaymentStatus.REQUIRES_ACTION,
-        quote.fee,
+        fee,
         card_last4=account[-4:],
     )
     result = providers.BANK_DEBIT_PROVIDER.debit(
         routing_number=routing,
         account_number=account,
-        amount=payment.total_charged,
-        currency=payment.currency,
+        amount=payment.charge_amount,
+        currency=payment.charge_currency,
         idempotency_key=payment.id,
     )
     if not result.approved:
@@ -307,24 +344,34 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
 
 
 def wallet_payment_start(*, target: PaymentTarget, wallet: str) -> Payment:
-    if wallet not in ("paypal", "alipay"):
-        raise PaymentMethodUnavailable("Wallet must be paypal or alipay.", field="wallet")
-    quote = fee_quote(method=Method.WALLET, amount=target.cash_amount, currency=target.currency, network=wallet)
-    payment = _new_payment(
-        target, Method.WALLET, providers.WALLET_PROVIDER.name, PaymentStatus.REQUIRES_ACTION, quote.fee, wallet=wallet
-    )
-    payment.provider_reference = providers.WALLET_PROVIDER.start(
-        payment_id=payment.id, wallet=wallet, amount=payment.total_charged, currency=payment.currency
+    if wallet not in ("paypal", "alipay", "apple_pay", "google_pay"):
+        raise PaymentMethodUnavailable("Wallet must be paypal, alipay, apple_pay or google_pay.", field="wallet")
+    return redirect_payment_start(target=target, method=Method.WALLET, wallet=wallet)
+
+
+def redirect_payment_start(*, target: PaymentTarget, method: str, wallet: str = "") -> Payment:
+    """A method the buyer approves on another page (wallet, SEPA transfer, Boleto): the payment waits in
+    requires_action with the page's address until the approval comes back."""
+    key = wallet if method == Method.WALLET else method
+    fee = _priced(target, key)
+    provider = providers.redirect_provider(method)
+    # `wallet` names what the approval page shows, for local methods too (sepa, boleto)
+    payment = _new_payment(target, method, provider.name, PaymentStatus.REQUIRES_ACTION, fee, wallet=key)
+    payment.provider_reference = provider.start(
+        payment_id=payment.id, wallet=key, amount=payment.charge_amount, currency=payment.charge_currency
     )
     _save(payment, "provider_reference")
+    if method != Method.WALLET:
+        _event(payment, "awaiting_funds", payment.charge_amount, expected_by=funds_expected_by(key))
     return payment
 
 
 def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
-    """The buyer approved on the wallet's page; capture into escrow. Caller holds the payment lock."""
-    if payment.method != Method.WALLET or payment.status != PaymentStatus.REQUIRES_ACTION:
+    """The buyer approved on the wallet's (or bank's) page; capture into escrow. Caller holds the lock."""
+    if payment.method not in REDIRECT_METHODS or payment.status != PaymentStatus.REQUIRES_ACTION:
         raise PaymentNotConfirmable("This payment is not waiting for a wallet approval.")
-    if not providers.WALLET_PROVIDER.verify(payment_id=payment.id, approval_token=approval_token):
+    provider = providers.redirect_provider(payment.method)
+    if not provider.verify(payment_id=payment.id, approval_token=approval_token):
         raise PaymentNotConfirmable(
             "The wallet approval could not be verified.", code="wallet_approval_invalid", status=422
         )
@@ -335,6 +382,13 @@ def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
 
 
 def bank_transfer_payment_start(*, target: PaymentTarget) -> Payment:
+    if target.fx is not None:
+        raise FxRateUnavailable(
+            "A bank transfer (T/T) is paid in the order's currency; pay by another method to use another currency.",
+            field="pay_currency",
+            code="fx_not_supported",
+        )
+    _priced(target, Method.BANK_TRANSFER)
     payment = _new_payment(
         target,
         Method.BANK_TRANSFER,
@@ -496,17 +550,45 @@ def payment_refund(*, payment: Payment, amount: int | None, reason: str, include
         refunded += payment.fee_amount
     payment.refunded_amount += refunded
     payment.credit_returned += to_credit
+    if payment.is_fx and refunded > 0:
+        _fx_refund(payment, refunded, seq)
     payment.status = PaymentStatus.REFUNDED if remaining == 0 else PaymentStatus.PARTIALLY_REFUNDED
     _save(payment, "status", "refunded_amount", "credit_returned")
     _event(
         payment,
         payment.status,
         refunded + to_credit,
-        expected_by=refund_expected_by(payment.method),
+        expected_by=refund_expected_by(payment.method_key),
         reason=reason,
         to_credit=to_credit,
+        **({"pay_refunded": payment.pay_refunded, "pay_currency": payment.pay_currency} if payment.is_fx else {}),
     )
     return refunded + to_credit
+
+
+def _fx_refund(payment: Payment, refunded: int, seq: int) -> None:
+    """Convert a refund back at the locked rate. Cumulative, rounded up like the charge, and capped at what
+    was charged: a full refund returns exactly the amount charged in the pay currency."""
+    assert payment.fx_rate is not None
+    charged = payment.cash_amount + payment.fee_amount
+    if payment.refunded_amount >= charged:
+        owed = payment.pay_amount
+    else:
+        owed = min(
+            payment.pay_amount,
+            convert_up(payment.refunded_amount, payment.currency, payment.pay_currency, payment.fx_rate),
+        )
+    back = max(owed - payment.pay_refunded, 0)
+    escrow.fx_refund(
+        transfer_id=f"fxrefund:{payment.id}:{seq}",
+        payment_id=payment.id,
+        currency=payment.currency,
+        amount=refunded,
+        pay_currency=payment.pay_currency,
+        pay_amount=back,
+    )
+    payment.pay_refunded += back
+    _save(payment, "pay_refunded")
 
 
 def payment_cancel_open(*, payment: Payment, reason: str) -> Payment:
@@ -521,7 +603,11 @@ def payment_cancel_open(*, payment: Payment, reason: str) -> Payment:
         )
         payment.refunded_amount = payment.received_amount
         _event(
-            payment, "refunded", payment.received_amount, expected_by=refund_expected_by(payment.method), reason=reason
+            payment,
+            "refunded",
+            payment.received_amount,
+            expected_by=refund_expected_by(payment.method_key),
+            reason=reason,
         )
     _return_credit(payment, reason)
     payment.status = PaymentStatus.CANCELLED

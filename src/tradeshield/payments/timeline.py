@@ -1,4 +1,8 @@
-"""How long each method takes to move money, as shown to buyers (DESIGN.md defaults)."""
+"""How long each method takes to move money, as shown to buyers.
+
+The times come from the method's row in the payment-method offers table (`PaymentMethodOffer`); the
+constants below are only the fallback for a method without a row (buyer credit).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from tradeshield.kit.clock import add_business_days, today
+from tradeshield.payments.models import PaymentMethodOffer
 from tradeshield.payouts.models import Payout, ReserveHold
 
 # method -> (min, max) business days until a refund reaches the buyer
@@ -14,19 +19,33 @@ REFUND_BUSINESS_DAYS = {"card": (12, 12), "bank_transfer": (3, 7), "echeck": (3,
 FUNDING_BUSINESS_DAYS = {"card": (0, 0), "bank_transfer": (3, 7), "echeck": (3, 4), "wallet": (0, 0), "credit": (0, 0)}
 
 
+def _days(method: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((funding min, max), (refund min, max)) business days for a method key (see offers.offer_key)."""
+    offer = PaymentMethodOffer.objects.filter(method=method).first()
+    if offer is not None:
+        return (
+            (offer.settlement_days_min, offer.settlement_days_max),
+            (offer.refund_days_min, offer.refund_days_max),
+        )
+    if method in ("paypal", "alipay"):
+        method = "wallet"
+    return FUNDING_BUSINESS_DAYS.get(method, (0, 0)), REFUND_BUSINESS_DAYS.get(method, (0, 0))
+
+
 def refund_expected_by(method: str, start: date | None = None) -> date:
-    return add_business_days(start or today(), REFUND_BUSINESS_DAYS[method][1])
+    return add_business_days(start or today(), _days(method)[1][1])
 
 
 def funds_expected_by(method: str, start: date | None = None) -> date:
-    return add_business_days(start or today(), FUNDING_BUSINESS_DAYS[method][1])
+    return add_business_days(start or today(), _days(method)[0][1])
 
 
 def expected_times(method: str) -> dict[str, list[int]]:
     """The business days this method takes, as data (shown next to the timeline)."""
+    funding, refund = _days(method)
     return {
-        "funding_business_days": list(FUNDING_BUSINESS_DAYS.get(method, (0, 0))),
-        "refund_business_days": list(REFUND_BUSINESS_DAYS.get(method, (0, 0))),
+        "funding_business_days": list(funding),
+        "refund_business_days": list(refund),
         "payout_business_days": [1, 1],
     }
 

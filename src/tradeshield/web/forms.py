@@ -22,7 +22,14 @@ SHIP_MODES = [
     ("rail", _("Rail")),
     ("road", _("Road")),
 ]
-WALLETS = [("paypal", "PayPal"), ("alipay", "Alipay")]
+WALLETS = [
+    ("paypal", "PayPal"),
+    ("alipay", "Alipay"),
+    ("apple_pay", "Apple Pay"),
+    ("google_pay", "Google Pay"),
+    ("sepa", _("SEPA transfer")),
+    ("boleto", _("Boleto")),
+]
 
 
 class NoEchoInput(forms.TextInput):
@@ -221,6 +228,7 @@ class AmendmentForm(BootstrapMixin, forms.Form):
 class PayFormBase(BootstrapMixin, forms.Form):
     milestone_id = forms.CharField(widget=forms.HiddenInput)
     expected_amount = forms.IntegerField(widget=forms.HiddenInput)
+    pay_currency = forms.CharField(widget=forms.HiddenInput, required=False, max_length=3)
 
 
 def _year_choices() -> list[tuple[int | str, Any]]:
@@ -293,6 +301,8 @@ PAY_FORMS: dict[str, type[PayFormBase]] = {
     "bank_transfer": BankTransferForm,
     "echeck": EcheckForm,
     "wallet": WalletForm,
+    "sepa": BankTransferForm,
+    "boleto": BankTransferForm,
 }
 
 

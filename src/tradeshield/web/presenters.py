@@ -76,6 +76,10 @@ NETWORK_NAMES = {
     "diners": "Diners Club",
     "paypal": "PayPal",
     "alipay": "Alipay",
+    "apple_pay": "Apple Pay",
+    "google_pay": "Google Pay",
+    "sepa": "SEPA",
+    "boleto": "Boleto",
 }
 
 

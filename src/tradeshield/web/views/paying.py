@@ -18,12 +18,15 @@ from tradeshield.kit.errors import DomainError
 from tradeshield.kit.money import format_amount
 from tradeshield.orders import paying
 from tradeshield.orders.models import MilestoneStatus, Order
-from tradeshield.orders.quotes import payment_options
+from tradeshield.orders.quotes import fx_for, payment_options
 from tradeshield.orders.selectors import order_coverage, order_get
 from tradeshield.orders.states import PAYABLE
 from tradeshield.organizations.actors import Actor
 from tradeshield.payments import providers
-from tradeshield.payments.models import OPEN_STATUSES, Method, Payment, PaymentStatus
+from tradeshield.payments.exchange import pay_currencies
+from tradeshield.payments.models import OPEN_STATUSES, REDIRECT_METHODS, Method, Payment, PaymentStatus
+from tradeshield.payments.offers import WALLETS as WALLET_KEYS
+from tradeshield.payments.offers import offers_for
 from tradeshield.payments.selectors import payment_get, payments_for_order, saved_methods_for
 from tradeshield.web import forms
 from tradeshield.web.views.common import Outcome, actor_of, apply_error, new_key, not_found_on, run_once
@@ -32,7 +35,9 @@ METHODS = [
     ("card", gettext_lazy("Card")),
     ("bank_transfer", gettext_lazy("Bank transfer (T/T)")),
     ("echeck", gettext_lazy("e-Check (ACH)")),
-    ("wallet", gettext_lazy("PayPal / Alipay")),
+    ("sepa", gettext_lazy("SEPA transfer")),
+    ("boleto", gettext_lazy("Boleto")),
+    ("wallet", gettext_lazy("Wallets")),
 ]
 DECLINES = {
     "card_declined": gettext_lazy("The card was declined. Try another card or another payment method."),
@@ -50,8 +55,36 @@ FIELD_ALIASES = {
 }
 
 
-def _methods(order: Order) -> list[tuple[str, Any]]:
-    return [(key, label) for key, label in METHODS if key != "echeck" or order.currency == "USD"]
+def _offered(order: Order, pay_currency: str) -> set[str]:
+    return {o.method for o in offers_for(country=order.buyer.country, currency=pay_currency)}
+
+
+def _methods(order: Order, pay_currency: str = "") -> list[tuple[str, Any]]:
+    """The method tabs this buyer is offered (the offers table, by country and the currency paid in)."""
+    offered = _offered(order, pay_currency or order.currency)
+    return [
+        (key, label)
+        for key, label in METHODS
+        if key in offered or (key == "wallet" and offered.intersection(WALLET_KEYS))
+    ]
+
+
+def _limit_wallets(form: Any, order: Order, pay_currency: str) -> Any:
+    if form is not None and "wallet" in form.fields:
+        offered = _offered(order, pay_currency or order.currency)
+        form.fields["wallet"].choices = [(k, v) for k, v in forms.WALLETS if k in offered and k in WALLET_KEYS]
+    return form
+
+
+def _pay_currency(request: HttpRequest, order: Order) -> tuple[str, Any, str]:
+    """(pay currency, locked-rate preview or None, error message) from ?currency= or the posted form."""
+    wanted = (request.POST.get("pay_currency") or request.GET.get("currency") or "").upper()[:3]
+    if not wanted or wanted == order.currency:
+        return order.currency, None, ""
+    try:
+        return wanted, fx_for(order, wanted), ""
+    except DomainError as error:
+        return order.currency, None, error.message
 
 
 def decline_message(payment: Payment) -> str:
@@ -66,22 +99,32 @@ def _expired(method: Any) -> bool:
     return bool((method.exp_year, method.exp_month) < (today.year, today.month))
 
 
-def _initial(order: Order, milestone: Any) -> dict[str, Any]:
-    return {"milestone_id": milestone.id, "expected_amount": milestone.amount, "country": order.buyer.country}
+def _initial(order: Order, milestone: Any, pay_currency: str = "") -> dict[str, Any]:
+    return {
+        "milestone_id": milestone.id,
+        "expected_amount": milestone.amount,
+        "country": order.buyer.country,
+        "pay_currency": pay_currency if pay_currency != order.currency else "",
+    }
 
 
 def _page(
     request: HttpRequest, order: Order, method: str, form: Any, milestone: Any, status: int = 200, **extra: Any
 ) -> HttpResponse:
     open_payments = [p for p in payments_for_order(order.id) if p.status in OPEN_STATUSES]
+    pay_currency, fx, fx_error = _pay_currency(request, order)
     context = {
         "order": order,
         "method": method,
-        "methods": _methods(order),
-        "form": form,
+        "methods": _methods(order, pay_currency),
+        "form": _limit_wallets(form, order, pay_currency),
         "milestone": milestone,
         "coverage": order_coverage(order),
-        "options": payment_options(order) if milestone else [],
+        "options": payment_options(order, pay_currency=pay_currency) if milestone else [],
+        "pay_currency": pay_currency,
+        "pay_currencies": pay_currencies(order.currency),
+        "fx": fx,
+        "fx_error": fx_error,
         "idempotency_key": new_key(),
         "open_payments": open_payments,
         "saved_methods": [m for m in saved_methods_for(order.buyer) if not _expired(m)] if method == "card" else [],
@@ -107,6 +150,7 @@ def _pay(request: HttpRequest, actor: Actor, order: Order, method: str, form: An
             milestone_id=data["milestone_id"],
             expected_amount={"amount": data["expected_amount"], "currency": order.currency},
             idempotency_key=request.POST.get("idempotency_key", ""),
+            pay_currency=data.get("pay_currency") or None,
             **kwargs,
         )
     except DomainError as error:
@@ -120,7 +164,7 @@ def _pay(request: HttpRequest, actor: Actor, order: Order, method: str, form: An
             done=True,
             location=here,
         )
-    if method == Method.WALLET:
+    if method in REDIRECT_METHODS:
         target = wallet_url(payment)
         return Outcome(redirect(target), done=True, location=target)
     if method == Method.BANK_TRANSFER:
@@ -142,7 +186,7 @@ def _pay(request: HttpRequest, actor: Actor, order: Order, method: str, form: An
 
 def wallet_url(payment: Payment) -> str:
     """The sandbox wallet lives in this app: stay on this host whatever TRADESHIELD_PUBLIC_URL says."""
-    if payment.provider == providers.WALLET_PROVIDER.name:
+    if providers.redirect_provider_named(payment.provider) is not None:
         return reverse("web:wallet_sandbox", args=[payment.id])
     return payment.provider_reference
 
@@ -161,7 +205,7 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
         messages.error(request, _("Only the buyer's purchasing or finance team pays for an order."))
         return redirect(back)
     method = request.POST.get("method") or request.GET.get("method") or "card"
-    method = method if method in dict(_methods(order)) else "card"
+    method = method if method in dict(_methods(order, _pay_currency(request, order)[0])) else "card"
     milestone = None
     if order.status in PAYABLE:
         milestone = order.milestones.filter(status=MilestoneStatus.UNPAID).order_by("position").first()
@@ -169,7 +213,7 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
     if milestone is None:
         return _page(request, order, method, None, None)
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = _limit_wallets(form_class(request.POST), order, _pay_currency(request, order)[0])
         if not form.is_valid():
             return _page(request, order, method, form, milestone, status=422)
         return run_once(
@@ -178,7 +222,8 @@ def order_pay(request: HttpRequest, order_id: str) -> HttpResponse:
             lambda: _pay(request, actor, order, method, form, milestone),
             back=reverse("web:order_pay", args=[order.id]) + f"?method={method}",
         )
-    return _page(request, order, method, form_class(initial=_initial(order, milestone)), milestone)
+    initial = _initial(order, milestone, _pay_currency(request, order)[0])
+    return _page(request, order, method, form_class(initial=initial), milestone)
 
 
 @login_required
@@ -194,18 +239,18 @@ def wallet_sandbox(request: HttpRequest, payment_id: str) -> HttpResponse:
     if actor.org_id != payment.buyer_id:
         raise Http404(_("No such payment."))
     back = reverse("web:order_detail", args=[payment.order_id])
-    waiting = payment.method == Method.WALLET and payment.status == PaymentStatus.REQUIRES_ACTION
+    waiting = payment.method in REDIRECT_METHODS and payment.status == PaymentStatus.REQUIRES_ACTION
     if request.method == "POST":
 
         def approve() -> Outcome:
-            token = providers.WALLET_PROVIDER.approval_token(payment.id)
+            token = providers.redirect_provider(payment.method).approval_token(payment.id)
             paying.wallet_return(actor=actor, payment_id=payment.id, approval_token=token)
             messages.success(
                 request,
                 _("%(wallet)s approved %(amount)s. The money is held in escrow.")
                 % {
                     "wallet": dict(forms.WALLETS).get(payment.wallet, payment.wallet),
-                    "amount": format_amount(payment.total_charged, payment.currency),
+                    "amount": format_amount(payment.charge_amount, payment.charge_currency),
                 },
             )
             return Outcome(redirect(back), done=True, location=back)

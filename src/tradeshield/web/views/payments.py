@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders import paying
-from tradeshield.payments.models import OPEN_STATUSES, Method, PaymentStatus
+from tradeshield.payments.models import OPEN_STATUSES, REDIRECT_METHODS, PaymentStatus
 from tradeshield.payments.render import render_payment
 from tradeshield.payments.selectors import payment_get, payment_timeline
 from tradeshield.payments.timeline import expected_times
@@ -38,13 +38,13 @@ def payment_detail(request: HttpRequest, payment_id: str) -> HttpResponse:
         {
             "payment": payment,
             "steps": payment_steps(payment, payment_timeline(payment)),
-            "expected": expected_times(payment.method),
+            "expected": expected_times(payment.method_key),
             "bank_instructions": rendered["bank_instructions"]
             if waiting_for_funds and (is_buyer or actor.is_staff)
             else None,
             "outstanding": payment.amount - payment.received_amount,
             "wallet_url": wallet_url(payment)
-            if is_buyer and payment.method == Method.WALLET and payment.status == PaymentStatus.REQUIRES_ACTION
+            if is_buyer and payment.method in REDIRECT_METHODS and payment.status == PaymentStatus.REQUIRES_ACTION
             else "",
             "decline": decline_message(payment) if payment.status == PaymentStatus.FAILED else "",
             "can_abandon": is_buyer and payment.status in OPEN_STATUSES,
