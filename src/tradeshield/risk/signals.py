@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+import psycopg
 from django.db import connection
 
 from tradeshield.kit import fx
@@ -91,6 +92,17 @@ LEFT JOIN LATERAL (
 """
 
 
+# Server-side binding needs the untyped parameters typed.
+PREPARED_SQL = (
+    SQL.replace("%(card)s <> ''", "%(card)s::text <> ''")
+    .replace("%(ip)s <> ''", "%(ip)s::text <> ''")
+    .replace("%(device)s <> ''", "%(device)s::text <> ''")
+    .replace("%(user)s <> ''", "%(user)s::text <> ''")
+    .replace("%(now)s", "%(now)s::timestamptz")
+    .replace("ANY(%(funded)s)", "ANY(%(funded)s::text[])")
+)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The signals plus what the decision needs beside them, from the same statement."""
@@ -126,6 +138,24 @@ def _days(now: datetime, then: datetime | None, default: int = 9999) -> Decimal:
     return Decimal(max(0, int((now - then).total_seconds() // 86400)))
 
 
+def _fetch(params: dict[str, Any]) -> tuple[Any, ...]:
+    """Run the statement as a server-side prepared statement: planning it (about 0.5 ms for its 20
+    subqueries) happens once per connection instead of on every decision. Django's own cursors bind
+    client-side and cannot prepare, so this goes through a psycopg server-binding cursor on the same
+    connection (same transaction)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django leaves preparing off (its cursors bind client-side and never prepare anyway); `prepare=True`
+        # below is ignored while the connection's threshold is None.
+        raw.prepare_threshold = 5
+    with psycopg.Cursor(raw) as cur:
+        cur.execute(PREPARED_SQL, params, prepare=True)
+        row = cur.fetchone()
+    assert row is not None
+    return tuple(row)
+
+
 def compute(facts: Facts, now: datetime) -> Snapshot:
     """Every signal for one action, the rules, the thresholds and the account's state: one statement."""
     params: dict[str, Any] = {
@@ -141,9 +171,7 @@ def compute(facts: Facts, now: datetime) -> Snapshot:
         "ref": facts.reference,
         "amount": facts.amount,
     }
-    with connection.cursor() as cur:
-        cur.execute(SQL, params)
-        row = cur.fetchone()
+    row = _fetch(params)
     (v_org_1h, v_org_24h, v_card_1h, v_card_24h, v_ip_1h, v_ip_24h, new_device, n, median, failed, country,
      org_created, last_added, added_24h, trusted, frozen, approved, pending, rules, policy) = row  # fmt: skip
     ratio = Decimal(0)
