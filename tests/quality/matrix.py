@@ -430,6 +430,10 @@ def risk_calls(world: World) -> dict[str, Call]:
         "POST /risk/cases/{case_id}/approve": Call("POST", f"/risk/cases/{case}/approve", {"reason": "checked"}),
         "POST /risk/cases/{case_id}/decline": Call("POST", f"/risk/cases/{case}/decline", {"reason": "fraud"}),
         "GET /risk/frozen-accounts": Call("GET", "/risk/frozen-accounts"),
+        "GET /risk/rules": Call("GET", "/risk/rules"),
+        "POST /risk/rules": Call(
+            "POST", "/risk/rules", {"name": "m", "condition": "amount > 1", "weight": 1, "reason": "matrix"}
+        ),
         "POST /risk/frozen-accounts/{organization_id}/unfreeze": Call(
             "POST", f"/risk/frozen-accounts/{frozen}/unfreeze", {"reason": "verified"}, headers=password
         ),

@@ -190,6 +190,8 @@ GET /risk/cases/{case_id}                            401   403   403   403   403
 POST /risk/cases/{case_id}/approve                   401   403   403   403   403   ok    ok    403   403   403   403
 POST /risk/cases/{case_id}/decline                   401   403   403   403   403   ok    ok    403   403   403   403
 GET /risk/frozen-accounts                            401   403   403   403   403   ok    ok    403   403   403   403
+GET /risk/rules                                      401   403   403   403   403   ok    ok    403   403   403   403
+POST /risk/rules                                     401   403   403   403   403   ok    ok    403   403   403   403
 POST /risk/frozen-accounts/{organization_id}/unfreeze 401  403   403   403   403   ok    ok    403   403   403   403
 """
 

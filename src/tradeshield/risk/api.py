@@ -13,7 +13,7 @@ from tradeshield.kit.http import clamp_limit, page
 from tradeshield.kit.schemas import ERROR_RESPONSES, StrictIn
 from tradeshield.organizations.auth import API_AUTH, actor_of
 from tradeshield.risk import selectors, services
-from tradeshield.risk.models import AccountFreeze, RiskCase
+from tradeshield.risk.models import AccountFreeze, RiskCase, RiskRule
 from tradeshield.security.reauth import HEADER, require_recent_auth
 
 router = Router(tags=["risk"], auth=API_AUTH)
@@ -144,3 +144,56 @@ def unfreeze(request: HttpRequest, organization_id: str, payload: RiskUnfreezeIn
     services.require_risk_staff(actor)
     require_recent_auth(request, actor.user, via=actor.via)
     return render_freeze(services.account_unfreeze(actor=actor, organization_id=organization_id, reason=payload.reason))
+
+
+class RiskRuleOut(Schema):
+    name: str
+    condition: str
+    weight: int
+    active: bool
+    description: str
+    updated_by: str
+    updated_at: datetime
+
+
+class RiskRuleIn(StrictIn):
+    name: str = Field(..., min_length=1, max_length=80)
+    condition: str = Field(..., min_length=1, max_length=500)
+    weight: int = Field(..., ge=-1000, le=1000)
+    active: bool = True
+    reason: str = Field(..., max_length=2000)
+
+
+def render_rule(rule: RiskRule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "condition": rule.condition,
+        "weight": rule.weight,
+        "active": rule.active,
+        "description": rule.description,
+        "updated_by": rule.updated_by,
+        "updated_at": rule.updated_at,
+    }
+
+
+@router.get("/risk/rules", response={200: list[RiskRuleOut], **ERRORS}, summary="The scoring rules (staff)")
+def list_rules(request: HttpRequest) -> list[dict[str, Any]]:
+    services.require_risk_staff(actor_of(request))
+    return [render_rule(r) for r in RiskRule.objects.order_by("id")]
+
+
+@router.post(
+    "/risk/rules",
+    response={200: RiskRuleOut, **ERRORS},
+    summary="Create or change a rule by name (staff; the condition is checked; reason logged)",
+)
+def save_rule(request: HttpRequest, payload: RiskRuleIn) -> dict[str, Any]:
+    rule = services.rule_save(
+        actor=actor_of(request),
+        name=payload.name,
+        condition=payload.condition,
+        weight=payload.weight,
+        active=payload.active,
+        reason=payload.reason,
+    )
+    return render_rule(rule)
