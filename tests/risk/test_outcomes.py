@@ -212,3 +212,26 @@ def test_the_user_gets_a_warning_in_app_and_by_email(buyer: Party, supplier: Par
     buyer.user.save()
     french = compose(EmailDelivery.objects.get(pk=email.pk))
     assert french.subject != message.subject and case.id in french.body
+
+
+def test_a_payout_right_after_adding_the_account_is_held(buyer: Party, supplier: Party) -> None:
+    from tests.payouts.support import payout, verified_account
+    from tradeshield.payouts.models import Payout
+
+    released_order(buyer, supplier)
+    account = verified_account(supplier)
+    add_rule("test_payout", 'kind == "payout"', 20)  # with payout_after_account_change (45): 65
+    before = books()
+    held = payout(supplier, account, 50_000)
+    assert held.status_code == 409 and held.json()["error"]["code"] == "risk_review_pending", held.content
+    assert books() == before and not Payout.objects.exists()
+    case = RiskCase.objects.get(organization_id=supplier.org.id, kind="payout")
+    assert "payout_after_account_change" in case.assessment.matched
+    assert case.reference == account and case.amount == 50_000
+    staff = make_staff()
+    assert post(staff, f"/risk/cases/{case.id}/approve", {"reason": "known supplier"}).status_code == 200
+    different = payout(supplier, account, 40_000)  # an approval covers the same amount only
+    assert different.status_code == 409
+    paid = payout(supplier, account, 50_000)
+    assert paid.status_code == 201, paid.content
+    assert Payout.objects.count() == 1
