@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 
 from tests.conftest import VISA, Party, confirmed_order, pay_card
 from tests.payouts.support import add_account, released_order
 from tests.risk.support import PASSWORD, add_rule, books, make_staff, post
 from tradeshield.notifications import risk_notices
-from tradeshield.notifications.emails import compose
+from tradeshield.notifications.emails import compose, email_send
 from tradeshield.notifications.models import EmailDelivery, Notification
 from tradeshield.orders.models import Order
 from tradeshield.payments.models import Payment
@@ -211,7 +212,10 @@ def test_the_user_gets_a_warning_in_app_and_by_email(buyer: Party, supplier: Par
     buyer.user.preferred_language = "fr"
     buyer.user.save()
     french = compose(EmailDelivery.objects.get(pk=email.pk))
-    assert french.subject != message.subject and case.id in french.body
+    assert french.subject == "Alerte de risque de paiement : retenu pour examen" and case.id in french.body
+    sent = email_send(email.id)  # the send_email task's body, through Django's test mail backend
+    assert sent is not None and sent.status == "succeeded"
+    assert mail.outbox[-1].to == [buyer.user.email] and mail.outbox[-1].subject == french.subject
 
 
 def test_a_payout_right_after_adding_the_account_is_held(buyer: Party, supplier: Party) -> None:
