@@ -2,7 +2,8 @@
 
 Scores add up; review from 65, suspend from 75, freeze from 100. No single signal reaches review on its
 own; it takes two or three together (B2B buyers pay many milestones with one card, so card and buyer
-velocity alone only add a little: all six velocity rules together make 95, a suspension, not a freeze).
+velocity alone only add a little: the four buyer and card velocity rules
+together make 55, below review; with the two IP rules 85, a suspension, not a freeze).
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 DEFAULT_RULES: list[tuple[str, str, int, str]] = [
     ("velocity_org_hour", 'kind == "payment" and velocity_org_1h >= 20', 20, "20+ payments by one buyer in an hour"),
     ("velocity_org_day", 'kind == "payment" and velocity_org_24h >= 60', 10, "60+ payments by one buyer in a day"),
-    ("velocity_card_hour", "velocity_card_1h >= 10", 20, "the same card 10+ times in an hour"),
-    ("velocity_card_day", "velocity_card_24h >= 30", 15, "the same card 30+ times in a day"),
+    ("velocity_card_hour", "velocity_card_1h >= 10", 15, "the same card 10+ times in an hour"),
+    ("velocity_card_day", "velocity_card_24h >= 30", 10, "the same card 30+ times in a day"),
     ("velocity_ip_hour", "velocity_ip_1h >= 60", 20, "60+ screened actions from one IP address in an hour"),
     ("velocity_ip_day", "velocity_ip_24h >= 500", 10, "500+ screened actions from one IP address in a day"),
     (
