@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-PHASES = ("pgbench", "ledger", "http", "sweep", "rating")
+PHASES = ("pgbench", "ledger", "http", "sweep", "rating", "risk")
 
 
 class ConfigError(ValueError):
@@ -61,6 +61,8 @@ class BenchConfig:
     rating_suppliers: int = 100_000
     rating_orders: int = 10_000_000
     rating_queries: int = 200  # directory searches timed
+    risk_payments: int = 1_000_000  # historical payments for the risk decision benchmark
+    risk_decisions: int = 3_000
 
     @property
     def ledger_threads_per_process(self) -> int:
@@ -102,4 +104,6 @@ class BenchConfig:
             rating_suppliers=_int(env, "BENCH_RATING_SUPPLIERS", 100_000),
             rating_orders=_int(env, "BENCH_RATING_ORDERS", 10_000_000),
             rating_queries=_int(env, "BENCH_RATING_QUERIES", 200),
+            risk_payments=_int(env, "BENCH_RISK_PAYMENTS", 1_000_000),
+            risk_decisions=_int(env, "BENCH_RISK_DECISIONS", 3_000),
         )

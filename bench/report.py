@@ -165,6 +165,16 @@ def table(r: dict[str, Any]) -> Table:
             f"Directory search p50 / p99 ({rated['queries']} typical filtered queries)",
             f"{_num(r['directory_p50_ms'], 1)} / {_num(r['directory_p99_ms'], 1)} ms",
         )
+    risk = r.get("risk") or {}
+    if risk:
+        row(
+            f"Risk decision p50 / p99 ({risk['decisions']:,} among {risk['payments']:,} payments; target p99 < 5 ms)",
+            f"{_num(risk['decision_p50_ms'], 2)} / {_num(risk['decision_p99_ms'], 2)} ms",
+        )
+        row(
+            "  screen() with its assessment insert, p50 / p99",
+            f"{_num(risk['screen_p50_ms'], 2)} / {_num(risk['screen_p99_ms'], 2)} ms",
+        )
     return t
 
 

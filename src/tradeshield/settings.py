@@ -305,6 +305,11 @@ TRADESHIELD_REAUTH_MINUTES = env.integer("TRADESHIELD_REAUTH_MINUTES", 10)
 TRADESHIELD_PAYOUT_RESERVE_PERCENT = env.text("TRADESHIELD_PAYOUT_RESERVE_PERCENT", "10").strip() or "10"
 TRADESHIELD_PAYOUT_RESERVE_DAYS = env.integer("TRADESHIELD_PAYOUT_RESERVE_DAYS", 30)
 TRADESHIELD_PAYOUT_MINIMUM = env.integer("TRADESHIELD_PAYOUT_MINIMUM", 1000)
+# Risk monitoring (docs/domains/risk.md): screening of payments, refund requests, payouts, account changes.
+INSTALLED_APPS[INSTALLED_APPS.index("tradeshield.web") : 0] = ["tradeshield.risk"]
+MIDDLEWARE.append("tradeshield.risk.context.RiskContextMiddleware")
+# Read the client's country from the X-Country header: only behind a proxy that sets (and overwrites) it.
+TRADESHIELD_RISK_TRUST_COUNTRY_HEADER = env_bool("TRADESHIELD_RISK_TRUST_COUNTRY_HEADER", False)
 
 # --- Production mode: refuse to start with development defaults -----------------------------------------
 if TRADESHIELD_PRODUCTION:

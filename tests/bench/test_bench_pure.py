@@ -34,8 +34,9 @@ def test_config_defaults_follow_the_brief():
     assert (cfg.ledger_connections, cfg.ledger_processes, cfg.ledger_threads_per_process) == (16, 2, 8)
     assert (cfg.http_clients, cfg.http_workers) == (32, 4)
     assert (cfg.sweep_due, cfg.sweep_small, cfg.sweep_large) == (1_000, 10_000, 1_000_000)
-    assert cfg.phases == ("pgbench", "ledger", "http", "sweep", "rating")
+    assert cfg.phases == ("pgbench", "ledger", "http", "sweep", "rating", "risk")
     assert (cfg.rating_suppliers, cfg.rating_orders, cfg.rating_queries) == (100_000, 10_000_000, 200)
+    assert (cfg.risk_payments, cfg.risk_decisions) == (1_000_000, 3_000)
     assert cfg.db_name == "tradeshield_bench"
 
 

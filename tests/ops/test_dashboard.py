@@ -63,9 +63,10 @@ def test_staff_see_the_platforms_vital_signs(buyer: Party, supplier: Party) -> N
     assert chart(html, "late-chart-data")["values"] == [1]  # 4 to 7 days late
     assert 'id="compensation-table"' in html and "20.00 USD</td>" in html  # 10 % of USD 200
     assert chart(html, "queue-chart-data")["values"]  # the payments deferred notification jobs
-    # Disputes and the risk queue are other domains: their tiles say so until those exist.
-    assert "not available yet" in tile(html, "tile-disputes") + html
+    # Disputes and the risk queue both exist now: no tile says "not available yet".
+    assert "not available yet" not in html
     assert "Risk queue" in html
+    assert re.search(r'id="tile-risk">\s*<div class="stat-value">0</div>', html)
     assert 'src="/static/vendor/chart.js/chart.umd.js"' in html
 
 

@@ -96,6 +96,7 @@ def test_requests_jobs_escrow_queue_and_compensation(client: Client, token: str,
     assert value(text, "tradeshield_webhook_attempt_failures_total") == 0
     assert value(text, "tradeshield_workers_alive") == 0
     assert "# TYPE tradeshield_disputes_open gauge" in text
+    assert value(text, "tradeshield_risk_queue") == 0  # risk monitoring exists: its queue is measured
 
 
 @pytest.mark.django_db

@@ -418,6 +418,26 @@ def api_calls(world: World) -> dict[str, Call]:
         **dispute_calls(world),
         **payout_calls(world),
         **credit_calls(world),
+        **risk_calls(world),
+    }
+
+
+def risk_calls(world: World) -> dict[str, Call]:
+    case, frozen = world.extra["risk_case"], world.extra["frozen_org"]
+    password = {"X-TradeShield-Password": "quality-tests-password-42"}
+    return {
+        "GET /risk/cases": Call("GET", "/risk/cases?status=pending"),
+        "GET /risk/cases/{case_id}": Call("GET", f"/risk/cases/{case}"),
+        "POST /risk/cases/{case_id}/approve": Call("POST", f"/risk/cases/{case}/approve", {"reason": "checked"}),
+        "POST /risk/cases/{case_id}/decline": Call("POST", f"/risk/cases/{case}/decline", {"reason": "fraud"}),
+        "GET /risk/frozen-accounts": Call("GET", "/risk/frozen-accounts"),
+        "GET /risk/rules": Call("GET", "/risk/rules"),
+        "POST /risk/rules": Call(
+            "POST", "/risk/rules", {"name": "m", "condition": "amount > 1", "weight": 1, "reason": "matrix"}
+        ),
+        "POST /risk/frozen-accounts/{organization_id}/unfreeze": Call(
+            "POST", f"/risk/frozen-accounts/{frozen}/unfreeze", {"reason": "verified"}, headers=password
+        ),
     }
 
 
@@ -555,5 +575,8 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "payout_request": ("POST", "/payouts/request/"),
         "saved_methods": ("GET", "/settings/saved-cards/"),
         "saved_method_remove": ("POST", f"/settings/saved-cards/{world.extra['saved_method']}/remove/"),
+        "risk_queue": ("GET", "/staff/risk/"),
+        "risk_case_decide": ("POST", f"/staff/risk/cases/{world.extra['risk_case']}/approve/"),
+        "risk_unfreeze": ("POST", f"/staff/risk/frozen/{world.extra['frozen_org']}/unfreeze/"),
         **supplier_pages(world),
     }

@@ -186,6 +186,14 @@ POST /suppliers/verifications/{verification_id}/decline 401 404  404   404   404
 POST /suppliers/verifications/{verification_id}/photos 401 404   404   404   404   404   404   404   404   ok    ok
 GET /suppliers/verifications/{verification_id}/photos/{photo_id}/content 401 404 404 ok ok ok ok 404 404 ok ok
 POST /suppliers/verifications/{verification_id}/report 401 404   404   404   404   404   404   404   404   ok    ok
+GET /risk/cases                                      401   403   403   403   403   ok    ok    403   403   403   403
+GET /risk/cases/{case_id}                            401   403   403   403   403   ok    ok    403   403   403   403
+POST /risk/cases/{case_id}/approve                   401   403   403   403   403   ok    ok    403   403   403   403
+POST /risk/cases/{case_id}/decline                   401   403   403   403   403   ok    ok    403   403   403   403
+GET /risk/frozen-accounts                            401   403   403   403   403   ok    ok    403   403   403   403
+GET /risk/rules                                      401   403   403   403   403   ok    ok    403   403   403   403
+POST /risk/rules                                     401   403   403   403   403   ok    ok    403   403   403   403
+POST /risk/frozen-accounts/{organization_id}/unfreeze 401  403   403   403   403   ok    ok    403   403   403   403
 """
 
 WEB = """
@@ -279,6 +287,9 @@ verification_detail      login 404   404   ok    ok    ok    ok    404   -     o
 verification_photo       login 404   404   ok    ok    ok    ok    404   -     ok    ok
 review_queue             login 403   403   403   403   403   ok    403   -     403   403
 review_detail            login 403   403   403   403   403   ok    403   -     403   403
+risk_queue               login 403   403   403   403   ok    ok    403   -     403   403
+risk_case_decide         login 403   403   403   403   ok    ok    403   -     403   403
+risk_unfreeze            login 403   403   403   403   ok    ok    403   -     403   403
 """
 # fmt: on
 

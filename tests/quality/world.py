@@ -300,8 +300,22 @@ def build_world() -> World:
             **qualification,
             **disputes,
             **money_out,
+            **_risk_world(acme),
         },
     )
+
+
+def _risk_world(acme: Organization) -> dict[str, str]:
+    """A payment of Acme's held for risk review, and a frozen organization (risk staff pages)."""
+    from tradeshield.risk.models import AccountFreeze, Assessment, RiskCase
+
+    assessment = Assessment.objects.create(kind="payment", organization_id=acme.id, score=70, outcome="review")
+    case = RiskCase.objects.create(
+        assessment=assessment, kind="payment", organization_id=acme.id, outcome="review", status="pending"
+    )
+    frozen = orgs.organization_create(name="Frozen Traders", kind=OrgKind.BUYER, country="GB", default_currency="GBP")
+    AccountFreeze.objects.create(organization_id=frozen.id, case=None, reason="world")
+    return {"risk_case": case.id, "frozen_org": frozen.id}
 
 
 def _conversations(people: dict[str, Person], orders: dict[str, str], widgets: Organization) -> dict[str, str]:

@@ -22,6 +22,7 @@ from tradeshield.organizations.api import router as identity_router
 from tradeshield.payouts.api import router as payouts_router
 from tradeshield.protections.api import router as clocks_router
 from tradeshield.reviews.api import router as reviews_router
+from tradeshield.risk.api import router as risk_router
 from tradeshield.shipments.api import router as shipments_router
 from tradeshield.suppliers.api import router as suppliers_router
 
@@ -46,6 +47,7 @@ api.add_router("", credit_router)
 api.add_router("", suppliers_router)
 api.add_router("", disputes_router)
 api.add_router("", payouts_router)
+api.add_router("", risk_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

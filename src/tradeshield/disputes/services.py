@@ -41,6 +41,7 @@ from tradeshield.orders.services import lock_order, record_event, require_party
 from tradeshield.orders.states import OrderStatus
 from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Membership
+from tradeshield.risk import services as risk
 
 S = DisputeStatus
 PRE_RELEASE_STATUSES = {OrderStatus.DEPOSIT_PAID, OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED}
@@ -194,6 +195,7 @@ def _resolve(
 # -- opening ---------------------------------------------------------------------------------------
 
 
+@risk.screened
 @transaction.atomic
 def dispute_open(
     *, actor: Actor, order_id: str, reason: str, remedy: str, amount: int | None = None, description: str
@@ -227,6 +229,14 @@ def dispute_open(
     if disputed <= 0:
         raise DisputeStateError("Nothing paid on this order is left to dispute.", code="order_not_disputable")
     requested = _requested(remedy, amount, disputed)
+    risk.screen(
+        kind="refund_request",
+        actor=actor,
+        organization_id=order.buyer_id,
+        reference=order.id,
+        currency=order.currency,
+        amount=requested,
+    )
     dispute = Dispute(
         order=order,
         buyer_id=order.buyer_id,

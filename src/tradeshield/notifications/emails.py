@@ -19,7 +19,7 @@ from django.utils import translation
 
 from tradeshield.accounts.languages import language_for
 from tradeshield.kit import clock
-from tradeshield.notifications import leases, supplier_events
+from tradeshield.notifications import leases, risk_notices, supplier_events
 from tradeshield.notifications.backoff import EMAIL_BACKOFF
 from tradeshield.notifications.models import EmailDelivery
 from tradeshield.notifications.text import render_text
@@ -47,6 +47,8 @@ def _link(email: EmailDelivery) -> str:
 def compose(email: EmailDelivery) -> EmailMultiAlternatives:
     if email.supplier_event_id:
         return supplier_events.compose(email)
+    if email.risk_case_id:
+        return risk_notices.compose(email)
     assert email.event is not None
     user, order = email.user, email.event.order
     with translation.override(language_for(user)):
@@ -87,7 +89,7 @@ def email_send(email_id: str) -> EmailDelivery | None:
     if not leases.claim(EmailDelivery, email_id):
         return None
     email = EmailDelivery.objects.select_related(
-        "user", "event__order__buyer", "event__order__supplier", "supplier_event__supplier"
+        "user", "event__order__buyer", "event__order__supplier", "supplier_event__supplier", "risk_case"
     ).get(pk=email_id)
     error, retry = "", True
     try:

@@ -16,6 +16,7 @@ from tradeshield.kit.crypto import EncryptedTextField
 from tradeshield.kit.ids import new_id
 from tradeshield.orders.models import OrderEvent
 from tradeshield.organizations.models import Organization
+from tradeshield.risk.models import RiskCase
 from tradeshield.suppliers.models import SupplierEvent
 
 
@@ -58,6 +59,8 @@ class Notification(models.Model):
     # About an order event, or (exactly one of the two) a supplier qualification/verification event.
     event = models.ForeignKey(OrderEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     supplier_event = models.ForeignKey(SupplierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Or a payment risk warning (risk.RiskCase: held for review, suspended, account frozen).
+    risk_case = models.ForeignKey(RiskCase, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=10)  # "buyer", "supplier" or "agency": whose view of the event
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
@@ -67,10 +70,12 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="notification_once_per_user"),
             models.UniqueConstraint(fields=["supplier_event", "user"], name="notification_supplier_once_per_user"),
+            models.UniqueConstraint(fields=["risk_case", "user"], name="notification_risk_once_per_user"),
             models.CheckConstraint(
-                condition=Q(event__isnull=True, supplier_event__isnull=False)
-                | Q(event__isnull=False, supplier_event__isnull=True),
-                name="notification_one_subject",
+                condition=Q(event__isnull=True, supplier_event__isnull=False, risk_case__isnull=True)
+                | Q(event__isnull=False, supplier_event__isnull=True, risk_case__isnull=True)
+                | Q(event__isnull=True, supplier_event__isnull=True, risk_case__isnull=False),
+                name="notification_one_subject_of_three",
             ),
         ]
         indexes = [
@@ -108,6 +113,7 @@ class EmailDelivery(Delivery):
     id = models.CharField(primary_key=True, max_length=40, default=_email_id, editable=False)
     event = models.ForeignKey(OrderEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     supplier_event = models.ForeignKey(SupplierEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    risk_case = models.ForeignKey(RiskCase, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(max_length=10)
     to_address = models.EmailField()
@@ -118,6 +124,7 @@ class EmailDelivery(Delivery):
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="email_once_per_user"),
             models.UniqueConstraint(fields=["supplier_event", "user"], name="email_supplier_once_per_user"),
+            models.UniqueConstraint(fields=["risk_case", "user"], name="email_risk_once_per_user"),
         ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=Q(status="pending"), name="email_due"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tradeshield.notifications import catalogue, supplier_events
+from tradeshield.notifications import catalogue, risk_notices, supplier_events
 from tradeshield.notifications.models import Notification, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from tradeshield.notifications.text import render_text
 
@@ -14,6 +14,8 @@ def render_notification(notification: Notification) -> dict[str, Any]:
     """In the active language: the request's, or the one a caller chose with `translation.override`."""
     if notification.supplier_event_id:
         return supplier_events.render_notification(notification)
+    if notification.risk_case_id:
+        return risk_notices.render_notification(notification)
     event = notification.event
     assert event is not None
     text = render_text(event, notification.side)

@@ -16,7 +16,7 @@ from tradeshield.organizations.models import Organization
 def _of(user_id: str) -> QuerySet[Notification]:
     """With what rendering their text needs."""
     return Notification.objects.filter(user_id=user_id).select_related(
-        "event__order__buyer", "event__order__supplier", "supplier_event__supplier"
+        "event__order__buyer", "event__order__supplier", "supplier_event__supplier", "risk_case"
     )
 
 

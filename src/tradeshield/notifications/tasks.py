@@ -9,7 +9,7 @@ from __future__ import annotations
 from procrastinate.contrib.django import app
 
 from tradeshield.kit import jobs
-from tradeshield.notifications import leases, services, supplier_events
+from tradeshield.notifications import leases, risk_notices, services, supplier_events
 from tradeshield.notifications.delivery import webhook_attempt
 from tradeshield.notifications.emails import email_send
 from tradeshield.notifications.models import EmailDelivery, WebhookDelivery
@@ -25,6 +25,11 @@ def relay_order_event(order_event_id: int) -> bool:
 @app.task(name="notifications.relay_supplier_event", queue="notifications")
 def relay_supplier_event(supplier_event_id: int) -> bool:
     return supplier_events.relay_supplier_event(supplier_event_id)
+
+
+@app.task(name="notifications.relay_risk_case", queue="notifications")
+def relay_risk_case(case_id: str) -> bool:
+    return risk_notices.relay_risk_case(case_id)
 
 
 @app.task(name="notifications.send_email", queue="notifications")
@@ -54,4 +59,4 @@ def retry_due(timestamp: int) -> int:
 @app.periodic(cron="*/5 * * * *", periodic_id="notifications_catch_up")
 @app.task(name="notifications.relay_missed_events", queue="notifications", queueing_lock="notifications_catch_up")
 def relay_missed_events(timestamp: int) -> int:
-    return services.relay_missed_events() + supplier_events.relay_missed()
+    return services.relay_missed_events() + supplier_events.relay_missed() + risk_notices.relay_missed()

@@ -97,6 +97,10 @@ class DatabaseCollector(Collector):
             for stage, n in sorted(signs.disputes_open.items()):
                 disputes.add_metric([stage], n)
             yield disputes
+        if signs.risk_queue is not None:
+            yield GaugeMetricFamily(
+                "tradeshield_risk_queue", "Risk cases waiting for a staff review.", value=signs.risk_queue
+            )
 
 
 def exposition() -> bytes:

@@ -102,6 +102,7 @@ class VitalMetrics:
     webhook_attempt_failures: int
     workers_alive: int
     disputes_open: dict[str, int] | None
+    risk_queue: int | None = None
 
 
 def vital_metrics() -> VitalMetrics:
@@ -115,6 +116,7 @@ def vital_metrics() -> VitalMetrics:
         webhook_attempt_failures=webhook_attempt_failures(),
         workers_alive=workers_alive(),
         disputes_open=None if disputes is None else {stage: sum(ages.values()) for stage, ages in disputes.items()},
+        risk_queue=risk_queue_size(),
     )
 
 

@@ -20,8 +20,9 @@ from tradeshield.organizations.actors import Actor
 from tradeshield.payments import services as payments
 from tradeshield.payments.errors import PaymentNotFound
 from tradeshield.payments.exchange import LockedRate, rate_lock
-from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES, Method, Payment, PaymentStatus
+from tradeshield.payments.models import FUNDED_STATUSES, OPEN_STATUSES, Method, Payment, PaymentStatus, SavedMethod
 from tradeshield.payments.offers import WALLETS
+from tradeshield.risk import services as risk
 
 
 def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
@@ -57,6 +58,29 @@ def _after_funded(order: Order, milestone: Milestone, payment: Payment, actor: A
     )
 
 
+def _screen_payment(
+    actor: Actor, order: Order, milestone: Milestone, method: str, card: dict[str, Any] | None, saved: str | None
+) -> None:
+    """Risk screening before any money moves (raises a 409/403 refusal; see risk.services)."""
+    fingerprint, country = "", ""
+    if method == Method.CARD and saved:
+        found = SavedMethod.objects.filter(pk=saved, buyer_id=order.buyer_id).values_list("country", flat=True).first()
+        fingerprint, country = risk.token_fingerprint(f"saved:{saved}"), found or ""
+    elif method == Method.CARD and isinstance(card, dict):
+        fingerprint, country = risk.card_fingerprint(str(card.get("number") or "")), str(card.get("country") or "")
+    risk.screen(
+        kind="payment",
+        actor=actor,
+        organization_id=order.buyer_id,
+        reference=f"{order.id}:{milestone.id}",
+        currency=order.currency,
+        amount=milestone.amount,
+        card_fingerprint=fingerprint,
+        card_country=country[:2],
+    )
+
+
+@risk.screened
 @transaction.atomic
 def order_pay(
     *,
@@ -93,6 +117,7 @@ def order_pay(
             raise Invalid(
                 f"This milestone is {milestone.amount} minor units.", field="amount.amount", code="amount_mismatch"
             )
+    _screen_payment(actor, order, milestone, method, card, saved_method_id)
     target = payments.PaymentTarget(
         order_id=order.id,
         milestone_id=milestone.id,

@@ -46,6 +46,7 @@ from tradeshield.payouts.models import (
     Scheme,
 )
 from tradeshield.payouts.providers import PAYOUT_PROVIDER, Destination
+from tradeshield.risk import services as risk
 
 MAX_VERIFICATION_ATTEMPTS = 3
 PAYOUT_ROLES = {MemberRole.OWNER, MemberRole.FINANCE}
@@ -97,6 +98,7 @@ def destination_of(account: PayoutAccount) -> Destination:
     )
 
 
+@risk.screened
 @transaction.atomic
 def payout_account_add(
     *,
@@ -127,6 +129,13 @@ def payout_account_add(
         )
     else:
         raise PayoutAccountInvalid("Scheme must be iban or us_aba.", field="scheme", code="scheme_invalid")
+    risk.screen(
+        kind="account_change",
+        actor=actor,
+        organization_id=organization.id,
+        reference=f"{scheme}:{account.last4}",
+        currency=currency,
+    )
     account.organization = organization
     account.holder_name = holder[:140]
     account.currency = currency
@@ -250,6 +259,7 @@ def _payout_start(
     return payout
 
 
+@risk.screened
 @transaction.atomic
 def payout_create(*, actor: Actor, account_id: str, amount: int) -> Payout:
     """An on-demand payout of `amount` (at least the minimum, at most what is available)."""
@@ -269,6 +279,14 @@ def payout_create(*, actor: Actor, account_id: str, amount: int) -> Payout:
         raise PayoutRefused(
             "The payout is more than the available balance.", field="amount", code="payout_exceeds_available"
         )
+    risk.screen(
+        kind="payout",
+        actor=actor,
+        organization_id=organization.id,
+        reference=account.id,
+        currency=account.currency,
+        amount=amount,
+    )
     return _payout_start(
         organization=organization, account=account, amount=amount, trigger="on_demand", batch_date=None
     )

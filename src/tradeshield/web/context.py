@@ -29,6 +29,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "api_keys": current.organization is not None and current.can("org.admin"),
             "bank_import": current.staff_role in ("admin", "support_agent"),
             "vital_signs": bool(current.staff_role),
+            "risk_queue": current.staff_role in ("admin", "support_agent"),
             "webhooks": current.organization is not None and current.can("org.admin"),
             "inspections": current.is_agency_org,
             "suppliers": current.organization is not None or current.is_staff,

@@ -21,6 +21,7 @@ from tradeshield.web.views import (
     staff,
     suppliers,
 )
+from tradeshield.web.views import risk as risk_views
 
 app_name = "web"
 urlpatterns = [
@@ -138,4 +139,7 @@ urlpatterns = [
     path("staff/reviews/", reviews.moderation_queue, name="moderation_queue"),
     path("staff/reviews/<str:review_id>/hide/", reviews.moderation_hide, name="moderation_hide"),
     path("staff/review-reports/<str:report_id>/dismiss/", reviews.moderation_dismiss, name="moderation_dismiss"),
+    path("staff/risk/", risk_views.risk_queue, name="risk_queue"),
+    path("staff/risk/cases/<str:case_id>/<str:decision>/", risk_views.risk_case_decide, name="risk_case_decide"),
+    path("staff/risk/frozen/<str:organization_id>/unfreeze/", risk_views.risk_unfreeze, name="risk_unfreeze"),
 ]
