@@ -1,4 +1,5 @@
 """The rules and thresholds migration 0002 seeds (staff change them afterwards; the table is the truth).
+Migration 0002 imports this module: once released, change existing databases with a new data migration.
 
 Scores add up; review from 65, suspend from 75, freeze from 100. No single signal reaches review on its
 own; it takes two or three together (B2B buyers pay many milestones with one card, so card and buyer
