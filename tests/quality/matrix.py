@@ -417,6 +417,7 @@ def api_calls(world: World) -> dict[str, Call]:
         **dispute_calls(world),
         **payout_calls(world),
         **credit_calls(world),
+        **support_calls(world),
     }
 
 
@@ -555,4 +556,23 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "saved_methods": ("GET", "/settings/saved-cards/"),
         "saved_method_remove": ("POST", f"/settings/saved-cards/{world.extra['saved_method']}/remove/"),
         **supplier_pages(world),
+    }
+
+
+def support_calls(world: World) -> dict[str, Call]:
+    t = world.extra["support_ticket"]
+    call = {"caller": "Ana", "summary": "Asked about the refund.", "duration_seconds": 60}
+    agent = world.people["support_agent"].user.id  # type: ignore[union-attr]
+    return {
+        "POST /support/tickets": Call("POST", "/support/tickets", {"subject": "Help", "body": "Question."}),
+        "GET /support/tickets": Call("GET", "/support/tickets"),
+        "GET /support/queue": Call("GET", "/support/queue?status=open"),
+        "GET /support/tickets/{ticket_id}": Call("GET", f"/support/tickets/{t}"),
+        "POST /support/tickets/{ticket_id}/messages": Call("POST", f"/support/tickets/{t}/messages", {"body": "Hi"}),
+        "POST /support/tickets/{ticket_id}/calls": Call("POST", f"/support/tickets/{t}/calls", call),
+        "POST /support/tickets/{ticket_id}/assign": Call(
+            "POST", f"/support/tickets/{t}/assign", {"assignee_id": agent}
+        ),
+        "POST /support/tickets/{ticket_id}/close": Call("POST", f"/support/tickets/{t}/close"),
+        "POST /support/tickets/{ticket_id}/survey": Call("POST", f"/support/tickets/{t}/survey", {"rating": 5}),
     }
