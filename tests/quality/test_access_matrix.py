@@ -258,6 +258,10 @@ review_report            login ok    ok    ok    ok    ok    ok    ok    -     o
 moderation_queue         login 403   403   403   403   ok    ok    403   -     403   403
 moderation_hide          login 403   403   403   403   ok    ok    403   -     403   403
 moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
+support_tickets          login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+support_ticket           login ok    ok    404   404   ok    ok    404   -     404   404
+support_live             login ok    ok    404   404   ok    ok    404   -     404   404
+support_queue            login 403   403   403   403   ok    ok    403   -     403   403
 supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 dispute_open             login ok    ok    ok    ok    ok    ok    404   -     404   404

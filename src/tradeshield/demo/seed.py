@@ -365,4 +365,7 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.dispute_seed import seed_disputes
 
     seed_disputes()
+    from tradeshield.demo.support_seed import seed_support
+
+    seed_support()
     return True

@@ -20,6 +20,7 @@ from tradeshield.web.views import (
     shipments,
     staff,
     suppliers,
+    support,
 )
 
 app_name = "web"
@@ -138,4 +139,8 @@ urlpatterns = [
     path("staff/reviews/", reviews.moderation_queue, name="moderation_queue"),
     path("staff/reviews/<str:review_id>/hide/", reviews.moderation_hide, name="moderation_hide"),
     path("staff/review-reports/<str:report_id>/dismiss/", reviews.moderation_dismiss, name="moderation_dismiss"),
+    path("support/", support.ticket_list, name="support_tickets"),
+    path("support/<str:ticket_id>/", support.ticket_detail, name="support_ticket"),
+    path("support/<str:ticket_id>/live/", support.ticket_live, name="support_live"),
+    path("staff/support/", support.staff_queue, name="support_queue"),
 ]
