@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import connection
 
 from tradeshield.support import services
 from tradeshield.support.errors import SupportInvalid
@@ -39,6 +40,13 @@ def text_of(message: EmailMessage) -> str:
 
 def receive(raw: bytes, mail_from: str, recipients: list[str]) -> str:
     """Parse and store one message; returns the ticket id."""
+    try:
+        return _store(raw, mail_from, recipients)
+    finally:
+        connection.close()  # runs on an executor thread: do not leave its connection open
+
+
+def _store(raw: bytes, mail_from: str, recipients: list[str]) -> str:
     message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     sender = parseaddr(str(message.get("From", "")))[1] or mail_from
