@@ -336,3 +336,4 @@ if TRADESHIELD_PRODUCTION:
         env.problem("TRADESHIELD_BANK_WEBHOOK_SECRET is the sandbox secret: set the bank's signing secret (whsec_…)")
 
 env.finish()
+INSTALLED_APPS.insert(INSTALLED_APPS.index("tradeshield.web"), "tradeshield.support")

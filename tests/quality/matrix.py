@@ -419,6 +419,7 @@ def api_calls(world: World) -> dict[str, Call]:
         **payout_calls(world),
         **credit_calls(world),
         **risk_calls(world),
+        **support_calls(world),
     }
 
 
@@ -551,6 +552,10 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "review_reply": ("POST", f"/reviews/{world.extra['review']}/reply/"),
         "review_report": ("POST", f"/reviews/{world.extra['review']}/report/"),
         "moderation_queue": ("GET", "/staff/reviews/"),
+        "support_tickets": ("GET", "/support/"),
+        "support_ticket": ("GET", f"/support/{world.extra['support_ticket']}/"),
+        "support_live": ("GET", f"/support/{world.extra['support_ticket']}/live/"),
+        "support_queue": ("GET", "/staff/support/"),
         "moderation_hide": ("POST", f"/staff/reviews/{world.extra['review']}/hide/"),
         "moderation_dismiss": ("POST", f"/staff/review-reports/{world.extra['review_report']}/dismiss/"),
         "supplier_directory": ("GET", "/suppliers/?q=widgets&sort=grade"),
@@ -579,4 +584,23 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "risk_case_decide": ("POST", f"/staff/risk/cases/{world.extra['risk_case']}/approve/"),
         "risk_unfreeze": ("POST", f"/staff/risk/frozen/{world.extra['frozen_org']}/unfreeze/"),
         **supplier_pages(world),
+    }
+
+
+def support_calls(world: World) -> dict[str, Call]:
+    t = world.extra["support_ticket"]
+    call = {"caller": "Ana", "summary": "Asked about the refund.", "duration_seconds": 60}
+    agent = world.people["support_agent"].user.id  # type: ignore[union-attr]
+    return {
+        "POST /support/tickets": Call("POST", "/support/tickets", {"subject": "Help", "body": "Question."}),
+        "GET /support/tickets": Call("GET", "/support/tickets"),
+        "GET /support/queue": Call("GET", "/support/queue?status=open"),
+        "GET /support/tickets/{ticket_id}": Call("GET", f"/support/tickets/{t}"),
+        "POST /support/tickets/{ticket_id}/messages": Call("POST", f"/support/tickets/{t}/messages", {"body": "Hi"}),
+        "POST /support/tickets/{ticket_id}/calls": Call("POST", f"/support/tickets/{t}/calls", call),
+        "POST /support/tickets/{ticket_id}/assign": Call(
+            "POST", f"/support/tickets/{t}/assign", {"assignee_id": agent}
+        ),
+        "POST /support/tickets/{ticket_id}/close": Call("POST", f"/support/tickets/{t}/close"),
+        "POST /support/tickets/{ticket_id}/survey": Call("POST", f"/support/tickets/{t}/survey", {"rating": 5}),
     }

@@ -157,6 +157,15 @@ POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok 
 POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
 POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404
 POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
+POST /support/tickets                                401   ok    ok    ok    ok    403   403   ok    403   403   403
+GET /support/tickets                                 401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /support/queue                                   401   403   403   403   403   ok    ok    403   403   403   403
+GET /support/tickets/{ticket_id}                     401   ok    ok    404   404   ok    ok    404   ok    404   404
+POST /support/tickets/{ticket_id}/messages           401   ok    ok    404   404   ok    ok    404   ok    404   404
+POST /support/tickets/{ticket_id}/calls              401   403   403   404   404   ok    ok    404   403   404   404
+POST /support/tickets/{ticket_id}/assign             401   403   403   404   404   ok    ok    404   403   404   404
+POST /support/tickets/{ticket_id}/close              401   ok    ok    404   404   ok    ok    404   ok    404   404
+POST /support/tickets/{ticket_id}/survey             401   state state 404   404   403   403   404   state 404   404
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
@@ -258,6 +267,10 @@ review_report            login ok    ok    ok    ok    ok    ok    ok    -     o
 moderation_queue         login 403   403   403   403   ok    ok    403   -     403   403
 moderation_hide          login 403   403   403   403   ok    ok    403   -     403   403
 moderation_dismiss       login 403   403   403   403   ok    ok    403   -     403   403
+support_tickets          login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+support_ticket           login ok    ok    404   404   ok    ok    404   -     404   404
+support_live             login ok    ok    404   404   ok    ok    404   -     404   404
+support_queue            login 403   403   403   403   ok    ok    403   -     403   403
 supplier_directory       login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 supplier_page            login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
 dispute_open             login ok    ok    ok    ok    ok    ok    404   -     404   404

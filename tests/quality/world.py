@@ -100,6 +100,7 @@ class World:
         acme_trade |= {self.extra["shipment"], self.extra["inspection"], self.extra["inspection_passed"]}
         acme_trade |= {self.extra["photo"]}
         acme_trade |= {self.extra[k] for k in ("dispute", "dispute_arbitrated", "dispute_evidence", "dispute_file")}
+        acme_trade.add(self.extra["support_ticket"])  # Acme's support ticket: Acme's and staff's only
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
@@ -119,7 +120,7 @@ class World:
             hidden = rival_trade | rival_private | widgets_private | widgets_qual | widgets_visit
             return hidden | ({self.notifications["buyer_owner"]} if role == "buyer_finance" else set())
         if role in ("supplier_owner", "supplier_sales"):
-            hidden = acme_private | rival_private
+            hidden = acme_private | rival_private | {self.extra["support_ticket"]}
             return hidden | ({self.notifications["supplier_owner"]} if role == "supplier_sales" else set())
         if role == "stranger":
             return acme_trade | acme_private | widgets_private | widgets_qual | widgets_visit
@@ -301,6 +302,7 @@ def build_world() -> World:
             **disputes,
             **money_out,
             **_risk_world(acme),
+            **_support(buyer),
         },
     )
 
@@ -464,3 +466,11 @@ def _payouts(supplier: Actor, buyer: Actor) -> dict[str, str]:
     assert buyer.organization is not None
     saved = payment_services.saved_method_add(buyer=buyer.organization, card=CARD)
     return {"payout_account": account.id, "payout": payout.id, "saved_method": saved.id}
+
+
+def _support(buyer: Actor) -> dict[str, str]:
+    """An open support ticket from Acme's owner, in the in-app chat."""
+    from tradeshield.support import services as support
+
+    ticket = support.ticket_open(actor=buyer, subject="Where is my refund?", body="Order paid twice.")
+    return {"support_ticket": ticket.id}

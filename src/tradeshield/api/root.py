@@ -25,6 +25,7 @@ from tradeshield.reviews.api import router as reviews_router
 from tradeshield.risk.api import router as risk_router
 from tradeshield.shipments.api import router as shipments_router
 from tradeshield.suppliers.api import router as suppliers_router
+from tradeshield.support.api import router as support_router
 
 api = NinjaAPI(
     title="TradeShield API",
@@ -48,6 +49,7 @@ api.add_router("", suppliers_router)
 api.add_router("", disputes_router)
 api.add_router("", payouts_router)
 api.add_router("", risk_router)
+api.add_router("", support_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

@@ -365,3 +365,26 @@ app.add_typer(translations.translations_app, name="translations")
 app.command("simulate")(sandbox.simulate)
 operations.register(app)
 app.add_typer(fx.fx_app, name="fx")
+
+
+@app.command("mail-in")
+def mail_in(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="SMTP port.")] = 2525,
+) -> None:
+    """Receive support email over SMTP: replies join their ticket, other mail opens a new ticket."""
+    import time
+
+    setup_django()
+    from aiosmtpd.controller import Controller
+
+    from tradeshield.support.mailin import Handler
+
+    controller = Controller(Handler(), hostname=host, port=port)
+    controller.start()
+    console.print(f"[green]✓[/] support mail-in listening on {host}:{port} (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        controller.stop()

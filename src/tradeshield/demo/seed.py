@@ -372,4 +372,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.fx_seed import seed_fx_rates
 
     seed_fx_rates()
+
+    from tradeshield.demo.support_seed import seed_support
+
+    seed_support()
     return True

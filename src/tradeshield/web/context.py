@@ -45,5 +45,7 @@ def actor(request: HttpRequest) -> dict[str, Any]:
             "messages": current.trades or current.is_staff,
             "messages_unread": cache(lambda: unread_counts(current).messages),
             "moderation": current.organization is None and current.staff_role in ("admin", "support_agent"),
+            "support_queue": current.organization is None and current.staff_role in ("admin", "support_agent"),
+            "support": current.trades,
         },
     }

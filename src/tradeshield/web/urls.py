@@ -20,6 +20,7 @@ from tradeshield.web.views import (
     shipments,
     staff,
     suppliers,
+    support,
 )
 from tradeshield.web.views import risk as risk_views
 
@@ -142,4 +143,8 @@ urlpatterns = [
     path("staff/risk/", risk_views.risk_queue, name="risk_queue"),
     path("staff/risk/cases/<str:case_id>/<str:decision>/", risk_views.risk_case_decide, name="risk_case_decide"),
     path("staff/risk/frozen/<str:organization_id>/unfreeze/", risk_views.risk_unfreeze, name="risk_unfreeze"),
+    path("support/", support.ticket_list, name="support_tickets"),
+    path("support/<str:ticket_id>/", support.ticket_detail, name="support_ticket"),
+    path("support/<str:ticket_id>/live/", support.ticket_live, name="support_live"),
+    path("staff/support/", support.staff_queue, name="support_queue"),
 ]
