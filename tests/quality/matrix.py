@@ -352,6 +352,7 @@ def api_calls(world: World) -> dict[str, Call]:
             "POST", f"/orders/{o['awaiting_payment']}/payments", {"method": "bank_transfer"}
         ),
         "GET /orders/{order_id}/payments": Call("GET", f"/orders/{o['paid']}/payments"),
+        "GET /orders/{order_id}/evidence-bundle": Call("GET", f"/orders/{o['paid']}/evidence-bundle"),
         "POST /orders/{order_id}/ship": Call(
             "POST", f"/orders/{o['paid']}/ship", {"carrier": "COSCO", "tracking_number": "C2"}
         ),
@@ -479,6 +480,7 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "order_new": ("GET", "/orders/new/"),
         "order_detail": ("GET", f"/orders/{o['paid']}/"),
         "order_pay": ("GET", f"/orders/{o['awaiting_payment']}/pay/"),
+        "order_evidence_bundle": ("GET", f"/orders/{o['paid']}/evidence-bundle/"),
         "order_confirm": ("POST", f"/orders/{o['draft']}/confirm/"),
         "order_ship": ("POST", f"/orders/{o['paid']}/ship/"),
         "order_deliver": ("POST", f"/orders/{o['shipped']}/deliver/"),

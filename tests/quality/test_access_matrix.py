@@ -158,6 +158,7 @@ POST /disputes/{dispute_id}/decide                   401   403   403   403   403
 POST /disputes/{dispute_id}/appeal                   401   state state state state 403   403   404   state 404   404
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
+GET /orders/{order_id}/evidence-bundle               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
 GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403
@@ -196,6 +197,7 @@ set_language             ok    ok    ok    ok    ok    ok    ok    ok    -     o
 order_new                login ok    403   ok    ok    403   403   ok    -     403   403
 order_detail             login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_pay                login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_evidence_bundle    login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_confirm            login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_ship               login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_deliver            login ok    ok    ok    ok    ok    ok    404   -     404   404
