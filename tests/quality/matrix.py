@@ -330,6 +330,7 @@ def dispute_calls(world: World) -> dict[str, Call]:
 def api_calls(world: World) -> dict[str, Call]:
     """One request per route, keyed "METHOD /api/v1/path/{param}" as in the OpenAPI document."""
     o, p, a = world.orders, world.payments, world.amendments
+    x = world.extra
     email = world.people["buyer_owner"].user.email  # type: ignore[union-attr]
     endpoint, delivery = world.endpoints["acme"], world.deliveries["acme"]
     return {
@@ -353,6 +354,18 @@ def api_calls(world: World) -> dict[str, Call]:
         ),
         "GET /orders/{order_id}/payments": Call("GET", f"/orders/{o['paid']}/payments"),
         "GET /orders/{order_id}/evidence-bundle": Call("GET", f"/orders/{o['paid']}/evidence-bundle"),
+        "GET /legal/partners": Call("GET", "/legal/partners"),
+        "POST /orders/{order_id}/legal-consultations": Call(
+            "POST", f"/orders/{o['paid']}/legal-consultations", {"firm_id": x["legal_firm"], "question": "Q?"}
+        ),
+        "GET /legal/consultations": Call("GET", "/legal/consultations"),
+        "GET /legal/consultations/{consultation_id}": Call("GET", f"/legal/consultations/{x['consultation']}"),
+        "POST /legal/consultations/{consultation_id}/messages": Call(
+            "POST", f"/legal/consultations/{x['consultation']}/messages", {"body": "Hello"}
+        ),
+        "GET /legal/consultations/{consultation_id}/bundle": Call(
+            "GET", f"/legal/consultations/{x['consultation']}/bundle"
+        ),
         "POST /orders/{order_id}/ship": Call(
             "POST", f"/orders/{o['paid']}/ship", {"carrier": "COSCO", "tracking_number": "C2"}
         ),

@@ -159,6 +159,12 @@ POST /disputes/{dispute_id}/appeal                   401   state state state sta
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
 GET /orders/{order_id}/evidence-bundle               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /legal/partners                                  401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /orders/{order_id}/legal-consultations          401   ok    ok    ok    ok    403   403   404   ok    404   404
+GET /legal/consultations                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /legal/consultations/{consultation_id}           401   ok    ok    404   404   404   404   404   ok    404   404
+POST /legal/consultations/{consultation_id}/messages 401   ok    ok    404   404   404   404   404   ok    404   404
+GET /legal/consultations/{consultation_id}/bundle    401   ok    ok    404   404   404   404   404   ok    404   404
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
 GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403

@@ -103,6 +103,7 @@ class World:
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
+        acme_private |= {self.extra["consultation"], self.extra["consultation_bundle"]}  # Acme and its lawyers only
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
         # inquiries are private to their two organizations (staff read order conversations only)
@@ -256,6 +257,7 @@ def build_world() -> World:
     disputes = _disputes(orders, buyer, supplier)
     qualification = _qualification(people, widgets, inspections["agency"])
     money_out = _payouts(supplier, buyer)
+    legal = _legal(orders, buyer)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -300,6 +302,7 @@ def build_world() -> World:
             **qualification,
             **disputes,
             **money_out,
+            **legal,
         },
     )
 
@@ -450,3 +453,14 @@ def _payouts(supplier: Actor, buyer: Actor) -> dict[str, str]:
     assert buyer.organization is not None
     saved = payment_services.saved_method_add(buyer=buyer.organization, card=CARD)
     return {"payout_account": account.id, "payout": payout.id, "saved_method": saved.id}
+
+
+def _legal(orders: dict[str, str], buyer: Actor) -> dict[str, str]:
+    """A partner law firm, and Acme's consultation with it about the disputed order."""
+    from tradeshield.legal import services as legal
+
+    firm = orgs.organization_create(
+        name="Lex Partners", kind=OrgKind.LEGAL_PARTNER, country="GB", default_currency="GBP"
+    )
+    case = legal.consultation_request(buyer, order_id=orders["disputed"], firm_id=firm.id, question="Can we sue?")
+    return {"legal_firm": firm.id, "consultation": case.id, "consultation_bundle": case.bundle_id}
