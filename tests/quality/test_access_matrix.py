@@ -204,6 +204,10 @@ order_new                login ok    403   ok    ok    403   403   ok    -     4
 order_detail             login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_pay                login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_evidence_bundle    login ok    ok    ok    ok    ok    ok    404   -     404   404
+legal_request            login ok    ok    ok    ok    ok    ok    404   -     404   404
+legal_cases              login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+legal_case               login ok    ok    404   404   404   404   404   -     404   404
+legal_case_bundle        login ok    ok    404   404   404   404   404   -     404   404
 order_confirm            login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_ship               login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_deliver            login ok    ok    ok    ok    ok    ok    404   -     404   404
