@@ -365,4 +365,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.dispute_seed import seed_disputes
 
     seed_disputes()
+
+    from tradeshield.demo.legal_seed import seed_legal
+
+    seed_legal()
     return True
