@@ -77,3 +77,28 @@ def test_bad_requests_get_machine_readable_4xx(buyer, supplier, firm, other_buye
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "message_empty"
     long = _ask(buyer, order_id, firm, question="x" * 5001)
     assert long.status_code == 422 and long.json()["error"]["code"] == "message_too_long"
+
+
+def test_the_other_side_is_notified_by_a_real_job_in_its_language(buyer, supplier, firm):
+    from django.core import mail
+    from django.db import connection
+
+    from tradeshield.legal.models import ConsultationMessage
+    from tradeshield.legal.tasks import notify_message
+
+    firm.user.preferred_language = "fr"
+    firm.user.save()
+    order_id = shipped_order(buyer, supplier)
+    case = _ask(buyer, order_id, firm).json()
+    firm.client.post(f"/legal/consultations/{case['id']}/messages", {"body": "Send the invoice."})
+    with connection.cursor() as cur:
+        cur.execute("SELECT args->>'message_id' FROM procrastinate_jobs WHERE task_name = 'legal.notify_message'")
+        deferred = [row[0] for row in cur.fetchall()]
+    messages = list(ConsultationMessage.objects.filter(consultation_id=case["id"]).order_by("created_at", "id"))
+    assert deferred == [m.id for m in messages]
+    assert notify_message(messages[0].id) == 1  # the lawyer, in French
+    assert notify_message(messages[1].id) == 1  # the requester's only member
+    to_lawyer, to_buyer = mail.outbox
+    assert to_lawyer.to == [firm.user.email] and to_lawyer.subject.startswith("Nouvelle consultation juridique")
+    assert to_buyer.to == [buyer.user.email] and f"/legal/{case['id']}/" in to_buyer.body
+    assert "Send the invoice." not in to_buyer.body  # privileged text stays on the platform

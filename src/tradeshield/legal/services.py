@@ -6,6 +6,7 @@ from django.db import transaction
 
 from tradeshield.disputes.models import Dispute
 from tradeshield.files import services as files
+from tradeshield.kit import jobs
 from tradeshield.kit.errors import Forbidden, Invalid
 from tradeshield.legal.bundle import build_bundle
 from tradeshield.legal.models import MAX_BODY, Consultation, ConsultationMessage
@@ -14,6 +15,7 @@ from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
 
 BUNDLE_TYPES = {"application/zip"}
+NOTIFY_TASK = "legal.notify_message"  # legal/tasks.py
 
 
 def _label(actor: Actor) -> str:
@@ -59,13 +61,14 @@ def consultation_request(actor: Actor, *, order_id: str, firm_id: str, question:
             firm=firm,
             bundle=stored,
         )
-        ConsultationMessage.objects.create(
+        first = ConsultationMessage.objects.create(
             consultation=consultation,
             organization=actor.organization,
             author=actor.user,
             author_label=_label(actor),
             body=body,
         )
+        jobs.defer(NOTIFY_TASK, queue="notifications", message_id=first.id)  # the firm's lawyers
     return consultation
 
 
@@ -74,10 +77,12 @@ def consultation_message(actor: Actor, *, consultation_id: str, body: str) -> Co
     assert actor.organization is not None  # consultation_get shows consultations to organizations only
     text = _body(body)
     with transaction.atomic():
-        return ConsultationMessage.objects.create(
+        message = ConsultationMessage.objects.create(
             consultation=consultation,
             organization=actor.organization,
             author=actor.user,
             author_label=_label(actor),
             body=text,
         )
+        jobs.defer(NOTIFY_TASK, queue="notifications", message_id=message.id)  # the other side
+    return message
