@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tradeshield.reviews",
     "tradeshield.disputes",
     "tradeshield.audit",
+    "tradeshield.legal",
     "tradeshield.notifications",
     "tradeshield.protections",
     "tradeshield.credit",

@@ -330,6 +330,7 @@ def dispute_calls(world: World) -> dict[str, Call]:
 def api_calls(world: World) -> dict[str, Call]:
     """One request per route, keyed "METHOD /api/v1/path/{param}" as in the OpenAPI document."""
     o, p, a = world.orders, world.payments, world.amendments
+    x = world.extra
     email = world.people["buyer_owner"].user.email  # type: ignore[union-attr]
     endpoint, delivery = world.endpoints["acme"], world.deliveries["acme"]
     return {
@@ -353,6 +354,19 @@ def api_calls(world: World) -> dict[str, Call]:
             "POST", f"/orders/{o['awaiting_payment']}/payments", {"method": "bank_transfer"}
         ),
         "GET /orders/{order_id}/payments": Call("GET", f"/orders/{o['paid']}/payments"),
+        "GET /orders/{order_id}/evidence-bundle": Call("GET", f"/orders/{o['paid']}/evidence-bundle"),
+        "GET /legal/partners": Call("GET", "/legal/partners"),
+        "POST /orders/{order_id}/legal-consultations": Call(
+            "POST", f"/orders/{o['paid']}/legal-consultations", {"firm_id": x["legal_firm"], "question": "Q?"}
+        ),
+        "GET /legal/consultations": Call("GET", "/legal/consultations"),
+        "GET /legal/consultations/{consultation_id}": Call("GET", f"/legal/consultations/{x['consultation']}"),
+        "POST /legal/consultations/{consultation_id}/messages": Call(
+            "POST", f"/legal/consultations/{x['consultation']}/messages", {"body": "Hello"}
+        ),
+        "GET /legal/consultations/{consultation_id}/bundle": Call(
+            "GET", f"/legal/consultations/{x['consultation']}/bundle"
+        ),
         "POST /orders/{order_id}/ship": Call(
             "POST", f"/orders/{o['paid']}/ship", {"carrier": "COSCO", "tracking_number": "C2"}
         ),
@@ -501,6 +515,11 @@ def web_calls(world: World) -> dict[str, tuple[str, str]]:
         "order_new": ("GET", "/orders/new/"),
         "order_detail": ("GET", f"/orders/{o['paid']}/"),
         "order_pay": ("GET", f"/orders/{o['awaiting_payment']}/pay/"),
+        "order_evidence_bundle": ("GET", f"/orders/{o['paid']}/evidence-bundle/"),
+        "legal_request": ("GET", f"/orders/{o['paid']}/legal/"),
+        "legal_cases": ("GET", "/legal/"),
+        "legal_case": ("GET", f"/legal/{world.extra['consultation']}/"),
+        "legal_case_bundle": ("GET", f"/legal/{world.extra['consultation']}/bundle/"),
         "order_confirm": ("POST", f"/orders/{o['draft']}/confirm/"),
         "order_ship": ("POST", f"/orders/{o['paid']}/ship/"),
         "order_deliver": ("POST", f"/orders/{o['shipped']}/deliver/"),

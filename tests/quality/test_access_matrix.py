@@ -168,6 +168,13 @@ POST /support/tickets/{ticket_id}/close              401   ok    ok    404   404
 POST /support/tickets/{ticket_id}/survey             401   state state 404   404   403   403   404   state 404   404
 GET /payouts/balances                                401   403   403   ok    403   403   403   403   403   ok    403
 GET /payout-accounts                                 401   403   403   ok    403   403   403   403   403   ok    403
+GET /orders/{order_id}/evidence-bundle               401   ok    ok    ok    ok    ok    ok    404   ok    404   404
+GET /legal/partners                                  401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+POST /orders/{order_id}/legal-consultations          401   ok    ok    ok    ok    403   403   404   ok    404   404
+GET /legal/consultations                             401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+GET /legal/consultations/{consultation_id}           401   ok    ok    404   404   404   404   404   ok    404   404
+POST /legal/consultations/{consultation_id}/messages 401   ok    ok    404   404   404   404   404   ok    404   404
+GET /legal/consultations/{consultation_id}/bundle    401   ok    ok    404   404   404   404   404   ok    404   404
 POST /payout-accounts                                401   403   403   ok    403   403   403   403   403   ok    403
 POST /payout-accounts/{account_id}/verify            401   403   403   state 403   403   403   403   403   404   403
 GET /payouts                                         401   403   403   ok    403   403   403   403   403   ok    403
@@ -214,6 +221,11 @@ set_language             ok    ok    ok    ok    ok    ok    ok    ok    -     o
 order_new                login ok    403   ok    ok    403   403   ok    -     403   403
 order_detail             login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_pay                login ok    ok    ok    ok    ok    ok    404   -     404   404
+order_evidence_bundle    login ok    ok    ok    ok    ok    ok    404   -     404   404
+legal_request            login ok    ok    ok    ok    ok    ok    404   -     404   404
+legal_cases              login ok    ok    ok    ok    ok    ok    ok    -     ok    ok
+legal_case               login ok    ok    404   404   404   404   404   -     404   404
+legal_case_bundle        login ok    ok    404   404   404   404   404   -     404   404
 order_confirm            login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_ship               login ok    ok    ok    ok    ok    ok    404   -     404   404
 order_deliver            login ok    ok    ok    ok    ok    ok    404   -     404   404

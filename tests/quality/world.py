@@ -104,6 +104,7 @@ class World:
         rival_trade.add(self.amendments["rival"])
         acme_private = {self.api_keys["acme"], self.api_keys["acme_revoked"], self.endpoints["acme"]}
         acme_private |= {self.deliveries["acme"], self.notifications["buyer_owner"]}
+        acme_private |= {self.extra["consultation"], self.extra["consultation_bundle"]}  # Acme and its lawyers only
         rival_private = {self.api_keys["rival"], self.endpoints["rival"], self.deliveries["rival"]}
         rival_private.add(self.notifications["stranger"])
         # inquiries are private to their two organizations (staff read order conversations only)
@@ -257,6 +258,7 @@ def build_world() -> World:
     disputes = _disputes(orders, buyer, supplier)
     qualification = _qualification(people, widgets, inspections["agency"])
     money_out = _payouts(supplier, buyer)
+    legal = _legal(orders, buyer)
 
     endpoints, deliveries = {}, {}
     for name, org, user in [("acme", acme, people["buyer_owner"].user), ("rival", rival, people["stranger"].user)]:
@@ -303,6 +305,7 @@ def build_world() -> World:
             **money_out,
             **_risk_world(acme),
             **_support(buyer),
+            **legal,
         },
     )
 
@@ -474,3 +477,14 @@ def _support(buyer: Actor) -> dict[str, str]:
 
     ticket = support.ticket_open(actor=buyer, subject="Where is my refund?", body="Order paid twice.")
     return {"support_ticket": ticket.id}
+
+
+def _legal(orders: dict[str, str], buyer: Actor) -> dict[str, str]:
+    """A partner law firm, and Acme's consultation with it about the disputed order."""
+    from tradeshield.legal import services as legal
+
+    firm = orgs.organization_create(
+        name="Lex Partners", kind=OrgKind.LEGAL_PARTNER, country="GB", default_currency="GBP"
+    )
+    case = legal.consultation_request(buyer, order_id=orders["disputed"], firm_id=firm.id, question="Can we sue?")
+    return {"legal_firm": firm.id, "consultation": case.id, "consultation_bundle": case.bundle_id}

@@ -14,6 +14,7 @@ from tradeshield.inspections.api import public as inspections_public_router
 from tradeshield.inspections.api import router as inspections_router
 from tradeshield.kit.errors import DomainError
 from tradeshield.kit.http import error_json, error_response
+from tradeshield.legal.api import router as legal_router
 from tradeshield.messaging.api import router as messaging_router
 from tradeshield.notifications.api import router as notifications_router
 from tradeshield.orders.api import router as orders_router
@@ -50,6 +51,7 @@ api.add_router("", disputes_router)
 api.add_router("", payouts_router)
 api.add_router("", risk_router)
 api.add_router("", support_router)
+api.add_router("", legal_router)
 
 PYDANTIC_CODES = {
     "extra_forbidden": "unknown_field",

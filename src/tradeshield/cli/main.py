@@ -313,6 +313,21 @@ def audit_verify(
     console.print(f"[green]✓[/] {len(reports)} order audit chain(s) verified, {sum(r.entries for r in reports)} events")
 
 
+@app.command("verify-bundle")
+def verify_bundle_command(
+    file: Annotated[str, typer.Argument(help="An evidence bundle ZIP (GET /api/v1/orders/{id}/evidence-bundle).")],
+) -> None:
+    """Check an evidence bundle offline: file hashes, extra or missing files, the audit chain. Exits 1 if not intact."""
+    from tradeshield.legal.verify import verify_bundle
+
+    problems = verify_bundle(file)
+    for problem in problems:
+        err_console.print(f"[bold red]PROBLEM[/] {escape(problem)}")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/] {escape(file)}: every file matches the manifest and the audit chain recomputes")
+
+
 @app.command("rotate-keys")
 def rotate_keys(
     batch: Annotated[int, typer.Option(min=1, help="Rows per batch (one short transaction each).")] = 500,

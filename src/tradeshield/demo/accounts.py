@@ -63,6 +63,12 @@ DEMO_ACCOUNTS = [
         "role": "inspector",
         "organization": "Asia Quality Inspection Ltd. (CN)",
     },
+    {
+        "email": "counsel@lex-mercatoria.example",
+        "password": DEMO_PASSWORD,
+        "role": "lawyer (legal partner)",
+        "organization": "Lex Mercatoria LLP (GB)",
+    },
     {"email": "admin@tradeshield.example", "password": DEMO_PASSWORD, "role": "platform admin", "organization": "-"},
     {"email": "expert@tradeshield.example", "password": DEMO_PASSWORD, "role": "trade expert", "organization": "-"},
     {"email": "support@tradeshield.example", "password": DEMO_PASSWORD, "role": "support agent", "organization": "-"},

@@ -376,4 +376,8 @@ def seed_demo(if_empty: bool = True, progress: Callable[[str], None] | None = No
     from tradeshield.demo.support_seed import seed_support
 
     seed_support()
+
+    from tradeshield.demo.legal_seed import seed_legal
+
+    seed_legal()
     return True

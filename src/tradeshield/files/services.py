@@ -21,6 +21,7 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),  # evidence bundles (legal), never accepted as an upload type
 )
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 

@@ -14,6 +14,7 @@ class OrgKind(models.TextChoices):
     BUYER = "buyer", _("Buyer")
     SUPPLIER = "supplier", _("Supplier")
     INSPECTION_AGENCY = "inspection_agency", _("Inspection agency")
+    LEGAL_PARTNER = "legal_partner", _("Legal partner")
 
 
 class MemberRole(models.TextChoices):
@@ -22,6 +23,7 @@ class MemberRole(models.TextChoices):
     SALES = "sales", _("Sales")
     FINANCE = "finance", _("Finance")
     INSPECTOR = "inspector", _("Inspector")
+    LAWYER = "lawyer", _("Lawyer")
 
 
 def _org_id() -> str:
