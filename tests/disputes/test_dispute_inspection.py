@@ -90,7 +90,12 @@ def test_only_the_assigned_expert_orders_and_only_in_arbitration(buyer, supplier
         services.inspection_order(
             actor=actor_for_user(buyer.user), dispute_id=dispute_id, agency_id=agency.org.id, scope="x"
         )
-    inspection = _order(expert, dispute_id, agency)
+    stranger = buyer.client.post(f"/disputes/{dispute_id}/inspections", {"agency_id": agency.org.id, "scope": "x"})
+    assert stranger.status_code == 403
+    ordered = expert.client.post(f"/disputes/{dispute_id}/inspections", {"agency_id": agency.org.id, "scope": "Count."})
+    assert ordered.status_code == 201, ordered.content
+    assert ordered.json()["status"] == "requested" and ordered.json()["fee"] == {"amount": FEE, "currency": "USD"}
+    inspection = Inspection.objects.get(pk=ordered.json()["id"])
     assert (inspection.purpose, inspection.dispute_ref, inspection.fee_payer) == ("dispute", dispute_id, "buyer")
 
 
