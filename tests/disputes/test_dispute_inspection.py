@@ -120,6 +120,9 @@ def test_fee_settled_once_at_the_decision(buyer, supplier, expert, timeline, maj
     with timeline.at(days=8):
         inspection = _order(expert, dispute_id, agency)
         _pay_schedule_report(buyer, agency, inspector, inspection.id, major)
+    # The report is attached to the case's evidence without anyone uploading it.
+    attached = buyer.client.get(f"/disputes/{dispute_id}").json()["attached_evidence"]
+    assert [a["ref"] for a in attached if a["kind"] == "inspection"] == [inspection.id]
     with timeline.at(days=9):
         _decide(expert, dispute_id, buyer_amount, timeline)
     row = Inspection.objects.get(pk=inspection.id)
