@@ -138,3 +138,20 @@ def test_fee_settled_once_at_the_decision(buyer, supplier, expert, timeline, maj
     ordered.settle(dispute, dispute.order, buyer_amount)
     assert balance(f"agency_payable:{agency.org.id}:USD") == before
     assert_books_balance()
+
+
+def test_withdrawal_before_the_visit_returns_the_paid_fee(buyer, supplier, expert, timeline):
+    agency, _ = make_agency()
+    _, dispute_id = _escalated(buyer, supplier, timeline)
+    with timeline.at(days=8):
+        inspection = _order(expert, dispute_id, agency)
+        paid = buyer.client.post(f"/inspections/{inspection.id}/fee-payment", {"card": VISA})
+        assert paid.status_code == 200, paid.content
+        withdrawn = buyer.client.post(f"/disputes/{dispute_id}/withdraw")
+        assert withdrawn.status_code == 200, withdrawn.content
+    row = Inspection.objects.get(pk=inspection.id)
+    assert (row.status, row.fee_refunded) == ("cancelled", FEE)
+    assert balance(f"inspection_fees:{inspection.id}:USD") == 0
+    assert balance(f"agency_payable:{agency.org.id}:USD") == 0
+    assert timeline.sweep(days=20).get("dispute_inspection_fee") is None  # closed with the case
+    assert_books_balance()
