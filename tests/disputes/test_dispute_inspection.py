@@ -155,3 +155,26 @@ def test_withdrawal_before_the_visit_returns_the_paid_fee(buyer, supplier, exper
     assert balance(f"agency_payable:{agency.org.id}:USD") == 0
     assert timeline.sweep(days=20).get("dispute_inspection_fee") is None  # closed with the case
     assert_books_balance()
+
+
+def test_the_expert_orders_from_the_case_page_and_the_buyer_is_sent_to_pay(buyer, supplier, expert, timeline):
+    from django.test import Client
+
+    def browser(party):
+        client = Client()
+        client.force_login(party.user)
+        return client
+
+    agency, _ = make_agency()
+    _, dispute_id = _escalated(buyer, supplier, timeline)
+    page = browser(expert).get(f"/disputes/{dispute_id}/")
+    assert b"order-inspection" in page.content
+    assert b"order-inspection" not in browser(buyer).get(f"/disputes/{dispute_id}/").content
+    posted = browser(expert).post(
+        f"/disputes/{dispute_id}/order-inspection/", {"agency_id": agency.org.id, "scope": "Count flicker."}
+    )
+    assert posted.status_code == 302, posted.content
+    row = Inspection.objects.get(dispute_ref=dispute_id)
+    assert row.status == "requested"
+    buyer_page = browser(buyer).get(f"/disputes/{dispute_id}/").content.decode()
+    assert "Pay the inspection fee" in buyer_page
