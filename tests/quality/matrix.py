@@ -318,6 +318,9 @@ def dispute_calls(world: World) -> dict[str, Call]:
         "POST /disputes/{dispute_id}/evidence-requests": Call(
             "POST", f"/disputes/{a}/evidence-requests", {"side": "buyer", "text": "Photos.", "due_days": 3}
         ),
+        "POST /disputes/{dispute_id}/inspections": Call(
+            "POST", f"/disputes/{a}/inspections", {"agency_id": "org_none", "scope": "Count the flickering panels."}
+        ),
         "POST /disputes/{dispute_id}/settlement": Call("POST", f"/disputes/{a}/settlement", {"buyer_amount": usd}),
         "POST /disputes/{dispute_id}/settlement/sign": Call("POST", f"/disputes/{a}/settlement/sign"),
         "POST /disputes/{dispute_id}/decide": Call(

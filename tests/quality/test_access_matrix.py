@@ -153,6 +153,7 @@ POST /disputes/{dispute_id}/withdraw                 401   ok    ok    403   403
 POST /disputes/{dispute_id}/escalate                 401   state state 403   403   403   403   404   state 404   404
 POST /disputes/{dispute_id}/evidence                 401   ok    ok    ok    ok    403   403   404   ok    404   404
 POST /disputes/{dispute_id}/evidence-requests        401   403   403   403   403   403   403   404   403   404   404
+POST /disputes/{dispute_id}/inspections               401   403   403   403   403   403   403   404   403   404   404
 POST /disputes/{dispute_id}/settlement               401   ok    ok    ok    ok    403   403   404   ok    404   404
 POST /disputes/{dispute_id}/settlement/sign          401   ok    ok    state state 403   403   404   ok    404   404
 POST /disputes/{dispute_id}/decide                   401   403   403   403   403   403   403   404   403   404   404

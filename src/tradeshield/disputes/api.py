@@ -27,6 +27,7 @@ from tradeshield.disputes.schemas import (
     EvidenceOut,
     EvidenceRequestIn,
     EvidenceRequestOut,
+    InspectionOrderIn,
     ReasonsIn,
     SettlementIn,
     SettlementOut,
@@ -34,6 +35,7 @@ from tradeshield.disputes.schemas import (
 )
 from tradeshield.disputes.selectors import dispute_for_expert, dispute_get, disputes_visible_to
 from tradeshield.files import services as files
+from tradeshield.inspections.render import render_inspection
 from tradeshield.kit.http import clamp_limit, page
 from tradeshield.kit.money import CurrencyMismatch
 from tradeshield.kit.schemas import ERROR_RESPONSES, MoneySchema, Page
@@ -207,6 +209,22 @@ def request_evidence(request: HttpRequest, dispute_id: str, payload: EvidenceReq
         actor=actor_of(request), dispute_id=dispute_id, side=payload.side, text=payload.text, due_days=payload.due_days
     )
     return Status(201, render_request(req))
+
+
+@router.post(
+    "/disputes/{dispute_id}/inspections",
+    response={201: dict[str, Any], **ERRORS},
+    summary="The assigned expert orders a third-party inspection; the buyer prepays its fee by a deadline",
+)
+def order_inspection(request: HttpRequest, dispute_id: str, payload: InspectionOrderIn) -> Status[dict[str, Any]]:
+    inspection = services.inspection_order(
+        actor=actor_of(request),
+        dispute_id=dispute_id,
+        agency_id=payload.agency_id,
+        scope=payload.scope,
+        site_address=payload.site_address,
+    )
+    return Status(201, render_inspection(inspection))
 
 
 @router.post(

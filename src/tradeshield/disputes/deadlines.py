@@ -14,8 +14,10 @@ from typing import Any
 
 from django.db import transaction
 
+from tradeshield.disputes import inspection as ordered_inspection
 from tradeshield.disputes import services
 from tradeshield.disputes.models import DeadlineKind, Dispute, DisputeDeadline, DisputeStatus, EvidenceRequest, Outcome
+from tradeshield.inspections.models import Inspection
 from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
 from tradeshield.orders.models import Order
@@ -70,6 +72,14 @@ def _evidence(dispute: Dispute, order: Order, row: DisputeDeadline) -> dict[str,
     return {"lapsed": "request"}
 
 
+def _inspection_fee(dispute: Dispute, order: Order, row: DisputeDeadline) -> dict[str, Any]:
+    inspection = Inspection.objects.select_for_update().filter(pk=row.period, dispute_ref=dispute.id).first()
+    if inspection is None or not ordered_inspection.lapse(inspection):
+        return {"skipped": "paid"}
+    services._event(dispute, order, "inspection_lapsed", None, inspection_id=inspection.id)
+    return {"lapsed": "inspection"}
+
+
 def _appeal_window(dispute: Dispute, order: Order, row: DisputeDeadline) -> dict[str, Any]:
     if dispute.status != S.DECIDED:
         return {"skipped": dispute.status}
@@ -91,6 +101,7 @@ ACTIONS = {
     DeadlineKind.ASSIGN: _assign,
     DeadlineKind.EVIDENCE: _evidence,
     DeadlineKind.APPEAL_WINDOW: _appeal_window,
+    DeadlineKind.INSPECTION_FEE: _inspection_fee,
 }
 
 

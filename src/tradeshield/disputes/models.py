@@ -240,6 +240,7 @@ class DeadlineKind(models.TextChoices):
     ASSIGN = "assign", _("A trade expert is assigned")
     EVIDENCE = "evidence", _("Evidence requested by the expert")
     APPEAL_WINDOW = "appeal_window", _("Appeal window closes")
+    INSPECTION_FEE = "inspection_fee", _("The buyer prepays the ordered inspection")
 
 
 class DisputeDeadline(models.Model):

@@ -49,6 +49,12 @@ class EvidenceRequestIn(StrictIn):
     due_days: int = Field(5, ge=1, le=30)
 
 
+class InspectionOrderIn(StrictIn):
+    agency_id: str = Field(max_length=40)
+    scope: str = Text
+    site_address: str = Field("", max_length=300)
+
+
 class SettlementIn(StrictIn):
     buyer_amount: MoneySchema
     text: str = Field("", max_length=5000)

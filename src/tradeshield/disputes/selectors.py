@@ -137,7 +137,11 @@ def attached_evidence(dispute: Dispute) -> list[AttachedEvidence]:
                 f"major {report.major_found}, minor {report.minor_found} in a sample of {report.sample_size}. "
                 f"{report.summary}",
                 ref=inspection.id,
-                data={"passed": report.passed, "photos": list(report.photos.values_list("id", flat=True))},
+                data={
+                    "passed": report.passed,
+                    "photos": list(report.photos.values_list("id", flat=True)),
+                    "ordered_by_expert": inspection.purpose == "dispute",
+                },
             )
         )
     history = OrderEvent.objects.filter(order_id=dispute.order_id, created_at__lte=dispute.created_at).exclude(

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from tradeshield.accounts.models import StaffRole, User
+from tradeshield.disputes import inspection as ordered_inspection
 from tradeshield.disputes import payouts, policy
 from tradeshield.disputes.errors import DisputeForbidden, DisputeInvalid, DisputeNotFound, DisputeStateError
 from tradeshield.disputes.models import (
@@ -34,6 +35,7 @@ from tradeshield.disputes.models import (
 )
 from tradeshield.disputes.selectors import dispute_get, expert_workloads, open_dispute, side_of
 from tradeshield.files import services as files
+from tradeshield.inspections.models import Inspection
 from tradeshield.kit import clock
 from tradeshield.kit.workdays import add_working_days
 from tradeshield.orders.models import Order
@@ -168,6 +170,9 @@ def _resolve(
     if updated != 1:
         raise DisputeStateError("The dispute changed while this request ran; reload it.", code="dispute_changed")
     dispute.status, dispute.outcome, dispute.resolved_at = status, outcome, now
+    inspections = ordered_inspection.settle(dispute, order, buyer_amount)
+    if inspections:
+        data["inspections"] = inspections
     payout = payouts.execute(
         dispute, order, buyer_amount=buyer_amount, release_rest=release_rest, reason=f"dispute {dispute.id}: {outcome}"
     )
@@ -553,6 +558,33 @@ def evidence_request(*, actor: Actor, dispute_id: str, side: str, text: str, due
         text=request.text[:500],
     )
     return request
+
+
+@transaction.atomic
+def inspection_order(
+    *, actor: Actor, dispute_id: str, agency_id: str, scope: str, site_address: str = ""
+) -> Inspection:
+    """The assigned expert orders a third-party inspection; the buyer prepays it by a deadline."""
+    order, dispute = _expert_case(actor, dispute_id)
+    _require_status(dispute, ARBITRATION_STATUSES, "dispute_not_in_arbitration", "order an inspection")
+    scope = _text(scope, "scope")
+    inspection = ordered_inspection.create(
+        dispute, order, agency_id=agency_id, scope=scope, site_address=site_address, user=actor.user
+    )
+    due_at = clock.now() + ordered_inspection.pay_by()
+    _deadline(dispute, DeadlineKind.INSPECTION_FEE, due_at, period=inspection.id)
+    _event(
+        dispute,
+        order,
+        "inspection_ordered",
+        actor,
+        inspection_id=inspection.id,
+        agency_id=inspection.agency_id,
+        fee={"amount": inspection.fee_amount, "currency": inspection.currency},
+        pay_by=due_at.isoformat(),
+        scope=scope[:500],
+    )
+    return inspection
 
 
 # -- settlement --------------------------------------------------------------------------------------

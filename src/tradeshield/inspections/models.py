@@ -100,6 +100,11 @@ class Inspection(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="inspections")
     agency = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="inspection_bookings")
     is_reinspection = models.BooleanField(default=False)
+    # "order": the pre-shipment visit; "dispute": ordered by the trade expert in arbitration, whose fee
+    # is held until the decision (see docs/domains/disputes.md). dispute_ref names the case (no FK: the
+    # disputes layer sits above this one).
+    purpose = models.CharField(max_length=10, default="order")
+    dispute_ref = models.CharField(max_length=40, blank=True, default="", db_index=True)
     status = models.CharField(max_length=10, choices=InspectionStatus.choices, default=InspectionStatus.REQUESTED)
     # The plan, copied when the visit is requested so later edits cannot move the goalposts.
     level = models.CharField(max_length=3, choices=InspectionLevel.choices)

@@ -156,7 +156,8 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
         filed_by=actor.user,
     )
     row.photos.set(photos)
-    fees.fee_earn(inspection)
+    if inspection.purpose != "dispute":  # a dispute visit's fee is settled at the decision
+        fees.fee_earn(inspection)
     now = clock.now()
     inspection.status = InspectionStatus.PASSED if passed else InspectionStatus.FAILED
     inspection.updated_at = now
@@ -170,7 +171,9 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
         overridden=passed != verdict.passed,
         filed_late=late,
     )
-    if passed:
+    if inspection.purpose == "dispute":
+        pass  # the case's evidence; the order itself is not cleared nor failed by it
+    elif passed:
         Order.objects.filter(pk=order.pk).update(inspection_cleared_at=now, updated_at=now)
     elif inspection.fee_payer == "buyer":
         inspection.fee_refunded = fees.fee_reimburse_buyer(inspection, order)

@@ -76,6 +76,11 @@ class EvidenceRequestForm(BootstrapMixin, forms.Form):
     due_days = forms.IntegerField(label=_("Days to provide it"), min_value=1, max_value=30, initial=5)
 
 
+class InspectionOrderForm(BootstrapMixin, forms.Form):
+    agency_id = forms.CharField(label=_("Inspection agency ID"), max_length=40)
+    scope = forms.CharField(label=_("What to inspect"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DecisionForm(BootstrapMixin, forms.Form):
     buyer_amount = _optional_money(_("Refund to the buyer"))
     supplier_amount = _optional_money(_("Release to the supplier"))

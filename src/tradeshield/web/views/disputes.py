@@ -22,6 +22,7 @@ from tradeshield.disputes import policy, selectors, services
 from tradeshield.disputes.models import ARBITRATION_STATUSES, Dispute, DisputeStatus, Evidence, Settlement
 from tradeshield.disputes.render import render_detail
 from tradeshield.files import services as files
+from tradeshield.inspections.models import Inspection
 from tradeshield.kit.errors import DomainError, Invalid, NotFound
 from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
@@ -107,6 +108,7 @@ def _can(dispute: Dispute, side: str | None, actor: Actor) -> dict[str, bool]:
         "appeal": party and dispute.status == S.DECIDED and dispute.appealed_at is None,
         "request_evidence": side == "expert" and arbitration,
         "decide": side == "expert" and arbitration,
+        "order_inspection": side == "expert" and arbitration,
     }
 
 
@@ -139,6 +141,10 @@ def dispute_detail(request: HttpRequest, dispute_id: str) -> HttpResponse:
         "appeal_form": dforms.ReasonsForm(auto_id="dsp-appeal-%s"),
         "request_form": dforms.EvidenceRequestForm(auto_id="dsp-request-%s"),
         "decision_form": dforms.DecisionForm(auto_id="dsp-decide-%s"),
+        "inspection_form": dforms.InspectionOrderForm(auto_id="dsp-inspection-%s"),
+        "unpaid_inspections": list(
+            Inspection.objects.filter(purpose="dispute", dispute_ref=dispute.id, status="requested")
+        ),
         "proposed": dispute.settlements.filter(status=Settlement.Status.PROPOSED).first(),
         "appeal_days": policy.APPEAL_WINDOW.days,
     }
@@ -235,6 +241,12 @@ def _request_evidence(request: HttpRequest, actor: Actor, dispute: Dispute) -> s
     return _("Evidence requested.")
 
 
+def _order_inspection(request: HttpRequest, actor: Actor, dispute: Dispute) -> str:
+    data = _valid(dforms.InspectionOrderForm(request.POST))
+    services.inspection_order(actor=actor, dispute_id=dispute.id, agency_id=data["agency_id"], scope=data["scope"])
+    return _("Inspection ordered. The buyer prepays the fee on the order page.")
+
+
 def _decide(request: HttpRequest, actor: Actor, dispute: Dispute) -> str:
     data = _valid(dforms.DecisionForm(request.POST))
     services.dispute_decide(
@@ -259,6 +271,7 @@ HANDLERS: dict[str, Handler] = {
     "sign": _sign,
     "appeal": _appeal,
     "request-evidence": _request_evidence,
+    "order-inspection": _order_inspection,
     "decide": _decide,
 }
 
