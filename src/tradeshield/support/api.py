@@ -15,12 +15,12 @@ from tradeshield.support.models import Ticket
 from tradeshield.support.schemas import (
     CallIn,
     CallOut,
-    MessageIn,
-    MessageOut,
     ReassignIn,
     SurveyIn,
     TicketDetailOut,
     TicketIn,
+    TicketMessageIn,
+    TicketMessageOut,
     TicketOut,
 )
 from tradeshield.support.selectors import staff_queue, ticket_get, tickets_visible_to
@@ -66,8 +66,10 @@ def get_ticket(request: HttpRequest, ticket_id: str) -> dict[str, Any]:
     return _detail(ticket_get(actor_of(request), ticket_id))
 
 
-@router.post("/support/tickets/{ticket_id}/messages", response={201: MessageOut, **ERRORS}, summary="Reply in the chat")
-def post_message(request: HttpRequest, ticket_id: str, payload: MessageIn) -> Status[Any]:
+@router.post(
+    "/support/tickets/{ticket_id}/messages", response={201: TicketMessageOut, **ERRORS}, summary="Reply in the chat"
+)
+def post_message(request: HttpRequest, ticket_id: str, payload: TicketMessageIn) -> Status[Any]:
     actor = actor_of(request)
     ticket_get(actor, ticket_id)
     return Status(201, services.message_post(actor=actor, ticket_id=ticket_id, body=payload.body))

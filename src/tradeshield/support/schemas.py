@@ -17,7 +17,7 @@ class TicketIn(StrictIn):
     priority: PriorityIn = "normal"
 
 
-class MessageIn(StrictIn):
+class TicketMessageIn(StrictIn):
     body: str
 
 
@@ -36,7 +36,7 @@ class SurveyIn(StrictIn):
     comment: str = ""
 
 
-class MessageOut(Schema):
+class TicketMessageOut(Schema):
     id: int
     from_agent: bool
     channel: str
@@ -61,7 +61,7 @@ class TicketOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
-    messages: list[MessageOut]
+    messages: list[TicketMessageOut]
 
 
 class CallOut(Schema):
