@@ -154,7 +154,7 @@ def test_parse_accepts_csv_and_json():
             "row 2: rate must be greater than zero",
         ),
         ("base,quote,rate,source,as_of\nUSD,EUR,abc,ECB,2026-01-01T00:00:00Z\n", "row 2: rate 'abc' is not a decimal"),
-        ("base,quote,rate,source,as_of\nUSD,XXX,1,ECB,2026-01-01T00:00:00Z\n", "quote 'XXX' is not a supported"),
+        ("base,quote,rate,source,as_of\nUSD,XTS,1,ECB,2026-01-01T00:00:00Z\n", "quote 'XTS' is not a supported"),
         ("base,quote,rate,source,as_of\nUSD,USD,1,ECB,2026-01-01T00:00:00Z\n", "base and quote are both USD"),
         ("base,quote,rate,source,as_of\nUSD,EUR,1,ECB,yesterday\n", "not an RFC 3339 time"),
         ("base,quote,rate,source,as_of\nUSD,EUR,1,ECB,2026-01-01T00:00:00\n", "with a timezone"),

@@ -33,11 +33,11 @@ def test_fx_load_good_and_bad_files(db_url: str, tmp_path: Path) -> None:
     assert FxRate.objects.count() == 3
 
     bad = tmp_path / "bad.csv"
-    bad.write_text(f"base,quote,rate,source,as_of\nUSD,GBP,0.79,ECB,{now}\nUSD,XXX,-2,ECB,{now}\n")
+    bad.write_text(f"base,quote,rate,source,as_of\nUSD,GBP,0.79,ECB,{now}\nUSD,XTS,-2,ECB,{now}\n")
     refused = run("fx", "load", str(bad), DATABASE_URL=db_url)
     assert refused.returncode == 1
     errors = error_lines(refused)
-    assert len(errors) == 1 and "row 3" in errors[0] and "'XXX' is not a supported" in errors[0], refused.stderr
+    assert len(errors) == 1 and "row 3" in errors[0] and "'XTS' is not a supported" in errors[0], refused.stderr
     assert "greater than zero" in errors[0]
     assert FxRate.objects.count() == 3  # the good row of the bad file was not loaded either
 
