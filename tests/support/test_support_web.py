@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.conftest import Party
 from tests.support.test_support import make_agent, open_ticket
 from tradeshield.kit import clock
-from tradeshield.support.models import Ticket
+from tradeshield.support.models import Status, Ticket
 
 
 def web(party: Party) -> Client:
@@ -70,3 +71,19 @@ def test_other_organization_gets_404(buyer: Party, other_buyer: Party, agent: Pa
     assert stranger.get(f"/support/{ticket_id}/live/").status_code == 404
     assert stranger.post(f"/support/{ticket_id}/", {"action": "close"}).status_code == 404
     assert Ticket.objects.get(pk=ticket_id).status == "open"
+
+
+def test_queue_and_ticket_show_priority_status_and_channel_in_the_readers_language(buyer: Party, agent: Party) -> None:
+    ticket_id = open_ticket(buyer, subject="Urgente", priority="urgent")["id"]
+    agent.user.preferred_language = "fr"
+    agent.user.save(update_fields=["preferred_language"])
+    queue = web(agent).get("/staff/support/").content.decode()
+    with translation.override("fr"):
+        open_in_french = str(Status.OPEN.label)
+    assert open_in_french != "Open" and f"<td>Urgente</td><td>{open_in_french}</td>" in queue
+    assert "<td>urgent</td>" not in queue and "<td>open</td>" not in queue
+    assert '<option value="urgent">Urgente</option>' in queue
+    buyer.user.preferred_language = "zh-hans"
+    buyer.user.save(update_fields=["preferred_language"])
+    page = web(buyer).get(f"/support/{ticket_id}/").content.decode()
+    assert "紧急" in page and "urgent ·" not in page

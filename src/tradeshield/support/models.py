@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tradeshield.kit import clock
 from tradeshield.kit.ids import new_id
@@ -23,21 +24,21 @@ def _token() -> str:
 
 
 class Priority(models.TextChoices):
-    URGENT = "urgent"
-    HIGH = "high"
-    NORMAL = "normal"
-    LOW = "low"
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
 
 
 class Channel(models.TextChoices):
-    CHAT = "chat"
-    EMAIL = "email"
-    PHONE = "phone"
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
 
 
 class Status(models.TextChoices):
-    OPEN = "open"
-    CLOSED = "closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class PriorityPolicy(models.Model):

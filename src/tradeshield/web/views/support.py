@@ -58,7 +58,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             return redirect("web:support_tickets")
         return redirect("web:support_ticket", ticket.id)
     tickets = selectors.tickets_visible_to(actor).order_by("-created_at")[:50]
-    return render(request, "web/support/list.html", {"tickets": tickets, "priorities": Priority.values})
+    return render(request, "web/support/list.html", {"tickets": tickets, "priorities": Priority.choices})
 
 
 def _context(actor: Actor, ticket: Ticket) -> dict[str, Any]:
@@ -135,8 +135,8 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "tickets": rows,
         "filters": filters,
-        "statuses": Status.values,
-        "priorities": Priority.values,
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
         "agents": agents,
         "breached": set(selectors.staff_queue().filter(selectors.breached_q()).values_list("id", flat=True)),
     }
