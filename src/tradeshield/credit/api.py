@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from tradeshield.credit import services
@@ -88,7 +89,7 @@ def supplier_card(request: HttpRequest, supplier_id: str) -> dict[str, Any]:
 def rating(request: HttpRequest, supplier_id: str) -> dict[str, Any]:
     card = supplier_get(actor_of(request), supplier_id)
     if card.rating is None:
-        raise SupplierNotFound("This supplier has not been rated yet.", code="rating_not_found")
+        raise SupplierNotFound(_("This supplier has not been rated yet."), code="rating_not_found")
     return render_rating(card.rating)
 
 
@@ -115,7 +116,7 @@ def _profile_out(profile: SupplierProfile) -> dict[str, Any]:
 def profile_get(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
     if actor.organization is None or not actor.is_supplier_org:
-        raise NotASupplier("Only a supplier organization has a directory profile.")
+        raise NotASupplier(_("Only a supplier organization has a directory profile."))
     profile = SupplierProfile.objects.filter(organization=actor.organization).first()
     return _profile_out(profile or SupplierProfile(organization=actor.organization))
 

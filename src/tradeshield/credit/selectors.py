@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.credit.errors import DirectoryQueryInvalid, SupplierNotFound
 from tradeshield.credit.models import Category, CreditRating, CreditStanding, SupplierProfile
@@ -88,33 +90,44 @@ def parse_query(params: dict[str, Any]) -> DirectoryQuery:
 
     keyword = text("q")
     if len(keyword) > MAX_KEYWORD:
-        raise _bad(f"A keyword has at most {MAX_KEYWORD} characters.", "q")
+        raise _bad(
+            ngettext(
+                "A keyword has at most %(max)s character.", "A keyword has at most %(max)s characters.", MAX_KEYWORD
+            )
+            % {"max": MAX_KEYWORD},
+            "q",
+        )
     category = text("category")
     if category and category not in Category.values:
-        raise _bad(f"Unknown category {category!r}.", "category", "unknown_category")
+        raise _bad(_("Unknown category %(category)s.") % {"category": repr(category)}, "category", "unknown_category")
     country = text("country").upper()
     if country and not _COUNTRY.match(country):
-        raise _bad("A country is an ISO 3166-1 alpha-2 code, e.g. CN.", "country")
+        raise _bad(_("A country is an ISO 3166-1 alpha-2 code, e.g. CN."), "country")
     certification = text("certification")
     if len(certification) > 40:
-        raise _bad("A certification name has at most 40 characters.", "certification")
+        raise _bad(_("A certification name has at most 40 characters."), "certification")
     verified_raw = text("verified").lower()
     if verified_raw not in ("", "true", "false", "1", "0", "on", "yes", "no"):
-        raise _bad("verified is true or false.", "verified")
+        raise _bad(_("verified is true or false."), "verified")
     min_grade = text("min_grade").upper()
     if min_grade and min_grade not in GRADE_RANK:
-        raise _bad(f"Unknown grade {min_grade!r}; one of {', '.join(GRADE_RANK)}.", "min_grade", "unknown_grade")
+        raise _bad(
+            _("Unknown grade %(grade)s; one of %(grades)s.")
+            % {"grade": repr(min_grade), "grades": ", ".join(GRADE_RANK)},
+            "min_grade",
+            "unknown_grade",
+        )
     min_rating: Decimal | None = None
     if text("min_rating"):
         try:
             min_rating = Decimal(text("min_rating"))
         except InvalidOperation:
-            raise _bad("min_rating is a number from 1 to 5.", "min_rating") from None
+            raise _bad(_("min_rating is a number from 1 to 5."), "min_rating") from None
         if not min_rating.is_finite() or not Decimal(1) <= min_rating <= Decimal(5):
-            raise _bad("min_rating is a number from 1 to 5.", "min_rating")
+            raise _bad(_("min_rating is a number from 1 to 5."), "min_rating")
     sort = text("sort") or "grade"
     if sort not in SORTS:
-        raise _bad(f"sort is one of {', '.join(SORTS)}.", "sort")
+        raise _bad(_("sort is one of %(sorts)s.") % {"sorts": ", ".join(SORTS)}, "sort")
     return DirectoryQuery(
         keyword=keyword,
         category=category,
@@ -133,9 +146,9 @@ def parse_limit(raw: Any) -> int:
     try:
         limit = int(raw)
     except (TypeError, ValueError):
-        raise _bad("limit is a whole number.", "limit") from None
+        raise _bad(_("limit is a whole number."), "limit") from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise _bad(f"limit is from 1 to {MAX_LIMIT}.", "limit")
+        raise _bad(_("limit is from 1 to %(max)s.") % {"max": MAX_LIMIT}, "limit")
     return limit
 
 
@@ -145,9 +158,9 @@ def parse_page(raw: Any) -> int:
     try:
         number = int(raw)
     except (TypeError, ValueError):
-        raise _bad("page is a whole number.", "page") from None
+        raise _bad(_("page is a whole number."), "page") from None
     if not 1 <= number <= MAX_PAGE:
-        raise _bad(f"page is from 1 to {MAX_PAGE}.", "page")
+        raise _bad(_("page is from 1 to %(max)s.") % {"max": MAX_PAGE}, "page")
     return number
 
 
@@ -162,7 +175,7 @@ def _decode_cursor(cursor: str) -> tuple[Decimal, Decimal, str]:
         k1, k2, supplier_id = raw
         return Decimal(k1), Decimal(k2), str(supplier_id)
     except (ValueError, TypeError, InvalidOperation, json.JSONDecodeError):
-        raise _bad("This cursor is not one the directory returned.", "cursor", "invalid_cursor") from None
+        raise _bad(_("This cursor is not one the directory returned."), "cursor", "invalid_cursor") from None
 
 
 _WORD = re.compile(r"\w+")
@@ -254,7 +267,7 @@ def supplier_get(actor: Actor | None, supplier_id: str) -> SupplierCard:
     """A supplier's public page; anything that is not a supplier organization is a 404."""
     org = Organization.objects.filter(pk=supplier_id, kind=OrgKind.SUPPLIER).first()
     if org is None:
-        raise SupplierNotFound("No such supplier.")
+        raise SupplierNotFound(_("No such supplier."))
     profile = SupplierProfile.objects.filter(organization=org).first()
     standing = CreditStanding.objects.select_related("rating").filter(supplier=org).first()
     return SupplierCard(

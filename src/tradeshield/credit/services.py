@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.credit import rating
 from tradeshield.credit.errors import NotASupplier, ProfileInvalid
@@ -62,21 +64,39 @@ def profile_update(*, actor: Actor, description: str, categories: list[str], mai
     """The supplier describes itself for the directory (owner or sales)."""
     org = actor.organization
     if org is None or not actor.is_supplier_org:
-        raise NotASupplier("Only a supplier organization has a directory profile.")
+        raise NotASupplier(_("Only a supplier organization has a directory profile."))
     actor.require("order.write")
     description = description.strip()
     main_products = main_products.strip()
     if len(description) > MAX_DESCRIPTION:
-        raise ProfileInvalid(f"At most {MAX_DESCRIPTION} characters.", field="description", code="too_long")
+        raise ProfileInvalid(
+            ngettext("At most %(max)s character.", "At most %(max)s characters.", MAX_DESCRIPTION)
+            % {"max": MAX_DESCRIPTION},
+            field="description",
+            code="too_long",
+        )
     if len(main_products) > MAX_PRODUCTS:
-        raise ProfileInvalid(f"At most {MAX_PRODUCTS} characters.", field="main_products", code="too_long")
+        raise ProfileInvalid(
+            ngettext("At most %(max)s character.", "At most %(max)s characters.", MAX_PRODUCTS) % {"max": MAX_PRODUCTS},
+            field="main_products",
+            code="too_long",
+        )
     unknown = [c for c in categories if c not in Category.values]
     if unknown:
-        raise ProfileInvalid(f"Unknown category {unknown[0]!r}.", field="categories", code="unknown_category")
+        raise ProfileInvalid(
+            _("Unknown category %(category)s.") % {"category": repr(unknown[0])},
+            field="categories",
+            code="unknown_category",
+        )
     chosen = list(dict.fromkeys(categories))
     if len(chosen) > MAX_CATEGORIES:
-        raise ProfileInvalid(f"At most {MAX_CATEGORIES} categories.", field="categories", code="too_many_categories")
-    profile, _ = SupplierProfile.objects.select_for_update().get_or_create(organization=org)
+        raise ProfileInvalid(
+            ngettext("At most %(max)s category.", "At most %(max)s categories.", MAX_CATEGORIES)
+            % {"max": MAX_CATEGORIES},
+            field="categories",
+            code="too_many_categories",
+        )
+    profile, _created = SupplierProfile.objects.select_for_update().get_or_create(organization=org)
     profile.description = description
     profile.categories = chosen
     profile.main_products = main_products

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.kit import clock
 from tradeshield.kit.workdays import subtract_working_days
@@ -36,43 +38,47 @@ def _check_changes(order: Order, changes: dict[str, Any]) -> dict[str, Any]:
     unknown = set(changes) - AMENDABLE_FIELDS
     if unknown or not changes:
         raise OrderInvalid(
-            f"These terms can be amended: {', '.join(sorted(AMENDABLE_FIELDS))}.",
+            _("These terms can be amended: %(fields)s.") % {"fields": ", ".join(sorted(AMENDABLE_FIELDS))},
             field="changes",
             code="amendment_invalid",
         )
     clean = dict(changes)
     if "incoterm" in clean and clean["incoterm"] not in Incoterm.values:
-        raise OrderInvalid("Unknown Incoterm 2020 rule.", field="changes.incoterm", code="amendment_invalid")
+        raise OrderInvalid(_("Unknown Incoterm 2020 rule."), field="changes.incoterm", code="amendment_invalid")
     if "ship_by_date" in clean:
         try:
             when = date.fromisoformat(str(clean["ship_by_date"]))
         except ValueError:
             raise OrderInvalid(
-                "Dates are YYYY-MM-DD.", field="changes.ship_by_date", code="amendment_invalid"
+                _("Dates are YYYY-MM-DD."), field="changes.ship_by_date", code="amendment_invalid"
             ) from None
         if when < clock.today():
             raise OrderInvalid(
-                "The ship-by date is in the past.", field="changes.ship_by_date", code="amendment_invalid"
+                _("The ship-by date is in the past."), field="changes.ship_by_date", code="amendment_invalid"
             )
         clean["ship_by_date"] = when.isoformat()
         clean.setdefault("lead_time_days", None)
     if "inspection_required" in clean:
         if not isinstance(clean["inspection_required"], bool):
             raise OrderInvalid(
-                "inspection_required is true or false.", field="changes.inspection_required", code="amendment_invalid"
+                _("inspection_required is true or false."),
+                field="changes.inspection_required",
+                code="amendment_invalid",
             )
         if clean["inspection_required"] and not order.inspection_required:
             _check_inspection_notice(order, clean)
     specs = clean.get("line_specifications", {})
     if not isinstance(specs, dict) or any(not str(k).isdigit() for k in specs):
         raise OrderInvalid(
-            "line_specifications maps line positions to new specification text.",
+            _("line_specifications maps line positions to new specification text."),
             field="changes.line_specifications",
             code="amendment_invalid",
         )
     positions = set(order.lines.values_list("position", flat=True))
     if any(int(k) not in positions for k in specs):
-        raise OrderInvalid("No line at that position.", field="changes.line_specifications", code="amendment_invalid")
+        raise OrderInvalid(
+            _("No line at that position."), field="changes.line_specifications", code="amendment_invalid"
+        )
     return clean
 
 
@@ -85,8 +91,18 @@ def _check_inspection_notice(order: Order, changes: dict[str, Any]) -> None:
     latest = subtract_working_days(ship_date, INSPECTION_NOTICE_WORKING_DAYS)
     if clock.today() > latest:
         raise OrderInvalid(
-            f"An inspection must be added at least {INSPECTION_NOTICE_WORKING_DAYS} working days before the "
-            f"ship date {ship_date.isoformat()}; it could have been requested by {latest.isoformat()}.",
+            ngettext(
+                "An inspection must be added at least %(days)s working day before the ship date %(ship_date)s; "
+                "it could have been requested by %(latest)s.",
+                "An inspection must be added at least %(days)s working days before the ship date %(ship_date)s; "
+                "it could have been requested by %(latest)s.",
+                INSPECTION_NOTICE_WORKING_DAYS,
+            )
+            % {
+                "days": INSPECTION_NOTICE_WORKING_DAYS,
+                "ship_date": ship_date.isoformat(),
+                "latest": latest.isoformat(),
+            },
             field="changes.inspection_required",
             code="inspection_too_late",
         )
@@ -98,9 +114,11 @@ def amendment_propose(*, actor: Actor, order_id: str, changes: dict[str, Any], r
     _party(actor, order)
     actor.require("order.write")
     if order.status not in states.AMENDABLE:
-        raise OrderStateError(f"An order that is {order.status} cannot be amended.", code="order_not_amendable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot be amended.") % {"status": order.status}, code="order_not_amendable"
+        )
     if order.amendments.filter(status=Amendment.Status.PROPOSED).exists():
-        raise OrderStateError("An amendment is already waiting for an answer.", code="amendment_pending")
+        raise OrderStateError(_("An amendment is already waiting for an answer."), code="amendment_pending")
     amendment = Amendment.objects.create(
         order=order,
         proposed_by_id=order.buyer_id if actor.org_id == order.buyer_id else order.supplier_id,
@@ -115,11 +133,13 @@ def amendment_propose(*, actor: Actor, order_id: str, changes: dict[str, Any], r
 def _lock_amendment(actor: Actor, amendment_id: str) -> tuple[Order, Amendment]:
     amendment = Amendment.objects.filter(pk=amendment_id).first()
     if amendment is None:
-        raise AmendmentNotFound("No such amendment.")
+        raise AmendmentNotFound(_("No such amendment."))
     order = lock_order(actor, amendment.order_id)
     amendment = Amendment.objects.select_for_update().get(pk=amendment_id)
     if amendment.status != Amendment.Status.PROPOSED:
-        raise OrderStateError(f"This amendment is already {amendment.status}.", code="amendment_closed")
+        raise OrderStateError(
+            _("This amendment is already %(status)s.") % {"status": amendment.status}, code="amendment_closed"
+        )
     return order, amendment
 
 
@@ -127,12 +147,12 @@ def _lock_amendment(actor: Actor, amendment_id: str) -> tuple[Order, Amendment]:
 def amendment_decide(*, actor: Actor, amendment_id: str, accept: bool) -> Amendment:
     order, amendment = _lock_amendment(actor, amendment_id)
     if amendment.proposed_by_id == actor.org_id:
-        raise WrongParty("The other side must answer this amendment.")
+        raise WrongParty(_("The other side must answer this amendment."))
     actor.require("order.confirm")
     now = clock.now()
     if accept:
         if order.terms_hash != amendment.base_terms_hash or order.status not in states.AMENDABLE:
-            raise TermsChanged("The order changed since this amendment was proposed.")
+            raise TermsChanged(_("The order changed since this amendment was proposed."))
         if amendment.changes.get("inspection_required") and not order.inspection_required:
             _check_inspection_notice(order, amendment.changes)
         _apply(order, amendment.changes)
@@ -158,7 +178,7 @@ def amendment_decide(*, actor: Actor, amendment_id: str, accept: bool) -> Amendm
 def amendment_withdraw(*, actor: Actor, amendment_id: str) -> Amendment:
     order, amendment = _lock_amendment(actor, amendment_id)
     if amendment.proposed_by_id != actor.org_id:
-        raise WrongParty("Only the side that proposed an amendment can withdraw it.")
+        raise WrongParty(_("Only the side that proposed an amendment can withdraw it."))
     amendment.status, amendment.decided_at = Amendment.Status.WITHDRAWN, clock.now()
     amendment.save(update_fields=["status", "decided_at"])
     record_event(order, "amendment.withdrawn", actor, amendment_id=amendment.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tradeshield.kit.errors import Invalid
@@ -39,7 +40,7 @@ def terms_from(payload: OrderIn) -> services.OrderTerms:
     for index, line in enumerate(payload.lines):
         if line.unit_price.currency != payload.currency:
             raise Invalid(
-                f"Prices must be in the order currency {payload.currency}.",
+                _("Prices must be in the order currency %(currency)s.") % {"currency": payload.currency},
                 field=f"lines[{index}].unit_price.currency",
                 code="currency_mismatch",
             )
@@ -73,7 +74,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any
     counterparty = payload.buyer_id if actor.is_supplier_org else payload.supplier_id
     if not counterparty:
         field = "buyer_id" if actor.is_supplier_org else "supplier_id"
-        raise Invalid("Name the other side of the order.", field=field, code="counterparty_required")
+        raise Invalid(_("Name the other side of the order."), field=field, code="counterparty_required")
     order = services.order_create(actor=actor, counterparty_id=counterparty, terms=terms_from(payload))
     return Status(201, render_order(order))
 
@@ -204,7 +205,11 @@ def cancel_order(request: HttpRequest, order_id: str, payload: CancelIn | None =
 def refund_order(request: HttpRequest, order_id: str, payload: RefundIn) -> dict[str, Any]:
     order = order_get(actor_of(request), order_id)
     if payload.amount.currency != order.currency:
-        raise Invalid(f"This order is in {order.currency}.", field="amount.currency", code="currency_mismatch")
+        raise Invalid(
+            _("This order is in %(currency)s.") % {"currency": order.currency},
+            field="amount.currency",
+            code="currency_mismatch",
+        )
     paying.order_refund_partial(
         actor=actor_of(request), order_id=order_id, amount=payload.amount.amount, reason=payload.reason
     )

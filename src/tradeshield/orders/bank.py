@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tradeshield.kit.errors import DomainError, Invalid
 from tradeshield.kit.money import from_major
 from tradeshield.orders import paying
@@ -22,7 +24,10 @@ def statement_import(text: str) -> dict[str, Any]:
     """
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or set(STATEMENT_COLUMNS) - set(reader.fieldnames):
-        raise Invalid(f"The statement needs the columns {', '.join(STATEMENT_COLUMNS)}.", code="statement_invalid")
+        raise Invalid(
+            _("The statement needs the columns %(columns)s.") % {"columns": ", ".join(STATEMENT_COLUMNS)},
+            code="statement_invalid",
+        )
     result: dict[str, Any] = {"rows": 0, "matched": 0, "unmatched": 0, "replayed": 0, "errors": []}
     for number, row in enumerate(reader, start=2):
         result["rows"] += 1
@@ -38,7 +43,10 @@ def statement_import(text: str) -> dict[str, Any]:
                 payer_name=row.get("payer_name") or "",
             )
         except (DomainError, InvalidOperation, ValueError, AttributeError) as exc:
-            result["errors"].append(f"line {number}: {getattr(exc, 'message', None) or 'unreadable value'}")
+            result["errors"].append(
+                _("line %(number)s: %(problem)s")
+                % {"number": number, "problem": getattr(exc, "message", None) or _("unreadable value")}
+            )
             continue
         key = "replayed" if outcome.replay else outcome.receipt.status
         result[key] += 1

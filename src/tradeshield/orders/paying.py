@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
@@ -28,13 +29,13 @@ from tradeshield.risk import services as risk
 def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
     unpaid = list(order.milestones.select_for_update().filter(status=MilestoneStatus.UNPAID).order_by("position"))
     if not unpaid:
-        raise OrderStateError("Every milestone of this order is paid or being paid.", code="order_not_payable")
+        raise OrderStateError(_("Every milestone of this order is paid or being paid."), code="order_not_payable")
     if milestone_id is None:
         return unpaid[0]
     if milestone_id != unpaid[0].id:
         if not order.milestones.filter(pk=milestone_id).exists():
-            raise OrderInvalid("No such milestone on this order.", field="milestone_id", code="milestone_not_found")
-        raise OrderStateError("Pay the milestones in order; this one is not next.", code="milestone_not_payable")
+            raise OrderInvalid(_("No such milestone on this order."), field="milestone_id", code="milestone_not_found")
+        raise OrderStateError(_("Pay the milestones in order; this one is not next."), code="milestone_not_payable")
     return unpaid[0]
 
 
@@ -104,18 +105,24 @@ def order_pay(
     if method in WALLETS:
         method, wallet = Method.WALLET, method
     if saved_method_id and method != Method.CARD:
-        raise OrderInvalid('A saved method pays by card: send method "card".', field="method")
+        raise OrderInvalid(_('A saved method pays by card: send method "card".'), field="method")
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "order.pay")
     if order.status not in states.PAYABLE:
-        raise OrderStateError(f"An order that is {order.status} cannot be paid.", code="order_not_payable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot be paid.") % {"status": order.status}, code="order_not_payable"
+        )
     milestone = _next_milestone(order, milestone_id)
     if expected_amount is not None:
         if expected_amount.get("currency") != order.currency:
-            raise CurrencyMismatch(f"This order is paid in {order.currency}.", field="amount.currency")
+            raise CurrencyMismatch(
+                _("This order is paid in %(currency)s.") % {"currency": order.currency}, field="amount.currency"
+            )
         if expected_amount.get("amount") != milestone.amount:
             raise Invalid(
-                f"This milestone is {milestone.amount} minor units.", field="amount.amount", code="amount_mismatch"
+                _("This milestone is %(amount)s minor units.") % {"amount": milestone.amount},
+                field="amount.amount",
+                code="amount_mismatch",
             )
     _screen_payment(actor, order, milestone, method, card, saved_method_id)
     target = payments.PaymentTarget(
@@ -134,11 +141,11 @@ def order_pay(
         payment = payments.saved_card_payment_start(target=target, method_id=saved_method_id)
     elif method == Method.CARD:
         if card is None:
-            raise OrderInvalid("Card details are required.", field="card")
+            raise OrderInvalid(_("Card details are required."), field="card")
         payment = payments.card_payment_start(target=target, card=card, idempotency_key=idempotency_key)
     elif method == Method.ECHECK:
         if bank_account is None:
-            raise OrderInvalid("Bank account details are required.", field="bank_account")
+            raise OrderInvalid(_("Bank account details are required."), field="bank_account")
         payment = payments.echeck_payment_start(
             target=target, bank_account=bank_account, idempotency_key=idempotency_key
         )
@@ -149,7 +156,7 @@ def order_pay(
     elif method == Method.BANK_TRANSFER:
         payment = payments.bank_transfer_payment_start(target=target)
     else:
-        raise OrderInvalid("Unknown payment method.", field="method", code="payment_method_unavailable")
+        raise OrderInvalid(_("Unknown payment method."), field="method", code="payment_method_unavailable")
     record_event(order, "payment.initiated", actor, payment_id=payment.id, method=method, status=payment.status)
     if payment.status == PaymentStatus.HELD:
         _after_funded(order, milestone, payment, actor)
@@ -171,7 +178,8 @@ def _credit_to_use(order: Order, amount: int, method: str, use_credit: bool) -> 
     available = escrow.credit_available(order.buyer_id, order.currency)
     if method == Method.CREDIT and available < amount:
         raise Invalid(
-            f"Your credit in {order.currency} covers {available} of {amount}; pay the rest with another method.",
+            _("Your credit in %(currency)s covers %(available)s of %(amount)s; pay the rest with another method.")
+            % {"currency": order.currency, "available": available, "amount": amount},
             field="method",
             code="insufficient_credit",
         )
@@ -181,7 +189,7 @@ def _credit_to_use(order: Order, amount: int, method: str, use_credit: bool) -> 
 def _lock_payment_order(payment_id: str) -> tuple[Order, Payment]:
     payment = Payment.objects.filter(pk=payment_id).first()
     if payment is None:
-        raise PaymentNotFound("No such payment.")
+        raise PaymentNotFound(_("No such payment."))
     order = Order.objects.select_for_update().get(pk=payment.order_id)
     return order, Payment.objects.select_for_update().get(pk=payment_id)
 
@@ -191,7 +199,7 @@ def wallet_return(*, actor: Actor | None, payment_id: str, approval_token: str) 
     """The buyer came back from the wallet's approval page."""
     order, payment = _lock_payment_order(payment_id)
     if actor is not None and actor.org_id != order.buyer_id:
-        raise PaymentNotFound("No such payment.")
+        raise PaymentNotFound(_("No such payment."))
     payments.wallet_payment_confirm(payment=payment, approval_token=approval_token)
     _funded_late(order, payment, actor)
     return payment
@@ -254,7 +262,10 @@ def order_confirm_receipt(*, actor: Actor, order_id: str) -> Order:
 def complete_and_release(order: Order, actor: Actor | None, **event_data: Any) -> Order:
     """Complete a locked order and release its escrow; `actor` None is the platform acting on a rule."""
     if order.status not in states.RECEIVABLE:
-        raise OrderStateError(f"An order that is {order.status} cannot be received.", code="order_not_receivable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot be received.") % {"status": order.status},
+            code="order_not_receivable",
+        )
     freezes.require_not_frozen(order)
     transition(
         order,
@@ -290,7 +301,7 @@ def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
     funded = Payment.objects.filter(order_id=order.id, status__in=FUNDED_STATUSES).exists()
     if funded and side == "buyer" and not is_late(order):
         raise OrderStateError(
-            "A paid order is cancelled by the supplier, or through a dispute.", code="order_not_cancellable"
+            _("A paid order is cancelled by the supplier, or through a dispute."), code="order_not_cancellable"
         )
     return cancel_and_refund(order, actor, reason)
 
@@ -298,7 +309,10 @@ def order_cancel(*, actor: Actor, order_id: str, reason: str) -> Order:
 def cancel_and_refund(order: Order, actor: Actor | None, reason: str, **event_data: Any) -> Order:
     """Cancel a locked order before shipment, refunding everything paid (fees included)."""
     if order.status not in states.CANCELLABLE:
-        raise OrderStateError(f"An order that is {order.status} cannot be cancelled.", code="order_not_cancellable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot be cancelled.") % {"status": order.status},
+            code="order_not_cancellable",
+        )
     funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
     for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=OPEN_STATUSES):
         payments.payment_cancel_open(payment=payment, reason=reason or "order cancelled")
@@ -328,7 +342,8 @@ def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: st
     check_amount(amount)
     if order.status not in states.REFUNDABLE:
         raise OrderStateError(
-            f"An order that is {order.status} has nothing in escrow to refund.", code="order_not_refundable"
+            _("An order that is %(status)s has nothing in escrow to refund.") % {"status": order.status},
+            code="order_not_refundable",
         )
     funded = list(
         Payment.objects.select_for_update()
@@ -337,7 +352,11 @@ def order_refund_partial(*, actor: Actor, order_id: str, amount: int, reason: st
     )
     held = {p.id: payments.held_amount(p) for p in funded}
     if amount > sum(held.values()):
-        raise Invalid(f"At most {sum(held.values())} is held in escrow.", field="amount", code="refund_exceeds_held")
+        raise Invalid(
+            _("At most %(held)s is held in escrow.") % {"held": sum(held.values())},
+            field="amount",
+            code="refund_exceeds_held",
+        )
     left = amount
     for payment in funded:
         part = min(left, held[payment.id])
@@ -366,11 +385,12 @@ def payment_abandon(*, actor: Actor, payment_id: str, reason: str = "") -> Payme
     """
     order, payment = _lock_payment_order(payment_id)
     if actor.org_id not in (order.buyer_id, order.supplier_id):
-        raise PaymentNotFound("No such payment.")
+        raise PaymentNotFound(_("No such payment."))
     require_party(actor, order, "buyer", "order.pay")
     if payment.status not in OPEN_STATUSES:
         raise OrderStateError(
-            f"A payment that is {payment.status} cannot be abandoned.", code="payment_not_abandonable"
+            _("A payment that is %(status)s cannot be abandoned.") % {"status": payment.status},
+            code="payment_not_abandonable",
         )
     payments.payment_cancel_open(payment=payment, reason=reason or "abandoned by the buyer")
     order.milestones.filter(pk=payment.milestone_id, status=MilestoneStatus.PAYING).update(

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import ValidationError
 
@@ -61,7 +62,7 @@ def get_timeline(request: HttpRequest, payment_id: str) -> dict[str, Any]:
 def _buyer(request: HttpRequest) -> Any:
     actor = actor_of(request)
     if not actor.is_buyer_org:
-        raise Forbidden("Only buyers save payment methods.", code="forbidden_role")
+        raise Forbidden(_("Only buyers save payment methods."), code="forbidden_role")
     actor.require("order.pay")
     return actor
 
@@ -157,7 +158,7 @@ def bank_notification(request: HttpRequest) -> dict[str, Any]:
     try:
         payload = BankReceiptIn.model_validate(json.loads(request.body))
     except (ValueError, ValidationError) as exc:
-        raise Invalid("The notification body is not a valid bank receipt.", code="bank_receipt_invalid") from exc
+        raise Invalid(_("The notification body is not a valid bank receipt."), code="bank_receipt_invalid") from exc
     outcome = paying.bank_receipt_apply(
         bank_transaction_id=payload.bank_transaction_id,
         reference=payload.reference,
@@ -179,9 +180,9 @@ def bank_notification(request: HttpRequest) -> dict[str, Any]:
 def import_statement(request: HttpRequest) -> dict[str, Any]:
     actor = actor_of(request)
     if actor.staff_role not in ("admin", "support_agent"):
-        raise Forbidden("Only platform finance staff import bank statements.", code="forbidden_role")
+        raise Forbidden(_("Only platform finance staff import bank statements."), code="forbidden_role")
     try:
         text = request.body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("The statement must be UTF-8 CSV.", code="statement_invalid") from None
+        raise Invalid(_("The statement must be UTF-8 CSV."), code="statement_invalid") from None
     return statement_import(text)

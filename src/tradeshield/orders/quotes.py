@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tradeshield.kit.money import check_currency
 from tradeshield.kit.schemas import money
 from tradeshield.orders.errors import OrderInvalid, OrderStateError
@@ -19,13 +21,13 @@ CARD_NETWORKS = ("visa", "mastercard", "amex", "jcb", "unionpay", "discover", "d
 def _next_milestone(order: Order) -> Any:
     milestone = order.milestones.filter(status=MilestoneStatus.UNPAID).order_by("position").first()
     if milestone is None:
-        raise OrderStateError("Nothing is left to pay on this order.", code="order_not_payable")
+        raise OrderStateError(_("Nothing is left to pay on this order."), code="order_not_payable")
     return milestone
 
 
 def quote_next_milestone(order: Order, *, method: str, network: str = "", country: str = "") -> dict[str, Any]:
     if method not in Method.values:
-        raise OrderInvalid("Unknown payment method.", field="method", code="payment_method_unavailable")
+        raise OrderInvalid(_("Unknown payment method."), field="method", code="payment_method_unavailable")
     milestone = _next_milestone(order)
     quote = fee_quote(
         method=method,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.ledger.models import AccountKind
 from tradeshield.ledger.selectors import account_get
@@ -27,7 +28,7 @@ def orders_visible_to(actor: Actor) -> QuerySet[Order]:
 def order_get(actor: Actor, order_id: str) -> Order:
     order = orders_visible_to(actor).filter(pk=order_id).first()
     if order is None:
-        raise OrderNotFound("No such order.")
+        raise OrderNotFound(_("No such order."))
     return order
 
 

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.kit import clock, jobs
 from tradeshield.kit.money import MAX_AMOUNT, check_amount, check_currency, round_minor, split_by_percent
@@ -120,11 +122,16 @@ def transition(
     """
     source = order.status
     if not states.can_transition(source, target):
-        raise OrderStateError(f"An order that is {source} cannot become {target}.", code=error_code)
+        raise OrderStateError(
+            _("An order that is %(source)s cannot become %(target)s.") % {"source": source, "target": target},
+            code=error_code,
+        )
     if target == OrderStatus.SHIPPED and order.inspection_required and order.inspection_cleared_at is None:
         raise OrderStateError(
-            "This order requires a pre-shipment inspection; it can ship once a report passes "
-            "or the buyer accepts the goods.",
+            _(
+                "This order requires a pre-shipment inspection; it can ship once a report passes "
+                "or the buyer accepts the goods."
+            ),
             code="inspection_not_passed",
         )
     now = clock.now()
@@ -133,7 +140,7 @@ def transition(
         changes[STATUS_TIMESTAMPS[target]] = at or now
     updated = Order.objects.filter(pk=order.pk, status=source).update(**changes)
     if updated != 1:
-        raise OrderStateError("The order changed while this request ran; reload and try again.", code=error_code)
+        raise OrderStateError(_("The order changed while this request ran; reload and try again."), code=error_code)
     for field, value in changes.items():
         setattr(order, field, value)
     record_event(order, kind, actor, from_status=source, to_status=target, **data)
@@ -143,17 +150,17 @@ def transition(
 def _party(actor: Actor, order: Order) -> str:
     """'buyer' or 'supplier' for the acting organization; staff and strangers may not write."""
     if actor.is_staff and actor.organization is None:
-        raise StaffReadOnly("Platform staff can view orders but not act on them here.")
+        raise StaffReadOnly(_("Platform staff can view orders but not act on them here."))
     if actor.org_id == order.buyer_id:
         return "buyer"
     if actor.org_id == order.supplier_id:
         return "supplier"
-    raise OrderNotFound("No such order.")
+    raise OrderNotFound(_("No such order."))
 
 
 def require_party(actor: Actor, order: Order, side: str, permission: str) -> None:
     if _party(actor, order) != side:
-        raise WrongParty(f"Only the {side} can do this.")
+        raise WrongParty(_("Only the buyer can do this.") if side == "buyer" else _("Only the supplier can do this."))
     actor.require(permission)
 
 
@@ -161,7 +168,7 @@ def lock_order(actor: Actor, order_id: str) -> Order:
     """Lock the order row for the rest of the transaction; 404 unless the actor is a party to it."""
     order = Order.objects.select_for_update().filter(pk=order_id).first()
     if order is None:
-        raise OrderNotFound("No such order.")
+        raise OrderNotFound(_("No such order."))
     _party(actor, order)
     return order
 
@@ -169,39 +176,43 @@ def lock_order(actor: Actor, order_id: str) -> Order:
 def _validate_terms(terms: OrderTerms) -> list[tuple[LineInput, int]]:
     check_currency(terms.currency)
     if terms.incoterm not in Incoterm.values:
-        raise OrderInvalid("Unknown Incoterm 2020 rule.", field="incoterm")
+        raise OrderInvalid(_("Unknown Incoterm 2020 rule."), field="incoterm")
     if not terms.title.strip():
-        raise OrderInvalid("A title is required.", field="title")
+        raise OrderInvalid(_("A title is required."), field="title")
     if not terms.named_place.strip():
-        raise OrderInvalid("The Incoterm needs a named place.", field="named_place")
+        raise OrderInvalid(_("The Incoterm needs a named place."), field="named_place")
     if (terms.ship_by_date is None) == (terms.lead_time_days is None):
-        raise OrderInvalid("Give either a ship-by date or a lead time in days, not both.", field="ship_by_date")
+        raise OrderInvalid(_("Give either a ship-by date or a lead time in days, not both."), field="ship_by_date")
     if terms.ship_by_date is not None and terms.ship_by_date < clock.today():
-        raise OrderInvalid("The ship-by date is in the past.", field="ship_by_date")
+        raise OrderInvalid(_("The ship-by date is in the past."), field="ship_by_date")
     if terms.lead_time_days is not None and not 1 <= terms.lead_time_days <= 365:
-        raise OrderInvalid("Lead time must be 1 to 365 days.", field="lead_time_days")
+        raise OrderInvalid(_("Lead time must be 1 to 365 days."), field="lead_time_days")
     if terms.deposit_percent is not None and not Decimal("1") <= terms.deposit_percent <= Decimal("99"):
-        raise OrderInvalid("A deposit is 1 % to 99 % of the order.", field="deposit_percent")
+        raise OrderInvalid(_("A deposit is 1 % to 99 % of the order."), field="deposit_percent")
     if not 1 <= len(terms.lines) <= MAX_LINES:
-        raise OrderInvalid(f"An order has 1 to {MAX_LINES} line items.", field="lines")
+        raise OrderInvalid(
+            ngettext("An order has 1 to %(max)s line item.", "An order has 1 to %(max)s line items.", MAX_LINES)
+            % {"max": MAX_LINES},
+            field="lines",
+        )
     priced = []
     for index, line in enumerate(terms.lines):
         field = f"lines[{index}]"
         if not line.product_name.strip():
-            raise OrderInvalid("Each line needs a product name.", field=f"{field}.product_name")
+            raise OrderInvalid(_("Each line needs a product name."), field=f"{field}.product_name")
         try:
             quantity = Decimal(line.quantity)
         except (InvalidOperation, TypeError):
-            raise OrderInvalid("Quantity must be a number.", field=f"{field}.quantity") from None
+            raise OrderInvalid(_("Quantity must be a number."), field=f"{field}.quantity") from None
         if not quantity.is_finite() or quantity <= 0 or quantity > Decimal("1e12") or quantity.as_tuple().exponent < -3:  # type: ignore[operator]
-            raise OrderInvalid("Quantity must be positive with at most 3 decimals.", field=f"{field}.quantity")
+            raise OrderInvalid(_("Quantity must be positive with at most 3 decimals."), field=f"{field}.quantity")
         check_amount(line.unit_price, field=f"{field}.unit_price")
         amount = round_minor(quantity * line.unit_price)
         if amount <= 0 or amount > MAX_AMOUNT:
-            raise OrderInvalid("The line amount is out of range.", field=f"{field}.quantity")
+            raise OrderInvalid(_("The line amount is out of range."), field=f"{field}.quantity")
         priced.append((line, amount))
     if sum(a for _, a in priced) > MAX_AMOUNT:
-        raise OrderInvalid("The order total is too large.", field="lines")
+        raise OrderInvalid(_("The order total is too large."), field="lines")
     return priced
 
 
@@ -253,8 +264,10 @@ def require_qualified(supplier_id: str, field: str | None = None) -> None:
     license is valid today (on the order's clock); see docs/domains/suppliers.md."""
     if not supplier_eligible(supplier_id):
         raise SupplierNotQualified(
-            "This supplier is not qualified for trade assurance: it needs an approved qualification "
-            "application and a valid business license.",
+            _(
+                "This supplier is not qualified for trade assurance: it needs an approved qualification "
+                "application and a valid business license."
+            ),
             field=field,
         )
 
@@ -262,20 +275,25 @@ def require_qualified(supplier_id: str, field: str | None = None) -> None:
 @transaction.atomic
 def order_create(*, actor: Actor, counterparty_id: str, terms: OrderTerms) -> Order:
     if actor.organization is None:
-        raise StaffReadOnly("Only buyers and suppliers create orders.")
+        raise StaffReadOnly(_("Only buyers and suppliers create orders."))
     actor.require("order.write")
     own = actor.organization
     if not actor.trades:
-        raise WrongParty("Only buyers and suppliers create orders.")
+        raise WrongParty(_("Only buyers and suppliers create orders."))
     priced = _validate_terms(terms)
     wanted_kind = OrgKind.BUYER if own.kind == OrgKind.SUPPLIER else OrgKind.SUPPLIER
     other = Organization.objects.filter(pk=counterparty_id, kind=wanted_kind).first()
     if other is None:
         field = "buyer_id" if wanted_kind == OrgKind.BUYER else "supplier_id"
-        raise OrderInvalid(f"No {wanted_kind} organization with this id.", field=field, code="counterparty_not_found")
+        message = (
+            _("No buyer organization with this id.")
+            if wanted_kind == OrgKind.BUYER
+            else _("No supplier organization with this id.")
+        )
+        raise OrderInvalid(message, field=field, code="counterparty_not_found")
     if other.test_clock_id != own.test_clock_id:
         raise OrderInvalid(
-            "Sandbox organizations trade only with organizations on the same test clock.",
+            _("Sandbox organizations trade only with organizations on the same test clock."),
             field="buyer_id" if wanted_kind == OrgKind.BUYER else "supplier_id",
             code="test_clock_mismatch",
         )
@@ -298,7 +316,7 @@ def order_update_draft(*, actor: Actor, order_id: str, terms: OrderTerms) -> Ord
     order = lock_order(actor, order_id)
     actor.require("order.write")
     if order.status not in states.EDITABLE:
-        raise OrderStateError("Confirmed terms are frozen; propose an amendment instead.", code="order_not_editable")
+        raise OrderStateError(_("Confirmed terms are frozen; propose an amendment instead."), code="order_not_editable")
     priced = _validate_terms(terms)
     order.buyer_confirmed_at = order.supplier_confirmed_at = None
     order.updated_at = clock.now()
@@ -313,10 +331,13 @@ def order_confirm(*, actor: Actor, order_id: str, expected_terms_hash: str | Non
     side = _party(actor, order)
     actor.require("order.confirm")
     if order.status != OrderStatus.DRAFT:
-        raise OrderStateError(f"An order that is {order.status} cannot be confirmed.", code="order_not_confirmable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot be confirmed.") % {"status": order.status},
+            code="order_not_confirmable",
+        )
     require_qualified(order.supplier_id)
     if expected_terms_hash and expected_terms_hash != order.terms_hash:
-        raise TermsChanged("The terms changed since you read them; review them and confirm again.")
+        raise TermsChanged(_("The terms changed since you read them; review them and confirm again."))
     now = clock.now()
     setattr(order, f"{side}_confirmed_at", now)
     order.save(update_fields=[f"{side}_confirmed_at"])

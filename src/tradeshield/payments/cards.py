@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Invalid
 
@@ -63,24 +66,32 @@ def card_brand(number: str) -> str | None:
 def card_check(*, number: str, exp_month: int, exp_year: int, cvc: str) -> CheckedCard:
     digits = number.replace(" ", "").replace("-", "")
     if not digits.isdigit() or not 12 <= len(digits) <= 19:
-        raise CardInvalid("The card number must be 12 to 19 digits.", field="card.number")
+        raise CardInvalid(_("The card number must be 12 to 19 digits."), field="card.number")
     if not luhn_valid(digits):
-        raise CardInvalid("The card number is not valid (check digit).", field="card.number")
+        raise CardInvalid(_("The card number is not valid (check digit)."), field="card.number")
     brand = card_brand(digits)
     if brand is None:
-        raise CardInvalid("This card brand is not accepted.", field="card.number", code="card_brand_unsupported")
+        raise CardInvalid(_("This card brand is not accepted."), field="card.number", code="card_brand_unsupported")
     if not 1 <= exp_month <= 12:
-        raise CardInvalid("Expiry month must be 1 to 12.", field="card.exp_month")
+        raise CardInvalid(_("Expiry month must be 1 to 12."), field="card.exp_month")
     if exp_year < 100:
         exp_year += 2000
     today = clock.today()
     if (exp_year, exp_month) < (today.year, today.month):
-        raise CardExpired("The card has expired.", field="card.exp_year")
+        raise CardExpired(_("The card has expired."), field="card.exp_year")
     if exp_year > today.year + 20:
-        raise CardInvalid("Expiry year is too far ahead.", field="card.exp_year")
+        raise CardInvalid(_("Expiry year is too far ahead."), field="card.exp_year")
     cvc_length = 4 if brand == "amex" else 3
     if not (cvc.isdigit() and len(cvc) == cvc_length):
-        raise CardInvalid(f"The security code must be {cvc_length} digits.", field="card.cvc")
+        raise CardInvalid(
+            ngettext(
+                "The security code must be %(length)s digit.",
+                "The security code must be %(length)s digits.",
+                cvc_length,
+            )
+            % {"length": cvc_length},
+            field="card.cvc",
+        )
     return CheckedCard(number=digits, brand=brand, last4=digits[-4:], exp_month=exp_month, exp_year=exp_year)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock
 from tradeshield.kit.money import CURRENCY_EXPONENTS, currency_exponent
@@ -68,13 +69,17 @@ def rate_lock(base: str, quote: str) -> LockedRate:
     row = FxRate.objects.filter(base=base, quote=quote).order_by("-as_of").first()
     if row is None:
         raise FxRateUnavailable(
-            f"There is no exchange rate from {base} to {quote}; pay in {base} or another currency.",
+            _("There is no exchange rate from %(base)s to %(quote)s; pay in %(base)s or another currency.")
+            % {"base": base, "quote": quote},
             field="pay_currency",
         )
     if row.as_of < clock.now() - max_age():
         raise FxRateStale(
-            f"The {base}/{quote} exchange rate is from {row.as_of:%Y-%m-%d %H:%M} UTC, too old to pay at; "
-            "try again later or pay in the order's currency.",
+            _(
+                "The %(base)s/%(quote)s exchange rate is from %(as_of)s UTC, too old to pay at; "
+                "try again later or pay in the order's currency."
+            )
+            % {"base": base, "quote": quote, "as_of": f"{row.as_of:%Y-%m-%d %H:%M}"},
             field="pay_currency",
         )
     return LockedRate(row.base, row.quote, row.rate, row.source, row.as_of)

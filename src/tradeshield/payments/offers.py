@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tradeshield.kit.fx import convert
@@ -56,7 +57,13 @@ def offer_require(*, key: str, country: str, currency: str) -> PaymentMethodOffe
     if offer is None or not _applies(offer, country, currency):
         label = LABELS.get(key, key)
         raise PaymentMethodUnavailable(
-            f"{label} is not offered to a buyer in {country or 'your country'} paying in {currency}.",
+            (
+                gettext("%(method)s is not offered to a buyer in %(country)s paying in %(currency)s.")
+                % {"method": label, "country": country, "currency": currency}
+                if country
+                else gettext("%(method)s is not offered to a buyer in your country paying in %(currency)s.")
+                % {"method": label, "currency": currency}
+            ),
             field="method",
         )
     return offer
@@ -79,8 +86,10 @@ def limit_check(offer: PaymentMethodOffer, *, total: int, currency: str) -> None
     if convert(total, currency, offer.limit_currency) > offer.limit_amount:
         label = LABELS.get(offer.method, offer.method)
         raise PaymentAboveLimit(
-            f"{label} takes at most {offer.limit_amount} minor units of {offer.limit_currency} per payment; "
-            "choose another method.",
+            gettext(
+                "%(method)s takes at most %(limit)s minor units of %(currency)s per payment; choose another method."
+            )
+            % {"method": label, "limit": offer.limit_amount, "currency": offer.limit_currency},
             field="method",
         )
 

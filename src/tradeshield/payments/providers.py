@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tradeshield.payments.cards import CheckedCard
 
@@ -159,8 +160,10 @@ class SandboxBank:
             "swift": "SANDGB2L",
             "iban": "GB00SAND00000012345678",
             "reference": reference,
-            "note": "Put the reference in the payment details, exactly as shown. Only transfers to this "
-            "account with this reference are protected.",
+            "note": _(
+                "Put the reference in the payment details, exactly as shown. Only transfers to this "
+                "account with this reference are protected."
+            ),
         }
 
     def refund(self, *, reference: str, amount: int, currency: str, idempotency_key: str) -> str:

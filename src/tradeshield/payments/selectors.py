@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.organizations.actors import Actor
 from tradeshield.organizations.models import Organization
@@ -21,7 +22,7 @@ def payments_visible_to(actor: Actor) -> QuerySet[Payment]:
 def payment_get(actor: Actor, payment_id: str) -> Payment:
     payment = payments_visible_to(actor).filter(pk=payment_id).first()
     if payment is None:
-        raise PaymentNotFound("No such payment.")
+        raise PaymentNotFound(_("No such payment."))
     return payment
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
@@ -100,7 +101,7 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
             )
     except IntegrityError as exc:
         raise PaymentNotConfirmable(
-            "This milestone already has a payment in progress or completed.", code="milestone_already_paid"
+            _("This milestone already has a payment in progress or completed."), code="milestone_already_paid"
         ) from exc
     _event(payment, "initiated", payment.total_charged, method=method)
     if payment.credit_applied:
@@ -245,7 +246,7 @@ def saved_method_add(*, buyer: Organization, card: dict[str, Any], created_by_id
 def saved_method_revoke(*, buyer: Organization, method_id: str) -> SavedMethod:
     method = SavedMethod.objects.filter(pk=method_id, buyer=buyer).first()
     if method is None:
-        raise SavedMethodNotFound("No such saved payment method.")
+        raise SavedMethodNotFound(_("No such saved payment method."))
     if method.revoked_at is None:
         method.revoked_at = clock.now()
         method.save(update_fields=["revoked_at"])
@@ -257,16 +258,16 @@ def saved_method_usable(*, buyer: Organization, method_id: str) -> SavedMethod:
     cannot be reused (409), an expired one is refused (422)."""
     method = SavedMethod.objects.filter(pk=method_id, buyer=buyer).first()
     if method is None:
-        raise SavedMethodNotFound("No such saved payment method.", field="saved_method_id")
+        raise SavedMethodNotFound(_("No such saved payment method."), field="saved_method_id")
     if method.revoked_at is not None:
         raise PaymentNotConfirmable(
-            "This saved card was removed; it cannot be used again.",
+            _("This saved card was removed; it cannot be used again."),
             code="saved_method_revoked",
             field="saved_method_id",
         )
     today = clock.today()
     if (method.exp_year, method.exp_month) < (today.year, today.month):
-        raise CardExpired("This saved card has expired; add the new card.", field="saved_method_id")
+        raise CardExpired(_("This saved card has expired; add the new card."), field="saved_method_id")
     return method
 
 
@@ -304,16 +305,16 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
     routing = str(bank_account.get("routing_number", ""))
     account = str(bank_account.get("account_number", ""))
     if target.pay_currency != "USD":
-        raise PaymentMethodUnavailable("e-Check is only available for payments in USD.", field="method")
+        raise PaymentMethodUnavailable(_("e-Check is only available for payments in USD."), field="method")
     if not aba_routing_valid(routing):
         raise CardInvalid(
-            "The routing number is not a valid ABA number.",
+            _("The routing number is not a valid ABA number."),
             field="bank_account.routing_number",
             code="routing_number_invalid",
         )
     if not (account.isdigit() and 4 <= len(account) <= 17):
         raise CardInvalid(
-            "The account number must be 4 to 17 digits.",
+            _("The account number must be 4 to 17 digits."),
             field="bank_account.account_number",
             code="account_number_invalid",
         )
@@ -345,7 +346,7 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
 
 def wallet_payment_start(*, target: PaymentTarget, wallet: str) -> Payment:
     if wallet not in ("paypal", "alipay", "apple_pay", "google_pay"):
-        raise PaymentMethodUnavailable("Wallet must be paypal, alipay, apple_pay or google_pay.", field="wallet")
+        raise PaymentMethodUnavailable(_("Wallet must be paypal, alipay, apple_pay or google_pay."), field="wallet")
     return redirect_payment_start(target=target, method=Method.WALLET, wallet=wallet)
 
 
@@ -369,11 +370,11 @@ def redirect_payment_start(*, target: PaymentTarget, method: str, wallet: str = 
 def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
     """The buyer approved on the wallet's (or bank's) page; capture into escrow. Caller holds the lock."""
     if payment.method not in REDIRECT_METHODS or payment.status != PaymentStatus.REQUIRES_ACTION:
-        raise PaymentNotConfirmable("This payment is not waiting for a wallet approval.")
+        raise PaymentNotConfirmable(_("This payment is not waiting for a wallet approval."))
     provider = providers.redirect_provider(payment.method)
     if not provider.verify(payment_id=payment.id, approval_token=approval_token):
         raise PaymentNotConfirmable(
-            "The wallet approval could not be verified.", code="wallet_approval_invalid", status=422
+            _("The wallet approval could not be verified."), code="wallet_approval_invalid", status=422
         )
     _event(payment, "authorized", payment.total_charged, wallet=payment.wallet)
     _event(payment, "captured", payment.total_charged)
@@ -384,7 +385,7 @@ def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
 def bank_transfer_payment_start(*, target: PaymentTarget) -> Payment:
     if target.fx is not None:
         raise FxRateUnavailable(
-            "A bank transfer (T/T) is paid in the order's currency; pay by another method to use another currency.",
+            _("A bank transfer (T/T) is paid in the order's currency; pay by another method to use another currency."),
             field="pay_currency",
             code="fx_not_supported",
         )
@@ -428,7 +429,7 @@ def bank_receipt_record(
     """Apply money seen on the collection account. Idempotent per bank transaction id."""
     check_amount(amount)
     if not bank_transaction_id:
-        raise BankReceiptInvalid("A bank transaction id is required.", field="bank_transaction_id")
+        raise BankReceiptInvalid(_("A bank transaction id is required."), field="bank_transaction_id")
     existing = BankReceipt.objects.filter(bank_transaction_id=bank_transaction_id).first()
     if existing is not None:
         return ReceiptOutcome(existing, existing.payment, False, replay=True)
@@ -530,7 +531,9 @@ def payment_refund(*, payment: Payment, amount: int | None, reason: str, include
     held = held_amount(payment)
     amount = held if amount is None else amount
     if amount <= 0 or amount > held:
-        raise RefundExceedsHeld(f"At most {held} can be refunded from this payment.", field="amount")
+        raise RefundExceedsHeld(
+            _("At most %(held)s can be refunded from this payment.") % {"held": held}, field="amount"
+        )
     seq = payment.events.filter(kind__in=["refunded", "partially_refunded"]).count() + 1
     to_method = min(amount, payment.cash_amount - payment.refunded_amount)
     to_credit = amount - to_method

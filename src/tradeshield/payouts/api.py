@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -158,7 +159,9 @@ def create_payout(request: HttpRequest, payload: PayoutIn) -> Status[dict[str, A
     actor = actor_of(request)
     account = services.payout_account_for(actor, payload.payout_account_id)
     if payload.amount.currency != account.currency:
-        raise CurrencyMismatch(f"This account is paid in {account.currency}.", field="amount.currency")
+        raise CurrencyMismatch(
+            _("This account is paid in %(currency)s.") % {"currency": account.currency}, field="amount.currency"
+        )
     payout = services.payout_create(actor=actor, account_id=account.id, amount=payload.amount.amount)
     return Status(201, render_payout(payout))
 

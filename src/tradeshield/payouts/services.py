@@ -20,6 +20,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Forbidden
@@ -60,7 +62,7 @@ def source_kind(organization: Organization) -> AccountKind:
         return AccountKind.AGENCY_PAYABLE
     if organization.kind == OrgKind.SUPPLIER:
         return AccountKind.SUPPLIER_AVAILABLE
-    raise Forbidden("Only suppliers and inspection agencies receive payouts.", code="payouts_not_available")
+    raise Forbidden(_("Only suppliers and inspection agencies receive payouts."), code="payouts_not_available")
 
 
 def source_account(organization: Organization, currency: str) -> Account:
@@ -77,10 +79,10 @@ def _outside(currency: str) -> Account:
 
 def require_payout_role(actor: Actor) -> Organization:
     if actor.organization is None:
-        raise Forbidden("Payouts belong to an organization.", code="payouts_not_available")
+        raise Forbidden(_("Payouts belong to an organization."), code="payouts_not_available")
     source_kind(actor.organization)
     if actor.role not in PAYOUT_ROLES:
-        raise Forbidden("Only owners and finance members manage payouts.", code="forbidden_role")
+        raise Forbidden(_("Only owners and finance members manage payouts."), code="forbidden_role")
     return actor.organization
 
 
@@ -115,20 +117,22 @@ def payout_account_add(
     check_currency(currency)
     holder = holder_name.strip()
     if not holder:
-        raise PayoutAccountInvalid("The account holder's name is required.", field="holder_name")
+        raise PayoutAccountInvalid(_("The account holder's name is required."), field="holder_name")
     if scheme == Scheme.IBAN:
         number = validation.clean_iban(iban)
         account = PayoutAccount(scheme=scheme, iban=number, country=number[:2], last4=number[-4:])
     elif scheme == Scheme.US_ABA:
         if currency != "USD":
-            raise PayoutAccountInvalid("US bank accounts are paid in USD.", field="currency", code="currency_invalid")
+            raise PayoutAccountInvalid(
+                _("US bank accounts are paid in USD."), field="currency", code="currency_invalid"
+            )
         routing = validation.clean_routing_number(routing_number)
         number = validation.clean_us_account_number(account_number)
         account = PayoutAccount(
             scheme=scheme, routing_number=routing, account_number=number, country="US", last4=number[-4:]
         )
     else:
-        raise PayoutAccountInvalid("Scheme must be iban or us_aba.", field="scheme", code="scheme_invalid")
+        raise PayoutAccountInvalid(_("Scheme must be iban or us_aba."), field="scheme", code="scheme_invalid")
     risk.screen(
         kind="account_change",
         actor=actor,
@@ -153,14 +157,14 @@ def payout_account_for(actor: Actor, account_id: str) -> PayoutAccount:
     organization = require_payout_role(actor)
     account = PayoutAccount.objects.filter(pk=account_id, organization=organization).first()
     if account is None:
-        raise PayoutAccountNotFound("No such payout account.", field="payout_account_id")
+        raise PayoutAccountNotFound(_("No such payout account."), field="payout_account_id")
     return account
 
 
 def _lock_account(organization: Organization, account_id: str) -> PayoutAccount:
     account = PayoutAccount.objects.select_for_update().filter(pk=account_id, organization=organization).first()
     if account is None:
-        raise PayoutAccountNotFound("No such payout account.")
+        raise PayoutAccountNotFound(_("No such payout account."))
     return account
 
 
@@ -171,7 +175,9 @@ def payout_account_verify(*, actor: Actor, account_id: str, amounts: list[int]) 
     with transaction.atomic():
         account = _lock_account(organization, account_id)
         if account.status != AccountStatus.PENDING_VERIFICATION:
-            raise PayoutConflict(f"This account is {account.status}.", code="payout_account_not_pending")
+            raise PayoutConflict(
+                _("This account is %(status)s.") % {"status": account.status}, code="payout_account_not_pending"
+            )
         expected = sorted(int(a) for a in account.verification_amounts.split(",") if a)
         account.updated_at = clock.now()
         if sorted(amounts) == expected:
@@ -184,9 +190,14 @@ def payout_account_verify(*, actor: Actor, account_id: str, amounts: list[int]) 
         account.save(update_fields=["verification_attempts", "status", "updated_at"])
     left = MAX_VERIFICATION_ATTEMPTS - account.verification_attempts
     raise PayoutAccountInvalid(
-        f"Those are not the amounts we sent; {left} attempts left."
+        ngettext(
+            "Those are not the amounts we sent; %(left)s attempt left.",
+            "Those are not the amounts we sent; %(left)s attempts left.",
+            left,
+        )
+        % {"left": left}
         if left
-        else "Verification failed; add the account again.",
+        else _("Verification failed; add the account again."),
         field="amounts",
         code="verification_amounts_wrong",
     )
@@ -250,7 +261,7 @@ def _payout_start(
         )
     except InsufficientFunds as exc:
         raise PayoutRefused(
-            "The payout is more than the available balance.", field="amount", code="payout_exceeds_available"
+            _("The payout is more than the available balance."), field="amount", code="payout_exceeds_available"
         ) from exc
     payout.provider_reference = PAYOUT_PROVIDER.send(
         payout_id=payout.id, destination=destination_of(account), amount=amount, currency=account.currency
@@ -267,17 +278,17 @@ def payout_create(*, actor: Actor, account_id: str, amount: int) -> Payout:
     check_amount(amount)
     account = _lock_account(organization, account_id)
     if account.status != AccountStatus.VERIFIED:
-        raise PayoutConflict("Verify this bank account before paying out to it.", code="payout_account_unverified")
+        raise PayoutConflict(_("Verify this bank account before paying out to it."), code="payout_account_unverified")
     if amount < settings.TRADESHIELD_PAYOUT_MINIMUM:
         raise PayoutRefused(
-            f"On-demand payouts start at {settings.TRADESHIELD_PAYOUT_MINIMUM} minor units; smaller amounts go "
-            "out with the daily settlement.",
+            _("On-demand payouts start at %(minimum)s minor units; smaller amounts go out with the daily settlement.")
+            % {"minimum": settings.TRADESHIELD_PAYOUT_MINIMUM},
             field="amount",
             code="payout_below_minimum",
         )
     if amount > balances(organization, account.currency).available:
         raise PayoutRefused(
-            "The payout is more than the available balance.", field="amount", code="payout_exceeds_available"
+            _("The payout is more than the available balance."), field="amount", code="payout_exceeds_available"
         )
     risk.screen(
         kind="payout",
@@ -311,7 +322,7 @@ def payout_settle(payout: Payout) -> str:
     else:
         return payout.status
     if updated != 1:  # pragma: no cover - the row lock makes this unreachable; kept as the CAS guard
-        raise PayoutConflict("The payout was settled by someone else.")
+        raise PayoutConflict(_("The payout was settled by someone else."))
     payout.refresh_from_db()
     return payout.status
 
@@ -414,5 +425,5 @@ def reserves_release_due(limit: int = 500) -> int:
 def payout_get_for(organization: Organization, payout_id: str) -> Payout:
     payout = Payout.objects.select_related("account").filter(pk=payout_id, organization=organization).first()
     if payout is None:
-        raise PayoutNotFound("No such payout.")
+        raise PayoutNotFound(_("No such payout."))
     return payout

@@ -3,6 +3,7 @@ format) and US ABA routing numbers (checksum), with python-stdnum."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError
 from stdnum.us import rtn
@@ -14,7 +15,9 @@ def clean_iban(value: str) -> str:
     try:
         return str(stdnum_iban.validate(value))
     except ValidationError as exc:
-        raise PayoutAccountInvalid(f"This is not a valid IBAN ({exc}).", field="iban", code="iban_invalid") from None
+        raise PayoutAccountInvalid(
+            _("This is not a valid IBAN (%(reason)s).") % {"reason": exc}, field="iban", code="iban_invalid"
+        ) from None
 
 
 def clean_routing_number(value: str) -> str:
@@ -22,7 +25,7 @@ def clean_routing_number(value: str) -> str:
         return str(rtn.validate(value))
     except ValidationError as exc:
         raise PayoutAccountInvalid(
-            f"This is not a valid ABA routing number ({exc}).",
+            _("This is not a valid ABA routing number (%(reason)s).") % {"reason": exc},
             field="routing_number",
             code="routing_number_invalid",
         ) from None
@@ -32,6 +35,6 @@ def clean_us_account_number(value: str) -> str:
     digits = "".join(value.split()).replace("-", "")
     if not (digits.isdigit() and 4 <= len(digits) <= 17):
         raise PayoutAccountInvalid(
-            "The account number must be 4 to 17 digits.", field="account_number", code="account_number_invalid"
+            _("The account number must be 4 to 17 digits."), field="account_number", code="account_number_invalid"
         )
     return digits

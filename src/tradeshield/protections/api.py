@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -54,7 +55,7 @@ class AdvanceOut(Schema):
 
 def _admin(request: HttpRequest) -> None:
     if actor_of(request).staff_role != "admin":
-        raise Forbidden("Only platform admins manage test clocks.", code="forbidden_role")
+        raise Forbidden(_("Only platform admins manage test clocks."), code="forbidden_role")
 
 
 def _render(clock: TestClock) -> dict[str, Any]:
@@ -70,17 +71,17 @@ def _render(clock: TestClock) -> dict[str, Any]:
 def _get(clock_id: str) -> TestClock:
     clock = TestClock.objects.filter(pk=clock_id).first()
     if clock is None:
-        raise TestClockNotFound("No such test clock. Only simulation clocks can be advanced; real time cannot.")
+        raise TestClockNotFound(_("No such test clock. Only simulation clocks can be advanced; real time cannot."))
     return clock
 
 
 def _attach(clock: TestClock, organization_id: str) -> None:
     org = Organization.objects.filter(pk=organization_id).first()
     if org is None:
-        raise Invalid("No such organization.", field="organization_id", code="organization_not_found")
+        raise Invalid(_("No such organization."), field="organization_id", code="organization_not_found")
     if org.purchases.exists() or org.sales.exists():
         raise Invalid(
-            "Only an organization without orders can move onto a test clock.",
+            _("Only an organization without orders can move onto a test clock."),
             field="organization_id",
             code="organization_has_orders",
         )
@@ -178,7 +179,7 @@ def update_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
         policy.auto_confirm_after_delivery_days, policy.auto_confirm_after_dispatch_days
     ):
         raise Invalid(
-            "The reminder must come before auto-confirmation.", field="reminder_days_before", code="policy_invalid"
+            _("The reminder must come before auto-confirmation."), field="reminder_days_before", code="policy_invalid"
         )
     policy.save()
     return _policy_out(policy)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from pydantic import ValidationError
 
@@ -140,7 +141,7 @@ def import_events(request: HttpRequest) -> dict[str, Any]:
     try:
         text = request.body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("The file must be UTF-8 CSV.", code="csv_row_invalid", field="row 1") from None
+        raise Invalid(_("The file must be UTF-8 CSV."), code="csv_row_invalid", field="row 1") from None
     result = services.events_import(actor=actor, rows=csv_import.parse(text))
     return {"imported": result.imported, "duplicates": result.duplicates, "order_ids": result.order_ids}
 
@@ -163,7 +164,7 @@ def carrier_event(request: HttpRequest, carrier: str) -> dict[str, Any]:
     try:
         payload = CarrierEventIn.model_validate(json.loads(request.body))
     except (ValueError, ValidationError) as exc:
-        raise Invalid("The body is not a valid carrier event.", code="carrier_event_invalid") from exc
+        raise Invalid(_("The body is not a valid carrier event."), code="carrier_event_invalid") from exc
     outcome = services.carrier_event_receive(
         carrier=code,
         message_id=message_id,

@@ -20,6 +20,9 @@ import csv
 import io
 from datetime import UTC, date, datetime, time
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from tradeshield.shipments.errors import CsvInvalid
 from tradeshield.shipments.models import EventKind
 from tradeshield.shipments.services import EventInput, ImportRow
@@ -30,7 +33,10 @@ KNOWN = {"tracking_number", "shipment_id", "kind", "occurred_at", "location", "d
 
 
 def _fail(row: int, column: str, message: str) -> CsvInvalid:
-    return CsvInvalid(f"Row {row}, column {column}: {message}", field=f"row {row}: {column}")
+    return CsvInvalid(
+        _("Row %(row)s, column %(column)s: %(problem)s") % {"row": row, "column": column, "problem": message},
+        field=f"row {row}: {column}",
+    )
 
 
 def parse_time(value: str, *, allow_date: bool = False) -> datetime:
@@ -48,52 +54,69 @@ def _time(row: int, column: str, value: str, *, allow_date: bool = False) -> dat
     try:
         return parse_time(value, allow_date=allow_date)
     except ValueError:
-        raise _fail(row, column, f"{value!r} is not an RFC 3339 time with a zone, e.g. 2026-05-01T08:00:00Z.") from None
+        raise _fail(
+            row,
+            column,
+            _("%(value)s is not an RFC 3339 time with a zone, e.g. 2026-05-01T08:00:00Z.") % {"value": repr(value)},
+        ) from None
 
 
 def parse(text: str) -> list[ImportRow]:
     try:
         return _parse(text)
     except csv.Error as error:
-        raise CsvInvalid(f"The file is not valid CSV: {error}.", field="row 1") from None
+        raise CsvInvalid(_("The file is not valid CSV: %(error)s.") % {"error": error}, field="row 1") from None
 
 
 def _parse(text: str) -> list[ImportRow]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in reader.fieldnames or []]
     if not header:
-        raise CsvInvalid("The file is empty; it needs a header row.", field="row 1")
+        raise CsvInvalid(_("The file is empty; it needs a header row."), field="row 1")
     reader.fieldnames = header
     unknown = [name for name in header if name not in KNOWN]
     if unknown:
-        raise _fail(1, unknown[0], f"unknown column; use {', '.join(sorted(KNOWN))}.")
+        raise _fail(1, unknown[0], _("unknown column; use %(columns)s.") % {"columns": ", ".join(sorted(KNOWN))})
     missing = sorted(REQUIRED - set(header))
     if missing:
-        raise _fail(1, missing[0], "this column is required.")
+        raise _fail(1, missing[0], _("this column is required."))
     if "tracking_number" not in header and "shipment_id" not in header:
-        raise _fail(1, "tracking_number", "give tracking_number or shipment_id.")
+        raise _fail(1, "tracking_number", _("give tracking_number or shipment_id."))
     rows: list[ImportRow] = []
     for record in reader:
         number = reader.line_num
         if None in record:
-            raise _fail(number, "-", "more values than columns in the header.")
+            raise _fail(number, "-", _("more values than columns in the header."))
         values = {key: (value or "").strip() for key, value in record.items()}
         if not any(values.values()):
             continue
         if len(rows) >= MAX_ROWS:
-            raise CsvInvalid(f"At most {MAX_ROWS} rows per file.", field=f"row {number}")
+            raise CsvInvalid(
+                ngettext("At most %(max)s row per file.", "At most %(max)s rows per file.", MAX_ROWS)
+                % {"max": MAX_ROWS},
+                field=f"row {number}",
+            )
         if not values.get("tracking_number") and not values.get("shipment_id"):
-            raise _fail(number, "tracking_number", "empty; name the shipment.")
+            raise _fail(number, "tracking_number", _("empty; name the shipment."))
         kind = values.get("kind", "")
         if kind not in EventKind.values:
-            raise _fail(number, "kind", f"{kind!r} is not one of {', '.join(EventKind.values)}.")
+            raise _fail(
+                number,
+                "kind",
+                _("%(kind)s is not one of %(kinds)s.") % {"kind": repr(kind), "kinds": ", ".join(EventKind.values)},
+            )
         if not values.get("occurred_at"):
-            raise _fail(number, "occurred_at", "empty.")
+            raise _fail(number, "occurred_at", _("empty."))
         occurred_at = _time(number, "occurred_at", values["occurred_at"])
         eta = _time(number, "eta", values["eta"], allow_date=True) if values.get("eta") else None
         for column, limit in (("location", 200), ("description", 1000), ("event_id", 200)):
             if len(values.get(column, "")) > limit:
-                raise _fail(number, column, f"longer than {limit} characters.")
+                raise _fail(
+                    number,
+                    column,
+                    ngettext("longer than %(limit)s character.", "longer than %(limit)s characters.", limit)
+                    % {"limit": limit},
+                )
         rows.append(
             ImportRow(
                 row=number,
@@ -110,5 +133,5 @@ def _parse(text: str) -> list[ImportRow]:
             )
         )
     if not rows:
-        raise CsvInvalid("The file has a header but no events.", field="row 2")
+        raise CsvInvalid(_("The file has a header but no events."), field="row 2")
     return rows

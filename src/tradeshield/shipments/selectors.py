@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.orders.models import LineItem, Order
 from tradeshield.orders.selectors import order_get, orders_visible_to
@@ -25,7 +26,7 @@ def shipments_visible_to(actor: Actor) -> QuerySet[Shipment]:
 def shipment_get(actor: Actor, shipment_id: str) -> Shipment:
     shipment = _with_details(shipments_visible_to(actor).select_related("order")).filter(pk=shipment_id).first()
     if shipment is None:
-        raise ShipmentNotFound("No such shipment.")
+        raise ShipmentNotFound(_("No such shipment."))
     return shipment
 
 

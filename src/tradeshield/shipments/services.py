@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
@@ -95,23 +96,30 @@ def _allocate(order: Order, wanted: list[LineQuantity] | None) -> list[tuple[Lin
     if wanted is None:  # everything that is left
         return [(line, remaining[line.id]) for line in lines.values() if remaining[line.id] > 0]
     if not wanted:
-        raise ShipmentInvalid("A shipment carries at least one order line.", field="lines")
+        raise ShipmentInvalid(_("A shipment carries at least one order line."), field="lines")
     allocation: list[tuple[LineItem, Decimal]] = []
     seen: set[int] = set()
     for index, item in enumerate(wanted):
         field = f"lines[{index}]"
         line = lines.get(item.position)
         if line is None:
-            raise ShipmentInvalid(f"The order has no line {item.position}.", field=f"{field}.position")
+            raise ShipmentInvalid(
+                _("The order has no line %(position)s.") % {"position": item.position}, field=f"{field}.position"
+            )
         if item.position in seen:
-            raise ShipmentInvalid("Each order line appears once per shipment.", field=f"{field}.position")
+            raise ShipmentInvalid(_("Each order line appears once per shipment."), field=f"{field}.position")
         seen.add(item.position)
         quantity = Decimal(item.quantity)
         if not quantity.is_finite() or quantity <= 0 or quantity.as_tuple().exponent < -3:  # type: ignore[operator]
-            raise ShipmentInvalid("Quantity must be positive with at most 3 decimals.", field=f"{field}.quantity")
+            raise ShipmentInvalid(_("Quantity must be positive with at most 3 decimals."), field=f"{field}.quantity")
         if quantity > remaining[line.id]:
             raise QuantityExceeded(
-                f"Line {line.position} has {format(remaining[line.id].normalize(), 'f')} {line.unit} left to ship.",
+                _("Line %(position)s has %(quantity)s %(unit)s left to ship.")
+                % {
+                    "position": line.position,
+                    "quantity": format(remaining[line.id].normalize(), "f"),
+                    "unit": line.unit,
+                },
                 field=f"{field}.quantity",
             )
         allocation.append((line, quantity))
@@ -120,11 +128,11 @@ def _allocate(order: Order, wanted: list[LineQuantity] | None) -> list[tuple[Lin
 
 def _check_details(*, mode: str, carrier: str, tracking_number: str) -> None:
     if mode and mode not in Mode.values:
-        raise ShipmentInvalid("Mode is one of sea, air, express, rail, road.", field="mode")
+        raise ShipmentInvalid(_("Mode is one of sea, air, express, rail, road."), field="mode")
     if not carrier.strip() or not carrier_code(carrier):
-        raise ShipmentInvalid("The carrier is required.", field="carrier")
+        raise ShipmentInvalid(_("The carrier is required."), field="carrier")
     if not tracking_number.strip():
-        raise ShipmentInvalid("The tracking or bill-of-lading number is required.", field="tracking_number")
+        raise ShipmentInvalid(_("The tracking or bill-of-lading number is required."), field="tracking_number")
 
 
 def _create(
@@ -187,10 +195,13 @@ def shipment_create(
     orders.require_party(actor, order, "supplier", "order.ship")
     _check_details(mode=mode, carrier=carrier, tracking_number=tracking_number)
     if order.status not in OPEN_FOR_SHIPMENTS:
-        raise OrderStateError(f"An order that is {order.status} takes no new shipments.", code="order_not_shippable")
+        raise OrderStateError(
+            _("An order that is %(status)s takes no new shipments.") % {"status": order.status},
+            code="order_not_shippable",
+        )
     allocation = _allocate(order, lines)
     if not allocation:
-        raise QuantityExceeded("Every ordered quantity is already in a shipment.", field="lines")
+        raise QuantityExceeded(_("Every ordered quantity is already in a shipment."), field="lines")
     return _create(
         order,
         actor,
@@ -214,10 +225,13 @@ def order_ship(*, actor: Actor, order_id: str, carrier: str, tracking_number: st
     order = orders.lock_order(actor, order_id)
     orders.require_party(actor, order, "supplier", "order.ship")
     if not carrier.strip() or not tracking_number.strip():
-        raise OrderInvalid("Carrier and tracking number are required.", field="tracking_number")
+        raise OrderInvalid(_("Carrier and tracking number are required."), field="tracking_number")
     _check_details(mode=mode, carrier=carrier, tracking_number=tracking_number)
     if order.status != OrderStatus.PAID:
-        raise OrderStateError(f"An order that is {order.status} cannot become shipped.", code="order_not_shippable")
+        raise OrderStateError(
+            _("An order that is %(status)s cannot become shipped.") % {"status": order.status},
+            code="order_not_shippable",
+        )
     allocation = _allocate(order, None)
     if allocation:
         shipment = _create(order, actor, allocation, mode=mode, carrier=carrier, tracking_number=tracking_number)
@@ -225,7 +239,7 @@ def order_ship(*, actor: Actor, order_id: str, carrier: str, tracking_number: st
     _sync_order(order, actor, strict=True)
     if order.status != OrderStatus.SHIPPED:
         raise QuantityExceeded(
-            "Every ordered quantity is already in a shipment; record the carrier's pick-up on it instead.",
+            _("Every ordered quantity is already in a shipment; record the carrier's pick-up on it instead."),
             field="tracking_number",
         )
     return order
@@ -245,16 +259,18 @@ def dedupe_key(shipment: Shipment, event: EventInput, *, source: str, carrier: s
 
 def _validate(event: EventInput) -> None:
     if event.kind not in EventKind.values:
-        raise EventInvalid(f"Unknown event kind {event.kind!r}.", field="kind")
+        raise EventInvalid(_("Unknown event kind %(kind)s.") % {"kind": repr(event.kind)}, field="kind")
     if event.occurred_at.tzinfo is None:
-        raise EventInvalid("occurred_at needs a time zone (RFC 3339, e.g. 2026-05-01T08:00:00Z).", field="occurred_at")
+        raise EventInvalid(
+            _("occurred_at needs a time zone (RFC 3339, e.g. 2026-05-01T08:00:00Z)."), field="occurred_at"
+        )
     if event.eta is not None and event.eta.tzinfo is None:
-        raise EventInvalid("eta needs a time zone (RFC 3339).", field="eta")
+        raise EventInvalid(_("eta needs a time zone (RFC 3339)."), field="eta")
     skew = timedelta(seconds=settings.TRADESHIELD_SHIPMENT_EVENT_SKEW_SECONDS)
     if event.occurred_at > clock.now() + skew:
-        raise EventInFuture("The event is dated in the future; send it once it has happened.", field="occurred_at")
+        raise EventInFuture(_("The event is dated in the future; send it once it has happened."), field="occurred_at")
     if len(event.location) > 200 or len(event.description) > 1000:
-        raise EventInvalid("Location is at most 200 and description 1000 characters.", field="description")
+        raise EventInvalid(_("Location is at most 200 and description 1000 characters."), field="description")
 
 
 def _snapshot(shipment: Shipment) -> tuple[str, datetime | None]:
@@ -432,11 +448,11 @@ def shipment_event_add(*, actor: Actor, shipment_id: str, event: EventInput) -> 
     """The supplier records an event by hand (also how the web form does it)."""
     order_id = Shipment.objects.filter(pk=shipment_id).values_list("order_id", flat=True).first()
     if order_id is None:
-        raise ShipmentNotFound("No such shipment.")
+        raise ShipmentNotFound(_("No such shipment."))
     try:
         order = orders.lock_order(actor, order_id)
     except OrderNotFound:
-        raise ShipmentNotFound("No such shipment.") from None
+        raise ShipmentNotFound(_("No such shipment.")) from None
     orders.require_party(actor, order, "supplier", "order.ship")
     shipment = Shipment.objects.get(pk=shipment_id)
     outcome = _record(shipment, order, event, source=EventSource.MANUAL, actor=actor)
@@ -457,7 +473,7 @@ def carrier_event_receive(*, carrier: str, message_id: str, tracking_number: str
         Shipment.objects.filter(carrier_code=code, tracking_number=tracking_number.strip()).order_by("-id").first()
     )
     if shipment is None:
-        raise ShipmentNotFound("No shipment with this carrier and tracking number.", field="tracking_number")
+        raise ShipmentNotFound(_("No shipment with this carrier and tracking number."), field="tracking_number")
     order = _lock_order_of(shipment)
     shipment.refresh_from_db()
     event = EventInput(
@@ -483,7 +499,8 @@ def _import_target(supplier_shipments: QuerySet[Shipment], row: ImportRow) -> Sh
         column = "tracking_number"
     if found is None:
         raise CsvInvalid(
-            f"Row {row.row}, column {column}: none of your shipments has it.", field=f"row {row.row}: {column}"
+            _("Row %(row)s, column %(column)s: none of your shipments has it.") % {"row": row.row, "column": column},
+            field=f"row {row.row}: {column}",
         )
     return found
 
@@ -492,9 +509,9 @@ def _import_target(supplier_shipments: QuerySet[Shipment], row: ImportRow) -> Sh
 def events_import(*, actor: Actor, rows: list[ImportRow]) -> ImportResult:
     """All rows or none. Each names one of the acting supplier's shipments."""
     if actor.organization is None:
-        raise StaffReadOnly("Only suppliers import tracking events.")
+        raise StaffReadOnly(_("Only suppliers import tracking events."))
     if not actor.is_supplier_org:
-        raise WrongParty("Only suppliers import tracking events.")
+        raise WrongParty(_("Only suppliers import tracking events."))
     actor.require("order.ship")
     own = Shipment.objects.filter(order__supplier=actor.organization)
     targets = [(row, _import_target(own, row)) for row in rows]
@@ -511,7 +528,9 @@ def events_import(*, actor: Actor, rows: list[ImportRow]) -> ImportResult:
         except DomainError as error:
             column = (error.field or "kind").split(".")[-1]
             raise CsvInvalid(
-                f"Row {row.row}, column {column}: {error.message}", field=f"row {row.row}: {column}"
+                _("Row %(row)s, column %(column)s: %(problem)s")
+                % {"row": row.row, "column": column, "problem": error.message},
+                field=f"row {row.row}: {column}",
             ) from None
         duplicates += outcome.duplicate
         imported += not outcome.duplicate

@@ -12,6 +12,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import signed_webhooks
 from tradeshield.kit.signed_webhooks import SignatureInvalid
@@ -31,7 +32,9 @@ def sign(*, carrier: str, msg_id: str, timestamp: int, body: bytes) -> str:
     """What a carrier sends in `webhook-signature` (for tests, the sandbox and documentation)."""
     secrets = carrier_secrets(carrier)
     if not secrets:
-        raise SignatureInvalid(f"No signing secret is configured for carrier {carrier!r}.")
+        raise SignatureInvalid(
+            _("No signing secret is configured for carrier %(carrier)s.") % {"carrier": repr(carrier)}
+        )
     return signed_webhooks.sign(msg_id=msg_id, timestamp=timestamp, body=body, secret=secrets[0])
 
 
