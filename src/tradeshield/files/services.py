@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tradeshield.accounts.models import User
 from tradeshield.files.models import StoredFile
@@ -67,13 +68,21 @@ def file_store(
     field: str = "file",
 ) -> StoredFile:
     if not data:
-        raise Invalid("The file is empty.", field=field, code="file_empty")
+        raise Invalid(_("The file is empty."), field=field, code="file_empty")
     if len(data) > MAX_BYTES:
-        raise Invalid(f"Files are limited to {MAX_BYTES // (1024 * 1024)} MB.", field=field, code="file_too_large")
+        raise Invalid(
+            _("Files are limited to %(megabytes)s MB.") % {"megabytes": MAX_BYTES // (1024 * 1024)},
+            field=field,
+            code="file_too_large",
+        )
     content_type = sniff(data)
     if content_type not in allowed_types:
         allowed = ", ".join(sorted(allowed_types))
-        raise Invalid(f"This kind of file is not accepted here (allowed: {allowed}).", field=field, code="file_type")
+        raise Invalid(
+            _("This kind of file is not accepted here (allowed: %(allowed)s).") % {"allowed": allowed},
+            field=field,
+            code="file_type",
+        )
     sha256 = hashlib.sha256(data).hexdigest()
     _write_blob(sha256, data)
     return StoredFile.objects.create(
@@ -91,8 +100,8 @@ def file_read(stored: StoredFile) -> bytes:
     """The file's bytes, checked against the hash recorded at upload."""
     path = blob_path(stored.sha256)
     if not path.exists():
-        raise NotFound("The file's content is missing from storage.", code="file_missing")
+        raise NotFound(_("The file's content is missing from storage."), code="file_missing")
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != stored.sha256:
-        raise Invalid("The stored file no longer matches its SHA-256.", code="file_tampered", status=409)
+        raise Invalid(_("The stored file no longer matches its SHA-256."), code="file_tampered", status=409)
     return data

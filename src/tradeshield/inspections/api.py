@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
@@ -170,7 +171,7 @@ def upload_photo(request: HttpRequest, inspection_id: str, file: File[UploadedFi
     actor = actor_of(request)
     inspection = inspection_get(actor, inspection_id)
     if inspection.agency_id != actor.org_id or actor.organization is None:
-        raise InspectionNotFound("No such inspection.")
+        raise InspectionNotFound(_("No such inspection."))
     actor.require("inspection.report")
     stored = files.file_store(
         data=file.read(files.MAX_BYTES + 1),
@@ -228,7 +229,7 @@ def decide(request: HttpRequest, inspection_id: str, payload: DecisionIn) -> dic
 def inspection_record(request: HttpRequest, supplier_id: str) -> dict[str, Any]:
     actor_of(request)
     if not Organization.objects.filter(pk=supplier_id, kind=OrgKind.SUPPLIER).exists():
-        raise InspectionNotFound("No such supplier.", code="supplier_not_found")
+        raise InspectionNotFound(_("No such supplier."), code="supplier_not_found")
     record = supplier_inspection_record(supplier_id)
     rate = record.pass_rate
     return {

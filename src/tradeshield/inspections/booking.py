@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.inspections import fees, sampling
 from tradeshield.inspections.errors import AgencyNotFound, InspectionInvalid, InspectionNotFound, InspectionStateError
@@ -48,10 +49,10 @@ def plan_for(order: Order) -> OrderInspectionPlan:
 def accredited_agency(agency_id: str, *, field: str = "agency_id") -> AgencyProfile:
     profile = AgencyProfile.objects.select_related("organization").filter(organization_id=agency_id).first()
     if profile is None or profile.organization.kind != OrgKind.INSPECTION_AGENCY:
-        raise AgencyNotFound("No inspection agency with this id.", field=field)
+        raise AgencyNotFound(_("No inspection agency with this id."), field=field)
     if profile.accredited_until < clock.today():
         raise InspectionInvalid(
-            f"This agency's accreditation lapsed on {profile.accredited_until.isoformat()}.",
+            _("This agency's accreditation lapsed on %(date)s.") % {"date": profile.accredited_until.isoformat()},
             field=field,
             code="agency_not_accredited",
         )
@@ -60,7 +61,7 @@ def accredited_agency(agency_id: str, *, field: str = "agency_id") -> AgencyProf
 
 def _require_inspection(order: Order) -> None:
     if not order.inspection_required:
-        raise InspectionStateError("This order does not require an inspection.", code="inspection_not_required")
+        raise InspectionStateError(_("This order does not require an inspection."), code="inspection_not_required")
 
 
 @transaction.atomic
@@ -72,11 +73,13 @@ def plan_update(
     require_party(actor, order, "buyer", "order.write")
     _require_inspection(order)
     if order.inspections.exists():
-        raise InspectionStateError("A visit was already requested; the plan is frozen.", code="inspection_plan_frozen")
+        raise InspectionStateError(
+            _("A visit was already requested; the plan is frozen."), code="inspection_plan_frozen"
+        )
     for defect_class, aql in aqls.items():
         sampling.sampling_plan(2, level, aql)  # validates level and AQL with the standard's own errors
         if defect_class not in sampling.DEFAULT_AQLS:
-            raise InspectionInvalid("Defect classes are critical, major and minor.", field="aqls")
+            raise InspectionInvalid(_("Defect classes are critical, major and minor."), field="aqls")
     plan = plan_for(order)
     plan.level = level
     plan.aql_critical = aqls.get("critical", plan.aql_critical)
@@ -101,20 +104,21 @@ class VisitRequest:
 def _check_request(order: Order, request: VisitRequest, rules: InspectionPolicy) -> None:
     if not 1 <= request.lot_size <= MAX_LOT:
         raise InspectionInvalid(
-            "The lot size is a whole number of units from 1.", field="lot_size", code="lot_size_invalid"
+            _("The lot size is a whole number of units from 1."), field="lot_size", code="lot_size_invalid"
         )
     if not 0 <= request.packed_percent <= 100:
-        raise InspectionInvalid("Packed is a percentage from 0 to 100.", field="packed_percent")
+        raise InspectionInvalid(_("Packed is a percentage from 0 to 100."), field="packed_percent")
     if request.packed_percent < rules.min_packed_percent:
         raise InspectionInvalid(
-            f"Request the visit once at least {rules.min_packed_percent} % of the goods are packed.",
+            _("Request the visit once at least %(percent)s %% of the goods are packed.")
+            % {"percent": rules.min_packed_percent},
             field="packed_percent",
             code="not_enough_packed",
         )
     if request.ready_date < clock.today():
-        raise InspectionInvalid("The ready date is in the past.", field="ready_date")
+        raise InspectionInvalid(_("The ready date is in the past."), field="ready_date")
     if not request.site_address.strip():
-        raise InspectionInvalid("Give the address where the goods can be inspected.", field="site_address")
+        raise InspectionInvalid(_("Give the address where the goods can be inspected."), field="site_address")
 
 
 @transaction.atomic
@@ -125,12 +129,13 @@ def visit_request(*, actor: Actor, order_id: str, request: VisitRequest) -> Insp
     _require_inspection(order)
     if order.status not in INSPECTABLE:
         raise InspectionStateError(
-            f"An order that is {order.status} cannot be inspected before shipment.", code="order_not_inspectable"
+            _("An order that is %(status)s cannot be inspected before shipment.") % {"status": order.status},
+            code="order_not_inspectable",
         )
     if order.inspection_cleared_at is not None:
-        raise InspectionStateError("The inspection already cleared this order.", code="inspection_already_cleared")
+        raise InspectionStateError(_("The inspection already cleared this order."), code="inspection_already_cleared")
     if order.inspections.filter(status__in=OPEN_STATUSES).exists():
-        raise InspectionStateError("A visit is already in progress for this order.", code="inspection_in_progress")
+        raise InspectionStateError(_("A visit is already in progress for this order."), code="inspection_in_progress")
     rules = policy()
     _check_request(order, request, rules)
     plan = plan_for(order)
@@ -139,15 +144,15 @@ def visit_request(*, actor: Actor, order_id: str, request: VisitRequest) -> Insp
     if last is not None and reinspection:
         if last.decision != BuyerDecision.REWORK:
             raise InspectionStateError(
-                "The buyer has not asked for rework after the failed inspection.", code="rework_not_requested"
+                _("The buyer has not asked for rework after the failed inspection."), code="rework_not_requested"
             )
         if plan.rework_due_at and clock.now() > plan.rework_due_at:
-            raise InspectionStateError("The time to rework has run out.", code="rework_deadline_passed")
+            raise InspectionStateError(_("The time to rework has run out."), code="rework_deadline_passed")
     agency_id = plan.agency_id or request.agency_id
     if not agency_id:
-        raise InspectionInvalid("Choose an accredited inspection agency.", field="agency_id", code="agency_required")
+        raise InspectionInvalid(_("Choose an accredited inspection agency."), field="agency_id", code="agency_required")
     if plan.agency_id and request.agency_id and request.agency_id != plan.agency_id:
-        raise InspectionInvalid("The buyer chose another agency for this order.", field="agency_id")
+        raise InspectionInvalid(_("The buyer chose another agency for this order."), field="agency_id")
     agency = accredited_agency(agency_id)
     now = clock.now()
     inspection = Inspection.objects.create(
@@ -201,7 +206,7 @@ def inspection_event(order: Order, kind: str, actor: Actor | None, inspection: I
 def lock_inspection(inspection_id: str) -> Inspection:
     inspection = Inspection.objects.select_for_update().filter(pk=inspection_id).first()
     if inspection is None:
-        raise InspectionNotFound("No such inspection.")
+        raise InspectionNotFound(_("No such inspection."))
     return inspection
 
 
@@ -209,12 +214,12 @@ def lock_as_party(actor: Actor, inspection_id: str) -> tuple[Order, Inspection]:
     """Lock order then inspection (always in that order); 404 unless the actor is a party."""
     found = Inspection.objects.filter(pk=inspection_id).values_list("order_id", flat=True).first()
     if found is None:
-        raise InspectionNotFound("No such inspection.")
+        raise InspectionNotFound(_("No such inspection."))
     try:
         order = lock_order(actor, found)
     except DomainError as exc:
         if exc.status == 404:
-            raise InspectionNotFound("No such inspection.") from None
+            raise InspectionNotFound(_("No such inspection.")) from None
         raise
     return order, lock_inspection(inspection_id)
 
@@ -229,7 +234,7 @@ def fee_pay(*, actor: Actor, inspection_id: str, card: dict[str, Any]) -> Inspec
     order, inspection = lock_as_party(actor, inspection_id)
     require_party(actor, order, inspection.fee_payer, "order.pay")
     if inspection.status != InspectionStatus.REQUESTED:
-        raise InspectionStateError("The fee for this visit is already settled.", code="inspection_fee_settled")
+        raise InspectionStateError(_("The fee for this visit is already settled."), code="inspection_fee_settled")
     checked = card_check_input(card)
     result = providers.CARD_PROVIDER.charge(
         card=checked,
@@ -238,7 +243,7 @@ def fee_pay(*, actor: Actor, inspection_id: str, card: dict[str, Any]) -> Inspec
         idempotency_key=f"inspfee:{inspection.id}",
     )
     if not result.approved:
-        raise FeeDeclined(result.decline_message or "The card was declined.", code=result.decline_code or None)
+        raise FeeDeclined(result.decline_message or _("The card was declined."), code=result.decline_code or None)
     fees.fee_collect(inspection)
     now = clock.now()
     inspection.status = InspectionStatus.BOOKED
@@ -256,7 +261,7 @@ def visit_cancel(*, actor: Actor, inspection_id: str, reason: str = "") -> Inspe
     require_party(actor, order, "supplier", "order.ship")
     if inspection.status not in (InspectionStatus.REQUESTED, InspectionStatus.BOOKED):
         raise InspectionStateError(
-            "Only a visit not yet scheduled can be withdrawn.", code="inspection_not_cancellable"
+            _("Only a visit not yet scheduled can be withdrawn."), code="inspection_not_cancellable"
         )
     if inspection.status == InspectionStatus.BOOKED:
         providers.CARD_PROVIDER.refund(
@@ -277,7 +282,7 @@ def lock_as_agency(actor: Actor, inspection_id: str, permission: str) -> tuple[O
     """Another agency's booking is a 404, like a missing one."""
     agency_of = Inspection.objects.filter(pk=inspection_id).values_list("agency_id", "order_id").first()
     if agency_of is None or actor.org_id != agency_of[0]:
-        raise InspectionNotFound("No such inspection.")
+        raise InspectionNotFound(_("No such inspection."))
     actor.require(permission)
     order = Order.objects.select_for_update().get(pk=agency_of[1])
     return order, lock_inspection(inspection_id)
@@ -287,14 +292,16 @@ def lock_as_agency(actor: Actor, inspection_id: str, permission: str) -> tuple[O
 def visit_schedule(*, actor: Actor, inspection_id: str, visit_date: date, inspector_id: str) -> Inspection:
     order, inspection = lock_as_agency(actor, inspection_id, "inspection.schedule")
     if inspection.status == InspectionStatus.REQUESTED:
-        raise InspectionStateError("The fee has not been paid yet.", code="inspection_fee_unpaid")
+        raise InspectionStateError(_("The fee has not been paid yet."), code="inspection_fee_unpaid")
     if inspection.status not in (InspectionStatus.BOOKED, InspectionStatus.SCHEDULED):
         raise InspectionStateError(
-            f"A visit that is {inspection.status} cannot be scheduled.", code="inspection_closed"
+            _("A visit that is %(status)s cannot be scheduled.") % {"status": inspection.status},
+            code="inspection_closed",
         )
     if visit_date < max(clock.today(), inspection.ready_date):
         raise InspectionInvalid(
-            f"The visit can be on {max(clock.today(), inspection.ready_date).isoformat()} or later.",
+            _("The visit can be on %(date)s or later.")
+            % {"date": max(clock.today(), inspection.ready_date).isoformat()},
             field="visit_date",
         )
     inspector = Membership.objects.filter(
@@ -302,7 +309,7 @@ def visit_schedule(*, actor: Actor, inspection_id: str, visit_date: date, inspec
     ).first()
     if inspector is None:
         raise InspectionInvalid(
-            "Choose one of your agency's inspectors.", field="inspector_id", code="inspector_invalid"
+            _("Choose one of your agency's inspectors."), field="inspector_id", code="inspector_invalid"
         )
     profile = AgencyProfile.objects.get(organization_id=inspection.agency_id)
     end_of_visit = datetime.combine(visit_date + timedelta(days=1), time.min, tzinfo=UTC)
@@ -324,4 +331,4 @@ def visit_schedule(*, actor: Actor, inspection_id: str, visit_date: date, inspec
 
 def require_assigned(actor: Actor, inspection: Inspection) -> None:
     if actor.role == MemberRole.INSPECTOR and actor.user is not None and inspection.inspector_id != actor.user.id:
-        raise Forbidden("This visit is assigned to another inspector.", code="not_assigned_inspector")
+        raise Forbidden(_("This visit is assigned to another inspector."), code="not_assigned_inspector")

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.files.models import StoredFile
 from tradeshield.inspections import fees, sampling
@@ -66,17 +67,17 @@ def _measure(order: Order, measurements: list[Measurement]) -> list[dict[str, An
         where = f"measurements[{index}]"
         line = lines.get(m.line)
         if line is None:
-            raise InspectionInvalid("No order line at this position.", field=f"{where}.line")
+            raise InspectionInvalid(_("No order line at this position."), field=f"{where}.line")
         spec = next((a for a in line.attributes if str(a.get("name", "")).lower() == m.name.lower()), None)
         if spec is None:
-            raise InspectionInvalid("The line has no agreed specification with this name.", field=f"{where}.name")
+            raise InspectionInvalid(_("The line has no agreed specification with this name."), field=f"{where}.name")
         expected, tolerance, measured = (
             _number(spec.get("value")),
             _number(spec.get("tolerance") or 0),
             _number(m.measured),
         )
         if expected is not None and measured is None:
-            raise InspectionInvalid("This specification is numeric; give a number.", field=f"{where}.measured")
+            raise InspectionInvalid(_("This specification is numeric; give a number."), field=f"{where}.measured")
         if expected is not None and measured is not None and tolerance is not None:
             ok = abs(measured - expected) <= tolerance
         else:
@@ -97,14 +98,14 @@ def _measure(order: Order, measurements: list[Measurement]) -> list[dict[str, An
 
 def _photos(inspection: Inspection, photo_ids: list[str]) -> list[StoredFile]:
     if not photo_ids:
-        raise InspectionInvalid("Attach at least one photo of the goods.", field="photo_ids", code="photos_required")
+        raise InspectionInvalid(_("Attach at least one photo of the goods."), field="photo_ids", code="photos_required")
     if len(photo_ids) > MAX_PHOTOS:
-        raise InspectionInvalid(f"At most {MAX_PHOTOS} photos.", field="photo_ids")
+        raise InspectionInvalid(_("At most %(max)s photos.") % {"max": MAX_PHOTOS}, field="photo_ids")
     found = list(
         StoredFile.objects.filter(pk__in=photo_ids, organization_id=inspection.agency_id, purpose=PHOTO_PURPOSE)
     )
     if len(found) != len(set(photo_ids)):
-        raise InspectionInvalid("Some photos are not your agency's uploads.", field="photo_ids")
+        raise InspectionInvalid(_("Some photos are not your agency's uploads."), field="photo_ids")
     return found
 
 
@@ -113,9 +114,11 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
     order, inspection = lock_as_agency(actor, inspection_id, "inspection.report")
     require_assigned(actor, inspection)
     if inspection.status != InspectionStatus.SCHEDULED:
-        raise InspectionStateError(f"A visit that is {inspection.status} takes no report.", code="inspection_not_open")
+        raise InspectionStateError(
+            _("A visit that is %(status)s takes no report.") % {"status": inspection.status}, code="inspection_not_open"
+        )
     if not report.summary.strip():
-        raise InspectionInvalid("Summarise what was inspected and found.", field="summary")
+        raise InspectionInvalid(_("Summarise what was inspected and found."), field="summary")
     found = {"critical": report.critical_found, "major": report.major_found, "minor": report.minor_found}
     aqls = {"critical": inspection.aql_critical, "major": inspection.aql_major, "minor": inspection.aql_minor}
     verdict = sampling.verdict(inspection.lot_size, inspection.level, aqls, found)
@@ -123,7 +126,7 @@ def report_file(*, actor: Actor, inspection_id: str, report: ReportInput) -> Ins
     if report.passed_override is not None and report.passed_override != verdict.passed:
         if not report.override_reason.strip():
             raise InspectionInvalid(
-                "Overriding the computed verdict needs a written reason.",
+                _("Overriding the computed verdict needs a written reason."),
                 field="override_reason",
                 code="override_reason_required",
             )
@@ -188,10 +191,12 @@ def decide(*, actor: Actor, inspection_id: str, choice: str, reason: str = "") -
     order, inspection = lock_as_party(actor, inspection_id)
     require_party(actor, order, "buyer", "order.receive")
     if choice not in BuyerDecision.values:
-        raise InspectionInvalid("Choose accept, rework or cancel.", field="choice")
+        raise InspectionInvalid(_("Choose accept, rework or cancel."), field="choice")
     latest = order.inspections.order_by("-created_at").values_list("pk", flat=True).first()
     if inspection.status != InspectionStatus.FAILED or inspection.decision or latest != inspection.id:
-        raise InspectionStateError("Only the latest failed inspection awaits your decision.", code="decision_not_open")
+        raise InspectionStateError(
+            _("Only the latest failed inspection awaits your decision."), code="decision_not_open"
+        )
     now = clock.now()
     inspection.decision, inspection.decided_at, inspection.updated_at = choice, now, now
     inspection.save()

@@ -26,6 +26,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from tradeshield.kit.errors import Invalid
 
 Arrow = Literal["", "down", "up"]
@@ -184,11 +187,11 @@ def verdict(lot_size: int, level: str, aqls: Mapping[str, Decimal], defects_foun
     not something to drop silently.
     """
     if not aqls:
-        raise Invalid("Give an AQL for at least one defect class.", code="aql_invalid", field="aqls")
+        raise Invalid(_("Give an AQL for at least one defect class."), code="aql_invalid", field="aqls")
     unknown = sorted(set(defects_found) - set(aqls))
     if unknown:
         raise Invalid(
-            f"Defects reported for classes without an AQL: {', '.join(unknown)}.",
+            _("Defects reported for classes without an AQL: %(classes)s.") % {"classes": ", ".join(unknown)},
             code="defects_invalid",
             field="defects_found",
         )
@@ -197,7 +200,8 @@ def verdict(lot_size: int, level: str, aqls: Mapping[str, Decimal], defects_foun
         found = defects_found.get(defect_class, 0)
         if isinstance(found, bool) or not isinstance(found, int) or found < 0:
             raise Invalid(
-                f"The {defect_class} defect count must be a whole number, 0 or more.",
+                _("The %(defect_class)s defect count must be a whole number, 0 or more.")
+                % {"defect_class": defect_class},
                 code="defects_invalid",
                 field="defects_found",
             )
@@ -209,7 +213,8 @@ def verdict(lot_size: int, level: str, aqls: Mapping[str, Decimal], defects_foun
 def _lot_size(lot_size: int) -> int:
     if isinstance(lot_size, bool) or not isinstance(lot_size, int) or not 1 <= lot_size <= MAX_LOT_SIZE:
         raise Invalid(
-            f"The lot size must be a whole number from 1 to {MAX_LOT_SIZE:,}.",
+            _("The lot size must be a whole number from 1 to %(max)s.")
+            % {"max": number_format(MAX_LOT_SIZE, force_grouping=True)},
             code="lot_size_invalid",
             field="lot_size",
         )
@@ -221,7 +226,7 @@ def _level(level: str | InspectionLevel) -> InspectionLevel:
         return InspectionLevel(level.strip().upper())
     except (AttributeError, ValueError):
         raise Invalid(
-            "The inspection level must be I, II or III.", code="inspection_level_invalid", field="level"
+            _("The inspection level must be I, II or III."), code="inspection_level_invalid", field="level"
         ) from None
 
 
@@ -238,4 +243,4 @@ def _aql(aql: Decimal | str) -> Decimal:
     except (InvalidOperation, TypeError, ValueError):
         pass
     allowed_values = ", ".join(["0", *map(str, AQL_VALUES)])
-    raise Invalid(f"The AQL must be one of {allowed_values}.", code="aql_invalid", field="aql")
+    raise Invalid(_("The AQL must be one of %(values)s.") % {"values": allowed_values}, code="aql_invalid", field="aql")

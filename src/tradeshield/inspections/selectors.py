@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.inspections.errors import InspectionNotFound
 from tradeshield.inspections.models import AgencyProfile, Inspection, InspectionStatus
@@ -24,7 +25,7 @@ def visible_inspections(actor: Actor) -> QuerySet[Inspection]:
 def inspection_get(actor: Actor, inspection_id: str) -> Inspection:
     inspection = visible_inspections(actor).filter(pk=inspection_id).first()
     if inspection is None:
-        raise InspectionNotFound("No such inspection.")
+        raise InspectionNotFound(_("No such inspection."))
     return inspection
 
 

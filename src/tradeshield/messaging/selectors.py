@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from tradeshield.files.models import StoredFile
 from tradeshield.messaging.errors import ThreadNotFound
@@ -65,14 +66,14 @@ def with_unread(rows: QuerySet[Thread], actor: Actor) -> QuerySet[Thread]:
 def inquiry_get(actor: Actor, thread_id: str) -> Thread:
     thread = threads_visible_to(actor, kind=ThreadKind.INQUIRY).filter(pk=thread_id).first()
     if thread is None:
-        raise ThreadNotFound("No such conversation.")
+        raise ThreadNotFound(_("No such conversation."))
     return thread
 
 
 def thread_get(actor: Actor, thread_id: str) -> Thread:
     thread = with_unread(threads_visible_to(actor), actor).filter(pk=thread_id).first()
     if thread is None:
-        raise ThreadNotFound("No such conversation.")
+        raise ThreadNotFound(_("No such conversation."))
     return thread
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.files import services as files
 from tradeshield.files.models import StoredFile
@@ -31,9 +32,11 @@ MAX_ATTACHMENTS = 5
 def clean_body(body: str, *, field: str = "body") -> str:
     text = (body or "").strip()
     if not text:
-        raise MessageInvalid("Write a message.", field=field, code="message_empty")
+        raise MessageInvalid(_("Write a message."), field=field, code="message_empty")
     if len(text) > MAX_BODY:
-        raise MessageInvalid(f"A message is limited to {MAX_BODY} characters.", field=field, code="message_too_long")
+        raise MessageInvalid(
+            _("A message is limited to %(max)s characters.") % {"max": MAX_BODY}, field=field, code="message_too_long"
+        )
     return text
 
 
@@ -41,12 +44,14 @@ def _attachments(actor: Actor, ids: Sequence[str]) -> list[StoredFile]:
     wanted = list(dict.fromkeys(ids))
     if len(wanted) > MAX_ATTACHMENTS:
         raise MessageInvalid(
-            f"At most {MAX_ATTACHMENTS} attachments per message.", field="attachment_ids", code="too_many_attachments"
+            _("At most %(max)s attachments per message.") % {"max": MAX_ATTACHMENTS},
+            field="attachment_ids",
+            code="too_many_attachments",
         )
     found = list(StoredFile.objects.filter(pk__in=wanted, organization_id=actor.org_id, purpose=ATTACHMENT_PURPOSE))
     if len(found) != len(wanted):
         raise MessageInvalid(
-            "An attachment is unknown or was not uploaded by your organization.",
+            _("An attachment is unknown or was not uploaded by your organization."),
             field="attachment_ids",
             code="attachment_invalid",
         )
@@ -88,7 +93,7 @@ def _read_up_to(thread_id: str, user_id: str, moment: datetime) -> None:
 def _member_of_thread(actor: Actor, thread: Thread) -> None:
     if actor.organization is None or thread.side_of(actor.org_id) == "":
         # staff read order conversations but do not write in them
-        raise MessagingForbidden("Platform staff read conversations; they do not post in them.", code="read_only")
+        raise MessagingForbidden(_("Platform staff read conversations; they do not post in them."), code="read_only")
 
 
 @transaction.atomic
@@ -105,21 +110,23 @@ def inquiry_create(
     """A buyer's member writes to a supplier organization."""
     if actor.organization is not None and supplier_id == actor.org_id:
         raise MessageInvalid(
-            "You cannot send an inquiry to your own organization.", field="supplier_id", code="own_organization"
+            _("You cannot send an inquiry to your own organization."), field="supplier_id", code="own_organization"
         )
     if not actor.is_buyer_org:
-        raise MessagingForbidden("Only buyer organizations send inquiries.", code="buyers_only")
+        raise MessagingForbidden(_("Only buyer organizations send inquiries."), code="buyers_only")
     supplier = Organization.objects.filter(pk=supplier_id).first()
     if supplier is None:
-        raise ThreadNotFound("No such supplier.", field="supplier_id", code="supplier_not_found")
+        raise ThreadNotFound(_("No such supplier."), field="supplier_id", code="supplier_not_found")
     if supplier.kind != OrgKind.SUPPLIER:
-        raise MessageInvalid("Inquiries go to supplier organizations.", field="supplier_id", code="not_a_supplier")
+        raise MessageInvalid(_("Inquiries go to supplier organizations."), field="supplier_id", code="not_a_supplier")
     subject = (subject or "").strip()
     if not subject:
-        raise MessageInvalid("Give the inquiry a subject.", field="subject", code="subject_required")
+        raise MessageInvalid(_("Give the inquiry a subject."), field="subject", code="subject_required")
     if len(subject) > MAX_SUBJECT:
         raise MessageInvalid(
-            f"A subject is limited to {MAX_SUBJECT} characters.", field="subject", code="subject_too_long"
+            _("A subject is limited to %(max)s characters.") % {"max": MAX_SUBJECT},
+            field="subject",
+            code="subject_too_long",
         )
     text = clean_body(body)
     attachments = _attachments(actor, attachment_ids)
@@ -156,10 +163,10 @@ def order_message_post(*, actor: Actor, order_id: str, body: str, attachment_ids
     """Post in the order's conversation (started by the first message); the other side is notified."""
     order = order_get(actor, order_id)
     if actor.organization is None or actor.org_id not in (order.buyer_id, order.supplier_id):
-        raise MessagingForbidden("Platform staff read conversations; they do not post in them.", code="read_only")
+        raise MessagingForbidden(_("Platform staff read conversations; they do not post in them."), code="read_only")
     text = clean_body(body)
     attachments = _attachments(actor, attachment_ids)
-    thread, _ = Thread.objects.get_or_create(
+    thread, _created = Thread.objects.get_or_create(
         order=order,
         defaults={
             "kind": ThreadKind.ORDER,
@@ -181,7 +188,7 @@ def thread_mark_read(*, actor: Actor, thread: Thread) -> None:
 
 def attachment_upload(*, actor: Actor, data: bytes, name: str) -> StoredFile:
     if actor.organization is None or not actor.trades:
-        raise MessagingForbidden("Only buyers and suppliers attach files to messages.", code="read_only")
+        raise MessagingForbidden(_("Only buyers and suppliers attach files to messages."), code="read_only")
     return files.file_store(
         data=data,
         name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tradeshield.kit.errors import Forbidden
@@ -37,14 +38,14 @@ WEBHOOKS = ["webhooks"]
 def _person(request: HttpRequest) -> str:
     actor = actor_of(request)
     if actor.user is None:
-        raise PersonRequired("Notifications belong to people: use a personal token or sign in.")
+        raise PersonRequired(_("Notifications belong to people: use a personal token or sign in."))
     return actor.user.id
 
 
 def _owner(request: HttpRequest) -> Organization:
     actor = actor_of(request)
     if actor.organization is None or not actor.can("org.admin"):
-        raise Forbidden("Only an organization owner manages webhook endpoints.", code="forbidden_role")
+        raise Forbidden(_("Only an organization owner manages webhook endpoints."), code="forbidden_role")
     return actor.organization
 
 

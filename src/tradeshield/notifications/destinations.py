@@ -7,6 +7,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tradeshield.notifications.errors import WebhookInvalid
 
@@ -17,15 +18,15 @@ def check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http"):
-        raise WebhookInvalid("The URL must start with https:// (or http://).", field="url", code="invalid_url")
+        raise WebhookInvalid(_("The URL must start with https:// (or http://)."), field="url", code="invalid_url")
     if not parts.hostname or len(url) > MAX_URL_LENGTH:
-        raise WebhookInvalid("The URL needs a host name.", field="url", code="invalid_url")
+        raise WebhookInvalid(_("The URL needs a host name."), field="url", code="invalid_url")
     if parts.username or parts.password:
-        raise WebhookInvalid("Put credentials in the secret, not in the URL.", field="url", code="invalid_url")
+        raise WebhookInvalid(_("Put credentials in the secret, not in the URL."), field="url", code="invalid_url")
     try:
-        _ = parts.port
+        _port = parts.port
     except ValueError:
-        raise WebhookInvalid("The URL has an invalid port.", field="url", code="invalid_url") from None
+        raise WebhookInvalid(_("The URL has an invalid port."), field="url", code="invalid_url") from None
     return url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.notifications.errors import (
     NotificationNotFound,
@@ -35,7 +36,7 @@ def notifications_for(
 def notification_get(user_id: str, notification_id: str) -> Notification:
     notification = _of(user_id).filter(pk=notification_id).first()
     if notification is None:
-        raise NotificationNotFound("No such notification.")
+        raise NotificationNotFound(_("No such notification."))
     return notification
 
 
@@ -50,7 +51,7 @@ def endpoints_for(organization: Organization) -> QuerySet[WebhookEndpoint]:
 def endpoint_get(organization: Organization, endpoint_id: str) -> WebhookEndpoint:
     endpoint = endpoints_for(organization).filter(pk=endpoint_id).first()
     if endpoint is None:
-        raise WebhookEndpointNotFound("No such webhook endpoint.")
+        raise WebhookEndpointNotFound(_("No such webhook endpoint."))
     return endpoint
 
 
@@ -74,5 +75,5 @@ def delivery_get(organization: Organization, delivery_id: str) -> WebhookDeliver
         .first()
     )
     if delivery is None:
-        raise WebhookDeliveryNotFound("No such webhook delivery.")
+        raise WebhookDeliveryNotFound(_("No such webhook delivery."))
     return delivery

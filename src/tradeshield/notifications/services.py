@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock, jobs
 from tradeshield.notifications import catalogue
@@ -134,7 +135,7 @@ def relay_missed_events(limit: int = CATCH_UP_BATCH) -> int:
 def notification_mark_read(*, user_id: str, notification_id: str) -> Notification:
     notification = Notification.objects.filter(pk=notification_id, user_id=user_id).first()
     if notification is None:
-        raise NotificationNotFound("No such notification.")
+        raise NotificationNotFound(_("No such notification."))
     if notification.read_at is None:
         now = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.accounts.models import User
 from tradeshield.kit import clock, jobs
@@ -40,14 +41,16 @@ def _check_types(patterns: list[str]) -> list[str]:
     for index, pattern in enumerate(patterns):
         if not catalogue.valid_pattern(pattern):
             raise WebhookInvalid(
-                f"Unknown event type {pattern!r}.", field=f"event_types[{index}]", code="unknown_event_type"
+                _("Unknown event type %(event_type)s.") % {"event_type": repr(pattern)},
+                field=f"event_types[{index}]",
+                code="unknown_event_type",
             )
     return sorted(set(patterns))
 
 
 def _check_description(description: str) -> str:
     if len(description) > MAX_DESCRIPTION:
-        raise WebhookInvalid(f"At most {MAX_DESCRIPTION} characters.", field="description")
+        raise WebhookInvalid(_("At most %(limit)s characters.") % {"limit": MAX_DESCRIPTION}, field="description")
     return description.strip()
 
 
@@ -55,7 +58,7 @@ def _endpoint(organization: Organization, endpoint_id: str, *, lock: bool = Fals
     rows = WebhookEndpoint.objects.select_for_update() if lock else WebhookEndpoint.objects.all()
     endpoint = rows.filter(pk=endpoint_id, organization=organization).first()
     if endpoint is None:
-        raise WebhookEndpointNotFound("No such webhook endpoint.")
+        raise WebhookEndpointNotFound(_("No such webhook endpoint."))
     return endpoint
 
 
@@ -72,7 +75,9 @@ def webhook_endpoint_create(
     """Create an endpoint; returns it with its signing secret, which is not shown again."""
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     if WebhookEndpoint.objects.filter(organization=organization).count() >= MAX_ENDPOINTS:
-        raise WebhookInvalid(f"An organization has at most {MAX_ENDPOINTS} webhook endpoints.", code="too_many")
+        raise WebhookInvalid(
+            _("An organization has at most %(max)s webhook endpoints.") % {"max": MAX_ENDPOINTS}, code="too_many"
+        )
     secret = new_secret()
     endpoint = WebhookEndpoint.objects.create(
         organization=organization,
@@ -147,6 +152,6 @@ def webhook_delivery_replay(*, organization: Organization, delivery_id: str) -> 
         .first()
     )
     if delivery is None:
-        raise WebhookDeliveryNotFound("No such webhook delivery.")
+        raise WebhookDeliveryNotFound(_("No such webhook delivery."))
     jobs.defer(DELIVER_WEBHOOK_TASK, queue="webhooks", delivery_id=delivery.id, manual=True)
     return delivery

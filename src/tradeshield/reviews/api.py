@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tradeshield.kit.http import clamp_limit, page
@@ -37,7 +38,7 @@ def _party(actor: Actor, review: Review) -> bool:
 
 def _supplier(supplier_id: str) -> None:
     if not Organization.objects.filter(pk=supplier_id, kind=OrgKind.SUPPLIER).exists():
-        raise ReviewNotFound("No such supplier.", code="supplier_not_found")
+        raise ReviewNotFound(_("No such supplier."), code="supplier_not_found")
 
 
 @router.post(
@@ -55,7 +56,7 @@ def get_order_review(request: HttpRequest, order_id: str) -> dict[str, Any]:
     order = order_get(actor_of(request), order_id)
     review = selectors.review_of_order(order.id)
     if review is None:
-        raise ReviewNotFound("This order has no review yet.")
+        raise ReviewNotFound(_("This order has no review yet."))
     return render_review(review, show_hidden_reason=True, party=True)
 
 
@@ -105,7 +106,7 @@ def report(request: HttpRequest, review_id: str, payload: ReasonIn) -> Status[di
 
 def _moderator(request: HttpRequest) -> None:
     if not selectors.is_moderator(actor_of(request)):
-        raise ReviewForbidden("Only support agents and admins moderate reviews.", code="staff_only")
+        raise ReviewForbidden(_("Only support agents and admins moderate reviews."), code="staff_only")
 
 
 @router.get(

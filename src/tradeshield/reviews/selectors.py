@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from tradeshield.organizations.actors import Actor
 from tradeshield.reviews.errors import ReviewNotFound
@@ -31,7 +32,7 @@ def review_get(actor: Actor, review_id: str) -> Review:
     rows = _base() if is_moderator(actor) else visible_reviews()
     review = rows.filter(pk=review_id).first()
     if review is None:
-        raise ReviewNotFound("No such review.")
+        raise ReviewNotFound(_("No such review."))
     return review
 
 

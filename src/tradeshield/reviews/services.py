@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock, jobs
 from tradeshield.orders.selectors import order_get
@@ -39,9 +40,11 @@ REVIEWABLE = {OrderStatus.COMPLETED}
 def _text(value: str, *, field: str, limit: int, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ReviewInvalid("This field is required.", field=field, code=f"{field}_required")
+        raise ReviewInvalid(_("This field is required."), field=field, code=f"{field}_required")
     if len(text) > limit:
-        raise ReviewInvalid(f"At most {limit} characters.", field=field, code=f"{field}_too_long")
+        raise ReviewInvalid(
+            _("At most %(limit)s characters.") % {"limit": limit}, field=field, code=f"{field}_too_long"
+        )
     return text
 
 
@@ -49,7 +52,7 @@ def _ratings(ratings: dict[str, int]) -> dict[str, int]:
     for name in DIMENSIONS:
         value = ratings.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-            raise ReviewInvalid("Ratings are whole numbers from 1 to 5.", field=name, code="rating_out_of_range")
+            raise ReviewInvalid(_("Ratings are whole numbers from 1 to 5."), field=name, code="rating_out_of_range")
     return {name: int(ratings[name]) for name in DIMENSIONS}
 
 
@@ -75,13 +78,13 @@ def review_create(
 ) -> Review:
     order = order_get(actor, order_id)
     if actor.organization is None or actor.org_id != order.buyer_id:
-        raise ReviewForbidden("Only the buyer of the order can review it.", code="buyer_only")
+        raise ReviewForbidden(_("Only the buyer of the order can review it."), code="buyer_only")
     actor.require("order.receive")
     if order.status not in REVIEWABLE:
-        raise ReviewConflict("Only a completed order can be reviewed.", code="order_not_completed")
+        raise ReviewConflict(_("Only a completed order can be reviewed."), code="order_not_completed")
     ratings = _ratings({"product_quality": product_quality, "delivery_time": delivery_time, "service": service})
     body = _text(text, field="text", limit=MAX_TEXT, required=False)
-    exists = ReviewConflict("This order has been reviewed already.", code="review_exists")
+    exists = ReviewConflict(_("This order has been reviewed already."), code="review_exists")
 
     def create() -> Review:
         review = Review.objects.create(
@@ -103,7 +106,7 @@ def review_create(
 def review_reply(*, actor: Actor, review_id: str, text: str) -> ReviewReply:
     review = review_get(actor, review_id)
     if actor.organization is None or actor.org_id != review.supplier_id:
-        raise ReviewForbidden("Only the reviewed supplier can reply.", code="supplier_only")
+        raise ReviewForbidden(_("Only the reviewed supplier can reply."), code="supplier_only")
     actor.require("order.write")
     body = _text(text, field="text", limit=MAX_TEXT, required=True)
     supplier = actor.organization
@@ -115,27 +118,27 @@ def review_reply(*, actor: Actor, review_id: str, text: str) -> ReviewReply:
         record_event(review.order, "review.replied", actor, review_id=review.id)
         return reply
 
-    exists = ReviewConflict("This review has a reply already.", code="reply_exists")
+    exists = ReviewConflict(_("This review has a reply already."), code="reply_exists")
     return _once(ReviewReply.objects.filter(review_id=review.id), create, exists)
 
 
 def review_report(*, actor: Actor, review_id: str, reason: str) -> ReviewReport:
     if actor.user is None:
-        raise ReviewForbidden("Reports are made by people, not API keys.", code="person_required")
+        raise ReviewForbidden(_("Reports are made by people, not API keys."), code="person_required")
     review = review_get(actor, review_id)
     if review.hidden_at is not None:
-        raise ReviewConflict("This review is hidden already.", code="already_hidden")
+        raise ReviewConflict(_("This review is hidden already."), code="already_hidden")
     why = _text(reason, field="reason", limit=MAX_REASON, required=True)
     try:
         with transaction.atomic():
             return ReviewReport.objects.create(review=review, reporter=actor.user, reason=why)
     except IntegrityError as error:
-        raise ReviewConflict("You have reported this review already.", code="already_reported") from error
+        raise ReviewConflict(_("You have reported this review already."), code="already_reported") from error
 
 
 def _moderator(actor: Actor) -> None:
     if not is_moderator(actor) or actor.user is None:
-        raise ReviewForbidden("Only support agents and admins moderate reviews.", code="staff_only")
+        raise ReviewForbidden(_("Only support agents and admins moderate reviews."), code="staff_only")
 
 
 @transaction.atomic
@@ -149,7 +152,7 @@ def review_hide(*, actor: Actor, review_id: str, reason: str) -> Review:
         hidden_at=now, hidden_by=actor.user, hidden_reason=why
     )
     if not hidden:
-        raise ReviewConflict("This review is hidden already.", code="already_hidden")
+        raise ReviewConflict(_("This review is hidden already."), code="already_hidden")
     ReviewReport.objects.filter(review=review, status=ReportStatus.OPEN).update(
         status=ReportStatus.UPHELD, resolved_at=now, resolved_by=actor.user
     )
@@ -173,14 +176,14 @@ def report_dismiss(*, actor: Actor, report_id: str, reason: str = "") -> ReviewR
     _moderator(actor)
     report = report_get(report_id)
     if report is None:
-        raise ReviewNotFound("No such report.", code="report_not_found")
+        raise ReviewNotFound(_("No such report."), code="report_not_found")
     why = _text(reason, field="reason", limit=MAX_REASON, required=False)
     now = clock.now()
     closed = ReviewReport.objects.filter(pk=report.pk, status=ReportStatus.OPEN).update(
         status=ReportStatus.DISMISSED, resolved_at=now, resolved_by=actor.user
     )
     if not closed:
-        raise ReviewConflict("This report is closed already.", code="report_closed")
+        raise ReviewConflict(_("This report is closed already."), code="report_closed")
     assert actor.user is not None
     ModerationAction.objects.create(
         review_id=report.review_id,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock
 from tradeshield.organizations.actors import Actor
@@ -53,7 +54,7 @@ def visible_applications(actor: Actor) -> QuerySet[SupplierApplication]:
 def application_get(actor: Actor, application_id: str) -> SupplierApplication:
     application = visible_applications(actor).filter(pk=application_id).first()
     if application is None:
-        raise ApplicationNotFound("No such application.")
+        raise ApplicationNotFound(_("No such application."))
     return application
 
 
@@ -75,11 +76,11 @@ def document_get(actor: Actor, document_id: str) -> SupplierDocument:
     rows = SupplierDocument.objects.select_related("file")
     if not _is_staff(actor):
         if actor.organization is None:
-            raise DocumentNotFound("No such document.")
+            raise DocumentNotFound(_("No such document."))
         rows = rows.filter(supplier_id=actor.org_id)
     document = rows.filter(pk=document_id).first()
     if document is None:
-        raise DocumentNotFound("No such document.")
+        raise DocumentNotFound(_("No such document."))
     return document
 
 
@@ -95,17 +96,17 @@ def visible_verifications(actor: Actor) -> QuerySet[Verification]:
 def verification_get(actor: Actor, verification_id: str) -> Verification:
     visit = visible_verifications(actor).filter(pk=verification_id).first()
     if visit is None:
-        raise VerificationNotFound("No such verification visit.")
+        raise VerificationNotFound(_("No such verification visit."))
     return visit
 
 
 def photo_get(actor: Actor, verification_id: str, photo_id: int) -> VerificationPhoto:
     visit = verification_get(actor, verification_id)
     if not 0 < photo_id < 2**63:
-        raise VerificationNotFound("No such photo.", code="photo_not_found")
+        raise VerificationNotFound(_("No such photo."), code="photo_not_found")
     photo = visit.photos.select_related("file").filter(pk=photo_id).first()
     if photo is None:
-        raise VerificationNotFound("No such photo.", code="photo_not_found")
+        raise VerificationNotFound(_("No such photo."), code="photo_not_found")
     return photo
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.files import services as files
 from tradeshield.kit import clock, jobs
@@ -122,30 +123,30 @@ def record_event(
 def require_supplier(actor: Actor) -> Organization:
     """Owners, sales members and API keys of a supplier act for its qualification."""
     if actor.organization is None or actor.organization.kind != OrgKind.SUPPLIER:
-        raise ReviewerRequired("Only suppliers file qualification applications.", code="supplier_required")
+        raise ReviewerRequired(_("Only suppliers file qualification applications."), code="supplier_required")
     if actor.role not in ("owner", "sales", "api_key"):
-        raise ReviewerRequired("Your role does not allow this action.", code="forbidden_role")
+        raise ReviewerRequired(_("Your role does not allow this action."), code="forbidden_role")
     return actor.organization
 
 
 def require_reviewer(actor: Actor) -> None:
     if actor.organization is not None or actor.staff_role not in REVIEWER_ROLES:
-        raise ReviewerRequired("Only qualification reviewers and admins decide applications.")
+        raise ReviewerRequired(_("Only qualification reviewers and admins decide applications."))
 
 
 def _check_dates(valid_from: date, valid_to: date, where: str) -> None:
     if valid_to < valid_from:
         raise QualificationInvalid(
-            "The end of validity precedes its start.", field=f"{where}valid_to", code="valid_to_before_valid_from"
+            _("The end of validity precedes its start."), field=f"{where}valid_to", code="valid_to_before_valid_from"
         )
 
 
 def _check_text(value: str, field_name: str, *, required: bool = True, limit: int = 300) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise QualificationInvalid("This field is required.", field=field_name, code="missing_field")
+        raise QualificationInvalid(_("This field is required."), field=field_name, code="missing_field")
     if len(text) > limit:
-        raise QualificationInvalid(f"At most {limit} characters.", field=field_name)
+        raise QualificationInvalid(_("At most %(limit)s characters.") % {"limit": limit}, field=field_name)
     return text
 
 
@@ -154,17 +155,21 @@ def _validate(data: ApplicationInput) -> None:
     country = data.license_country or ""
     if len(country) != 2 or not country.isalpha() or not country.isupper():
         raise QualificationInvalid(
-            "Give the issuing country as an ISO 3166-1 alpha-2 code (e.g. CN).", field="license_country"
+            _("Give the issuing country as an ISO 3166-1 alpha-2 code (e.g. CN)."), field="license_country"
         )
     _check_text(data.company_description, "company_description", required=False, limit=4000)
     if data.license_valid_to < data.license_valid_from:
         raise QualificationInvalid(
-            "The end of validity precedes its start.", field="license_valid_to", code="valid_to_before_valid_from"
+            _("The end of validity precedes its start."), field="license_valid_to", code="valid_to_before_valid_from"
         )
     if len(data.production_licenses) > MAX_LICENSES:
-        raise QualificationInvalid(f"At most {MAX_LICENSES} production licenses.", field="production_licenses")
+        raise QualificationInvalid(
+            _("At most %(max)s production licenses.") % {"max": MAX_LICENSES}, field="production_licenses"
+        )
     if len(data.certifications) > MAX_CERTIFICATIONS:
-        raise QualificationInvalid(f"At most {MAX_CERTIFICATIONS} certifications.", field="certifications")
+        raise QualificationInvalid(
+            _("At most %(max)s certifications.") % {"max": MAX_CERTIFICATIONS}, field="certifications"
+        )
     for i, lic in enumerate(data.production_licenses):
         where = f"production_licenses[{i}]."
         _check_text(lic.number, where + "number", limit=60)
@@ -221,7 +226,7 @@ def _lock_own(actor: Actor, application_id: str) -> SupplierApplication:
     supplier = require_supplier(actor)
     application = SupplierApplication.objects.select_for_update().filter(pk=application_id, supplier=supplier).first()
     if application is None:
-        raise ApplicationNotFound("No such application.")
+        raise ApplicationNotFound(_("No such application."))
     return application
 
 
@@ -233,7 +238,7 @@ def application_create(*, actor: Actor, data: ApplicationInput) -> SupplierAppli
     Organization.objects.select_for_update().filter(pk=supplier.pk).first()
     if SupplierApplication.objects.filter(supplier=supplier, status__in=OPEN_STATUSES).exists():
         raise ApplicationStateError(
-            "An application is already open; edit it instead of filing another.", code="application_already_open"
+            _("An application is already open; edit it instead of filing another."), code="application_already_open"
         )
     application = SupplierApplication(supplier=supplier, created_by=actor.user)
     _write(application, data)
@@ -246,7 +251,8 @@ def application_update(*, actor: Actor, application_id: str, data: ApplicationIn
     application = _lock_own(actor, application_id)
     if application.status not in EDITABLE_STATUSES:
         raise ApplicationStateError(
-            f"An application that is {application.status} cannot be edited.", code="application_not_editable"
+            _("An application that is %(status)s cannot be edited.") % {"status": application.status},
+            code="application_not_editable",
         )
     _validate(data)
     _write(application, data)
@@ -258,7 +264,8 @@ def check_extension(name: str, content_type: str, field_name: str = "file") -> N
     if extension not in EXTENSIONS.get(content_type, set()):
         expected = ", ".join(sorted(EXTENSIONS.get(content_type, set())))
         raise QualificationInvalid(
-            f"The file's name does not match its content ({content_type}: expected {expected}).",
+            _("The file's name does not match its content (%(content_type)s: expected %(expected)s).")
+            % {"content_type": content_type, "expected": expected},
             field=field_name,
             code="file_extension_mismatch",
         )
@@ -270,7 +277,9 @@ def store_upload(
     """Size and type limits from the files domain, plus: the name's extension must match the bytes."""
     if len(data) > files.MAX_BYTES:
         raise QualificationInvalid(
-            f"Files are limited to {files.MAX_BYTES // (1024 * 1024)} MB.", field="file", code="file_too_large"
+            _("Files are limited to %(megabytes)s MB.") % {"megabytes": files.MAX_BYTES // (1024 * 1024)},
+            field="file",
+            code="file_too_large",
         )
     sniffed = files.sniff(data) if data else None
     if sniffed in types:
@@ -294,10 +303,11 @@ def document_add(
     application = _lock_own(actor, application_id)
     if application.status not in EDITABLE_STATUSES:
         raise ApplicationStateError(
-            f"An application that is {application.status} takes no more documents.", code="application_not_editable"
+            _("An application that is %(status)s takes no more documents.") % {"status": application.status},
+            code="application_not_editable",
         )
     if kind not in DocumentKind.values:
-        raise QualificationInvalid("Unknown document kind.", field="kind")
+        raise QualificationInvalid(_("Unknown document kind."), field="kind")
     title = _check_text(title, "title", required=False, limit=200)
     stored = store_upload(
         actor=actor,
@@ -322,11 +332,14 @@ def application_submit(*, actor: Actor, application_id: str) -> SupplierApplicat
     application = _lock_own(actor, application_id)
     if application.status not in EDITABLE_STATUSES:
         raise ApplicationStateError(
-            f"An application that is {application.status} cannot be submitted.", code="application_not_submittable"
+            _("An application that is %(status)s cannot be submitted.") % {"status": application.status},
+            code="application_not_submittable",
         )
     if application.license_valid_to < clock.today():
         raise QualificationInvalid(
-            "The business license has expired; enter the current one.", field="license_valid_to", code="license_expired"
+            _("The business license has expired; enter the current one."),
+            field="license_valid_to",
+            code="license_expired",
         )
     resubmitted = application.status == ApplicationStatus.INFO_REQUESTED
     now = clock.now()
@@ -347,10 +360,10 @@ def _lock_for_review(actor: Actor, application_id: str) -> SupplierApplication:
     require_reviewer(actor)
     application = SupplierApplication.objects.select_for_update().filter(pk=application_id).first()
     if application is None:
-        raise ApplicationNotFound("No such application.")
+        raise ApplicationNotFound(_("No such application."))
     if application.status != ApplicationStatus.SUBMITTED:
         raise ApplicationStateError(
-            f"An application that is {application.status} is not waiting for a decision.",
+            _("An application that is %(status)s is not waiting for a decision.") % {"status": application.status},
             code="application_not_reviewable",
         )
     return application
@@ -360,7 +373,9 @@ def _merge_checklist(application: SupplierApplication, items: dict[str, dict[str
     merged = dict(application.checklist or {})
     for key, value in items.items():
         if key not in CheckItem.values:
-            raise QualificationInvalid(f"Unknown checklist item {key!r}.", field=f"checklist.{key}")
+            raise QualificationInvalid(
+                _("Unknown checklist item %(item)s.") % {"item": repr(key)}, field=f"checklist.{key}"
+            )
         note = _check_text(str(value.get("note") or ""), f"checklist.{key}.note", required=False, limit=1000)
         merged[key] = {"ok": bool(value.get("ok")), "note": note}
     application.checklist = merged
@@ -390,7 +405,7 @@ def application_decide(
     """Approve, reject with reasons, or ask the supplier for more. Decided once: a second decision
     finds the application no longer `submitted` and gets 409."""
     if decision not in DECISIONS:
-        raise QualificationInvalid("Decide approve, reject or request_info.", field="decision")
+        raise QualificationInvalid(_("Decide approve, reject or request_info."), field="decision")
     application = _lock_for_review(actor, application_id)
     if checklist:
         _merge_checklist(application, checklist)
@@ -401,13 +416,13 @@ def application_decide(
         missing = [item for item in CheckItem.values if not (application.checklist or {}).get(item, {}).get("ok")]
         if missing:
             raise QualificationInvalid(
-                "Every checklist item must be satisfied before approval: " + ", ".join(missing) + ".",
+                _("Every checklist item must be satisfied before approval: %(items)s.") % {"items": ", ".join(missing)},
                 field="checklist",
                 code="checklist_incomplete",
             )
         if application.license_valid_to < clock.today():
             raise QualificationInvalid(
-                "The business license has expired.", field="license_valid_to", code="license_expired"
+                _("The business license has expired."), field="license_valid_to", code="license_expired"
             )
         previous = (
             SupplierApplication.objects.select_for_update()
@@ -439,7 +454,7 @@ def application_decide(
     )
     if updated != 1:
         raise ApplicationStateError(
-            "The application changed while this request ran.", code="application_not_reviewable"
+            _("The application changed while this request ran."), code="application_not_reviewable"
         )
     kind = {
         "approve": "application.approved",
@@ -462,5 +477,5 @@ def application_decide(
 def supplier_of(supplier_id: str) -> Organization:
     supplier = Organization.objects.filter(pk=supplier_id, kind=OrgKind.SUPPLIER).first()
     if supplier is None:
-        raise SupplierNotFound("No such supplier.")
+        raise SupplierNotFound(_("No such supplier."))
     return supplier

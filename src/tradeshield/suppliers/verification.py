@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.files import services as files
 from tradeshield.kit import clock
@@ -57,7 +58,7 @@ class ReportInput:
 def _agency(agency_id: str) -> Organization:
     agency = Organization.objects.filter(pk=agency_id, kind=OrgKind.INSPECTION_AGENCY).first()
     if agency is None:
-        raise QualificationInvalid("No inspection agency with this id.", field="agency_id", code="agency_not_found")
+        raise QualificationInvalid(_("No inspection agency with this id."), field="agency_id", code="agency_not_found")
     return agency
 
 
@@ -66,16 +67,16 @@ def verification_request(*, actor: Actor, agency_id: str, supplier_id: str | Non
     """The supplier asks for itself; a reviewer or admin may assign a visit to any supplier."""
     if actor.organization is None and actor.staff_role in REVIEWER_ROLES:
         if not supplier_id:
-            raise QualificationInvalid("Name the supplier to visit.", field="supplier_id", code="missing_field")
+            raise QualificationInvalid(_("Name the supplier to visit."), field="supplier_id", code="missing_field")
         supplier = supplier_of(supplier_id)
     else:
         supplier = require_supplier(actor)
         if supplier_id and supplier_id != supplier.pk:
-            raise ReviewerRequired("Suppliers request visits of their own factories.", code="forbidden_role")
+            raise ReviewerRequired(_("Suppliers request visits of their own factories."), code="forbidden_role")
     agency = _agency(agency_id)
     Organization.objects.select_for_update().filter(pk=supplier.pk).first()
     if Verification.objects.filter(supplier=supplier, status__in=OPEN).exists():
-        raise ApplicationStateError("A verification visit is already open.", code="verification_already_open")
+        raise ApplicationStateError(_("A verification visit is already open."), code="verification_already_open")
     visit = Verification.objects.create(supplier=supplier, agency=agency, requested_by=actor.label)
     record_event(supplier.pk, "verification.requested", actor, verification_id=visit.id, agency_id=agency.pk)
     return visit
@@ -83,10 +84,10 @@ def verification_request(*, actor: Actor, agency_id: str, supplier_id: str | Non
 
 def _lock_as_agency(actor: Actor, verification_id: str, permission: str) -> Verification:
     if actor.organization is None or actor.organization.kind != OrgKind.INSPECTION_AGENCY:
-        raise VerificationNotFound("No such verification visit.")
+        raise VerificationNotFound(_("No such verification visit."))
     visit = Verification.objects.select_for_update().filter(pk=verification_id, agency=actor.organization).first()
     if visit is None:
-        raise VerificationNotFound("No such verification visit.")
+        raise VerificationNotFound(_("No such verification visit."))
     actor.require(permission)
     return visit
 
@@ -96,10 +97,11 @@ def verification_accept(*, actor: Actor, verification_id: str, planned_date: dat
     visit = _lock_as_agency(actor, verification_id, "inspection.schedule")
     if visit.status != VerificationStatus.REQUESTED:
         raise ApplicationStateError(
-            f"A visit that is {visit.status} cannot be accepted.", code="verification_not_acceptable"
+            _("A visit that is %(status)s cannot be accepted.") % {"status": visit.status},
+            code="verification_not_acceptable",
         )
     if planned_date < clock.today():
-        raise QualificationInvalid("The visit date is in the past.", field="planned_date", code="date_in_past")
+        raise QualificationInvalid(_("The visit date is in the past."), field="planned_date", code="date_in_past")
     visit.status = VerificationStatus.ACCEPTED
     visit.planned_date = planned_date
     visit.updated_at = clock.now()
@@ -114,10 +116,12 @@ def verification_accept(*, actor: Actor, verification_id: str, planned_date: dat
 def verification_decline(*, actor: Actor, verification_id: str, reason: str) -> Verification:
     visit = _lock_as_agency(actor, verification_id, "inspection.schedule")
     if visit.status not in OPEN:
-        raise ApplicationStateError(f"A visit that is {visit.status} cannot be declined.", code="verification_closed")
+        raise ApplicationStateError(
+            _("A visit that is %(status)s cannot be declined.") % {"status": visit.status}, code="verification_closed"
+        )
     reason = (reason or "").strip()
     if not reason or len(reason) > 2000:
-        raise QualificationInvalid("Give a reason (up to 2000 characters).", field="reason")
+        raise QualificationInvalid(_("Give a reason (up to 2000 characters)."), field="reason")
     visit.status = VerificationStatus.DECLINED
     visit.findings = reason
     visit.updated_at = clock.now()
@@ -132,13 +136,15 @@ def photo_add(
 ) -> VerificationPhoto:
     visit = _lock_as_agency(actor, verification_id, "inspection.report")
     if visit.status != VerificationStatus.ACCEPTED:
-        raise ApplicationStateError("Photos are added to an accepted visit.", code="verification_not_open")
+        raise ApplicationStateError(_("Photos are added to an accepted visit."), code="verification_not_open")
     if kind not in PhotoKind.values:
-        raise QualificationInvalid("Photo kind is factory, production_line or equipment.", field="kind")
+        raise QualificationInvalid(_("Photo kind is factory, production_line or equipment."), field="kind")
     if visit.photos.count() >= MAX_PHOTOS:
-        raise QualificationInvalid(f"At most {MAX_PHOTOS} photos.", field="file", code="too_many_photos")
+        raise QualificationInvalid(
+            _("At most %(max)s photos.") % {"max": MAX_PHOTOS}, field="file", code="too_many_photos"
+        )
     if len(caption or "") > 200:
-        raise QualificationInvalid("At most 200 characters.", field="caption")
+        raise QualificationInvalid(_("At most 200 characters."), field="caption")
     stored = store_upload(
         actor=actor,
         organization=visit.agency,
@@ -157,7 +163,9 @@ def _coordinate(text: str, limit: int, field_name: str) -> Decimal:
         value = Decimal("NaN")
     if not value.is_finite() or abs(value) > limit:
         raise QualificationInvalid(
-            f"Give a number between -{limit} and {limit}.", field=field_name, code="invalid_coordinate"
+            _("Give a number between -%(limit)s and %(limit)s.") % {"limit": limit},
+            field=field_name,
+            code="invalid_coordinate",
         )
     return value.quantize(Decimal("0.000001"))
 
@@ -166,32 +174,34 @@ def _coordinate(text: str, limit: int, field_name: str) -> Decimal:
 def verification_report(*, actor: Actor, verification_id: str, report: ReportInput) -> Verification:
     visit = _lock_as_agency(actor, verification_id, "inspection.report")
     if visit.status != VerificationStatus.ACCEPTED:
-        raise ApplicationStateError(f"A visit that is {visit.status} takes no report.", code="verification_not_open")
+        raise ApplicationStateError(
+            _("A visit that is %(status)s takes no report.") % {"status": visit.status}, code="verification_not_open"
+        )
     if report.visited_on > clock.today():
-        raise QualificationInvalid("The visit date is in the future.", field="visited_on", code="date_in_future")
+        raise QualificationInvalid(_("The visit date is in the future."), field="visited_on", code="date_in_future")
     address = (report.factory_address or "").strip()
     if not address or len(address) > 400:
-        raise QualificationInvalid("Give the factory address (up to 400 characters).", field="factory_address")
+        raise QualificationInvalid(_("Give the factory address (up to 400 characters)."), field="factory_address")
     lat = _coordinate(report.latitude, 90, "latitude")
     lon = _coordinate(report.longitude, 180, "longitude")
     if report.staff_count < 1 or report.staff_count > 1_000_000:
-        raise QualificationInvalid("Give the number of staff on site.", field="staff_count")
+        raise QualificationInvalid(_("Give the number of staff on site."), field="staff_count")
     if not (report.findings or "").strip() or len(report.findings) > 10_000:
-        raise QualificationInvalid("Write the findings (up to 10,000 characters).", field="findings")
+        raise QualificationInvalid(_("Write the findings (up to 10,000 characters)."), field="findings")
     if len(report.annual_capacity or "") > 200:
-        raise QualificationInvalid("At most 200 characters.", field="annual_capacity")
+        raise QualificationInvalid(_("At most 200 characters."), field="annual_capacity")
     if len(report.equipment) > MAX_EQUIPMENT:
-        raise QualificationInvalid(f"At most {MAX_EQUIPMENT} equipment rows.", field="equipment")
+        raise QualificationInvalid(_("At most %(max)s equipment rows.") % {"max": MAX_EQUIPMENT}, field="equipment")
     for i, item in enumerate(report.equipment):
         if not item.name.strip() or len(item.name) > 200:
-            raise QualificationInvalid("Name the equipment.", field=f"equipment[{i}].name")
+            raise QualificationInvalid(_("Name the equipment."), field=f"equipment[{i}].name")
         if item.quantity < 1 or item.quantity > 1_000_000:
-            raise QualificationInvalid("Quantity must be at least 1.", field=f"equipment[{i}].quantity")
+            raise QualificationInvalid(_("Quantity must be at least 1."), field=f"equipment[{i}].quantity")
         if len(item.capacity) > 200:
-            raise QualificationInvalid("At most 200 characters.", field=f"equipment[{i}].capacity")
+            raise QualificationInvalid(_("At most 200 characters."), field=f"equipment[{i}].capacity")
     if not visit.photos.exists():
         raise QualificationInvalid(
-            "Add at least one photo of the factory first.", field="photos", code="photos_required"
+            _("Add at least one photo of the factory first."), field="photos", code="photos_required"
         )
     now = clock.now()
     Equipment.objects.bulk_create(
