@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from tradeshield.idempotency.models import IdempotencyRecord
 from tradeshield.kit import clock
 from tradeshield.kit.errors import Conflict, Invalid
+from tradeshield.kit.transactions import savepoint_if_in_transaction
 
 IN_FLIGHT_LOCK = timedelta(seconds=60)
 MAX_KEY_LENGTH = 255
@@ -50,7 +51,7 @@ def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) ->
         raise KeyInvalid(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
     now = clock.real_now()
     try:
-        with transaction.atomic():
+        with savepoint_if_in_transaction():  # in autocommit mode (a request), the INSERT commits alone
             record = IdempotencyRecord.objects.create(
                 scope=scope,
                 key=key,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from tradeshield.accounts.models import User
 from tradeshield.kit.errors import Forbidden
-from tradeshield.organizations.models import MemberRole, Organization, OrgKind
+from tradeshield.organizations.models import MemberRole, Membership, Organization, OrgKind
 
 # What each member role may do. Owners and API keys may do everything their organization may.
 ROLE_PERMISSIONS: dict[str, set[str]] = {
@@ -92,7 +93,24 @@ class Actor:
 
 
 def actor_for_user(user: User, via: str = "session") -> Actor:
-    membership = getattr(user, "membership", None)
+    membership = membership_of(user)
     if membership is None:
         return Actor(user=user, organization=None, role="", via=via)
     return Actor(user=user, organization=membership.organization, role=membership.role, via=via)
+
+
+# The user's side of the one-to-one: where `user.membership` is cached (None when there is none).
+_USER_MEMBERSHIP = User.membership.related
+
+
+def membership_of(user: User) -> Membership | None:
+    """The user's membership with its organization (and the organization's test clock, for the
+    middleware), in one statement unless already loaded by a select_related through
+    `membership__organization` or an earlier call. Cached on the user as `user.membership` would be."""
+    if _USER_MEMBERSHIP.is_cached(user):
+        return cast(Membership | None, _USER_MEMBERSHIP.get_cached_value(user))
+    membership = Membership.objects.select_related("organization__test_clock").filter(user_id=user.pk).first()
+    _USER_MEMBERSHIP.set_cached_value(user, membership)
+    if membership is not None:
+        Membership.user.field.set_cached_value(membership, user)
+    return membership

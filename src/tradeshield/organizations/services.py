@@ -101,17 +101,29 @@ def personal_token_issue(*, email: str, password: str, ip: str | None = None) ->
     return secret, token
 
 
+# "Last used" is for spotting stale keys (shown to the minute): a key seen within this window is not
+# written again, so a busy key costs no UPDATE (nor a row lock that its concurrent requests queue on)
+# on almost every request. A stored time outside the window, even one in the future, is overwritten.
+API_KEY_LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
 def actor_from_bearer(secret: str) -> Actor | None:
+    """The actor of a bearer secret, in one statement (plus, for an API key, an UPDATE of its
+    last use at most once per API_KEY_LAST_USED_RESOLUTION)."""
     digest = secret_digest(secret)
     if secret.startswith(API_KEY_PREFIX + "_"):
-        key = ApiKey.objects.select_related("organization").filter(secret_hash=digest, revoked_at=None).first()
+        key = (
+            ApiKey.objects.select_related("organization__test_clock")
+            .filter(secret_hash=digest, revoked_at=None)
+            .first()
+        )
         if key is None:
             return None
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+        _note_api_key_use(key)
         return Actor(user=None, organization=key.organization, role="api_key", via="api_key", api_key_id=key.id)
     if secret.startswith(PERSONAL_TOKEN_PREFIX + "_"):
         token = (
-            PersonalToken.objects.select_related("user")
+            PersonalToken.objects.select_related("user__membership__organization__test_clock")
             .filter(secret_hash=digest, expires_at__gt=clock.real_now())
             .first()
         )
@@ -119,3 +131,11 @@ def actor_from_bearer(secret: str) -> Actor | None:
             return None
         return actor_for_user(token.user, via="token")
     return None
+
+
+def _note_api_key_use(key: ApiKey) -> None:
+    now = clock.now()
+    if key.last_used_at is not None and now - API_KEY_LAST_USED_RESOLUTION < key.last_used_at <= now:
+        return
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    key.last_used_at = now
