@@ -263,7 +263,8 @@ def transfers_apply(movements: Sequence[Movement]) -> list[Transfer]:
     now = timezone.now()
     rows = _call_batch(movements, now)
     if len(rows) == 1 and rows[0][1] == "no_account" and len(movements) >= 1:
-        _restore_accounts(movements[rows[0][0] - 1])
+        for movement in movements:  # not only the refused one: a later one may name another such account
+            _restore_accounts(movement)
         rows = _call_batch(movements, now)
     if len(rows) != len(movements):
         refused = movements[rows[0][0] - 1]

@@ -26,26 +26,34 @@ from tradeshield.payments.offers import WALLETS
 from tradeshield.risk import services as risk
 
 
-def _next_milestone(order: Order, milestone_id: str | None) -> Milestone:
-    unpaid = list(order.milestones.select_for_update().filter(status=MilestoneStatus.UNPAID).order_by("position"))
+def _next_milestone(order: Order, milestone_id: str | None) -> tuple[Milestone, list[Milestone]]:
+    """The milestone to pay, and every milestone of the order, all locked (`_after_funded` reads them)."""
+    milestones = list(order.milestones.select_for_update().order_by("position"))
+    unpaid = [m for m in milestones if m.status == MilestoneStatus.UNPAID]
     if not unpaid:
         raise OrderStateError(_("Every milestone of this order is paid or being paid."), code="order_not_payable")
     if milestone_id is None:
-        return unpaid[0]
+        return unpaid[0], milestones
     if milestone_id != unpaid[0].id:
-        if not order.milestones.filter(pk=milestone_id).exists():
+        if not any(m.id == milestone_id for m in milestones):
             raise OrderInvalid(_("No such milestone on this order."), field="milestone_id", code="milestone_not_found")
         raise OrderStateError(_("Pay the milestones in order; this one is not next."), code="milestone_not_payable")
-    return unpaid[0]
+    return unpaid[0], milestones
 
 
-def _after_funded(order: Order, milestone: Milestone, payment: Payment, actor: Actor | None) -> None:
+def _after_funded(
+    order: Order, milestone: Milestone, payment: Payment, actor: Actor | None, milestones: list[Milestone] | None = None
+) -> None:
+    """`milestones`: every milestone of the order, locked and read in this transaction (`milestone` among them)."""
     milestone.status, milestone.paid_at = MilestoneStatus.HELD, clock.now()
     milestone.save(update_fields=["status", "paid_at"])
     if order.ship_deadline is None and order.lead_time_days is not None:
         order.ship_deadline = clock.today() + timedelta(days=order.lead_time_days)
         order.save(update_fields=["ship_deadline"])
-    all_paid = not order.milestones.exclude(status=MilestoneStatus.HELD).exists()
+    if milestones is None:
+        all_paid = not order.milestones.exclude(status=MilestoneStatus.HELD).exists()
+    else:
+        all_paid = all(m.status == MilestoneStatus.HELD for m in milestones)
     target = OrderStatus.PAID if all_paid else OrderStatus.DEPOSIT_PAID
     transition(
         order,
@@ -112,7 +120,7 @@ def order_pay(
         raise OrderStateError(
             _("An order that is %(status)s cannot be paid.") % {"status": order.status}, code="order_not_payable"
         )
-    milestone = _next_milestone(order, milestone_id)
+    milestone, milestones = _next_milestone(order, milestone_id)
     if expected_amount is not None:
         if expected_amount.get("currency") != order.currency:
             raise CurrencyMismatch(
@@ -128,8 +136,9 @@ def order_pay(
     target = payments.PaymentTarget(
         order_id=order.id,
         milestone_id=milestone.id,
-        buyer=order.buyer,
-        supplier=order.supplier,
+        # The acting organization is the buyer (require_party): its row was read with the actor.
+        buyer=actor.organization or order.buyer,
+        supplier_id=order.supplier_id,
         currency=order.currency,
         amount=milestone.amount,
         credit=_credit_to_use(order, milestone.amount, method, use_credit),
@@ -159,7 +168,7 @@ def order_pay(
         raise OrderInvalid(_("Unknown payment method."), field="method", code="payment_method_unavailable")
     record_event(order, "payment.initiated", actor, payment_id=payment.id, method=method, status=payment.status)
     if payment.status == PaymentStatus.HELD:
-        _after_funded(order, milestone, payment, actor)
+        _after_funded(order, milestone, payment, actor, milestones)
     elif payment.status != PaymentStatus.FAILED:
         milestone.status = MilestoneStatus.PAYING
         milestone.save(update_fields=["status"])
@@ -276,8 +285,10 @@ def complete_and_release(order: Order, actor: Actor | None, **event_data: Any) -
         **event_data,
     )
     released = 0
-    for payment in Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES):
-        payments.payment_release(payment=payment)
+    funded = list(Payment.objects.select_for_update().filter(order_id=order.id, status__in=FUNDED_STATUSES))
+    holds = escrow.active_holds([payment.id for payment in funded])
+    for payment in funded:
+        payments.payment_release(payment=payment, hold=holds.get(payment.id))
         released += payment.released_amount
     order.milestones.filter(status=MilestoneStatus.HELD).update(status=MilestoneStatus.RELEASED)
     record_event(order, "escrow.released", actor, amount=released)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from tradeshield.escrow import services as escrow
 from tradeshield.kit import clock
 from tradeshield.kit.money import check_amount
+from tradeshield.ledger.models import Transfer
 from tradeshield.organizations.models import Organization
 from tradeshield.payments import providers
 from tradeshield.payments.cards import CardExpired, CardInvalid, aba_routing_valid, card_check_input
@@ -46,7 +48,7 @@ class PaymentTarget:
     order_id: str
     milestone_id: str
     buyer: Organization
-    supplier: Organization
+    supplier_id: str
     currency: str
     amount: int
     credit: int = 0  # buyer credit applied first; the method pays the rest
@@ -70,10 +72,17 @@ def _priced(target: PaymentTarget, key: str, *, network: str = "", country: str 
     return fee
 
 
+def _new_event(
+    payment: Payment, kind: str, amount: int | None = None, expected_by: date | None = None, **detail: Any
+) -> PaymentEvent:
+    """An event not saved yet (its time is now): saved later with the ones after it in one statement."""
+    return PaymentEvent(payment=payment, kind=kind, amount=amount, detail=detail, expected_by=expected_by)
+
+
 def _event(
     payment: Payment, kind: str, amount: int | None = None, expected_by: date | None = None, **detail: Any
 ) -> None:
-    PaymentEvent.objects.create(payment=payment, kind=kind, amount=amount, detail=detail, expected_by=expected_by)
+    _new_event(payment, kind, amount, expected_by, **detail).save(force_insert=True)
 
 
 def _save(payment: Payment, *fields: str) -> None:
@@ -81,29 +90,33 @@ def _save(payment: Payment, *fields: str) -> None:
     payment.save(update_fields=[*fields, "updated_at"])
 
 
-def _new_payment(target: PaymentTarget, method: str, provider: str, status: str, fee: int, **extra: Any) -> Payment:
+def _new_payment(
+    target: PaymentTarget, method: str, provider: str, status: str, fee: int, **extra: Any
+) -> tuple[Payment, list[PaymentEvent]]:
+    """The payment, with its first events (`initiated`, `credit_applied`) for the caller to save with its own."""
+    # No savepoint: the caller has locked the milestone, so this constraint is only a last guard, and its
+    # error ends the caller's transaction anyway (nothing catches it inside).
     try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                order_id=target.order_id,
-                milestone_id=target.milestone_id,
-                buyer=target.buyer,
-                supplier=target.supplier,
-                method=method,
-                provider=provider,
-                status=status,
-                currency=target.currency,
-                amount=target.amount,
-                fee_amount=fee,
-                credit_applied=target.credit,
-                **_fx_fields(target, fee),
-                **extra,
-            )
+        payment = Payment.objects.create(
+            order_id=target.order_id,
+            milestone_id=target.milestone_id,
+            buyer=target.buyer,
+            supplier_id=target.supplier_id,
+            method=method,
+            provider=provider,
+            status=status,
+            currency=target.currency,
+            amount=target.amount,
+            fee_amount=fee,
+            credit_applied=target.credit,
+            **_fx_fields(target, fee),
+            **extra,
+        )
     except IntegrityError as exc:
         raise PaymentNotConfirmable(
             _("This milestone already has a payment in progress or completed."), code="milestone_already_paid"
         ) from exc
-    _event(payment, "initiated", payment.total_charged, method=method)
+    events = [_new_event(payment, "initiated", payment.total_charged, method=method)]
     if payment.credit_applied:
         escrow.credit_spend(
             payment_id=payment.id,
@@ -112,8 +125,8 @@ def _new_payment(target: PaymentTarget, method: str, provider: str, status: str,
             currency=payment.currency,
             amount=payment.credit_applied,
         )
-        _event(payment, "credit_applied", payment.credit_applied)
-    return payment
+        events.append(_new_event(payment, "credit_applied", payment.credit_applied))
+    return payment, events
 
 
 def _fx_fields(target: PaymentTarget, fee: int) -> dict[str, Any]:
@@ -146,49 +159,38 @@ def _return_credit(payment: Payment, reason: str) -> None:
 
 def credit_payment_start(*, target: PaymentTarget) -> Payment:
     """A milestone paid entirely from buyer credit."""
-    payment = _new_payment(target, Method.CREDIT, "platform_credit", PaymentStatus.REQUIRES_ACTION, 0)
-    _event(payment, "captured", payment.amount)
-    _hold(payment)
+    payment, events = _new_payment(target, Method.CREDIT, "platform_credit", PaymentStatus.REQUIRES_ACTION, 0)
+    _hold(payment, events=[*events, _new_event(payment, "captured", payment.amount)])
     return payment
 
 
-def _fund_and_hold(payment: Payment) -> None:
-    """Money has arrived in full: put it in the order's escrow and hold it for the supplier."""
-    if payment.is_fx and payment.pay_amount > 0:
-        escrow.fx_funding(
-            payment_id=payment.id,
-            pay_currency=payment.pay_currency,
-            pay_amount=payment.pay_amount,
-            currency=payment.currency,
-            amount=payment.cash_amount + payment.fee_amount,
-        )
-    if payment.cash_amount > 0:
-        escrow.escrow_fund(
-            transfer_id=f"fund:{payment.id}",
-            payment_id=payment.id,
-            order_id=payment.order_id,
-            currency=payment.currency,
-            amount=payment.cash_amount,
-        )
-    escrow.processing_fee_collect(payment_id=payment.id, currency=payment.currency, fee=payment.fee_amount)
-    _hold(payment)
-
-
-def _hold(payment: Payment) -> None:
-    escrow.escrow_hold(
+def _hold(
+    payment: Payment, *, charged: bool = False, events: Sequence[PaymentEvent] = (), changed: Sequence[str] = ()
+) -> None:
+    """Hold the payment for the supplier; `charged`: its method's money has just arrived in full (card, wallet)
+    and goes into the order's escrow in the same ledger batch. The payment's other `changed` fields are
+    saved with its new status, and its unsaved `events` with `held_in_escrow`."""
+    fx = None
+    if charged and payment.is_fx and payment.pay_amount > 0:
+        fx = escrow.FxFunding(payment.pay_currency, payment.pay_amount, payment.cash_amount + payment.fee_amount)
+    escrow.fund_and_hold(
         payment_id=payment.id,
         order_id=payment.order_id,
         supplier_id=payment.supplier_id,
         currency=payment.currency,
         amount=payment.amount,
+        funded=payment.cash_amount if charged else 0,
+        fee=payment.fee_amount if charged else 0,
+        fx=fx,
     )
     payment.status = PaymentStatus.HELD
     payment.received_amount = max(payment.received_amount, payment.cash_amount + payment.fee_amount)
-    _save(payment, "status", "received_amount")
-    _event(payment, "held_in_escrow", payment.amount)
+    _save(payment, "status", "received_amount", *changed)
+    PaymentEvent.objects.bulk_create([*events, _new_event(payment, "held_in_escrow", payment.amount)])
 
 
-def _failed(payment: Payment, code: str, message: str) -> Payment:
+def _failed(payment: Payment, code: str, message: str, events: Sequence[PaymentEvent]) -> Payment:
+    PaymentEvent.objects.bulk_create(events)  # before any event `_return_credit` adds
     _return_credit(payment, "payment failed")
     payment.status = PaymentStatus.FAILED
     payment.failure_code = code
@@ -201,7 +203,7 @@ def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempoten
     checked = card_check_input(card)
     country = str(card.get("country") or target.buyer.country)
     fee = _priced(target, Method.CARD, network=checked.brand, country=country)
-    payment = _new_payment(
+    payment, events = _new_payment(
         target,
         Method.CARD,
         providers.CARD_PROVIDER.name,
@@ -217,12 +219,13 @@ def card_payment_start(*, target: PaymentTarget, card: dict[str, Any], idempoten
         card=checked, amount=payment.charge_amount, currency=payment.charge_currency, idempotency_key=payment.id
     )
     if not result.approved:
-        return _failed(payment, result.decline_code, result.decline_message)
+        return _failed(payment, result.decline_code, result.decline_message, events)
     payment.provider_reference, payment.provider_token = result.reference, result.token
-    _save(payment, "provider_reference", "provider_token")
-    _event(payment, "authorized", payment.total_charged, reference=result.reference)
-    _event(payment, "captured", payment.total_charged)
-    _fund_and_hold(payment)
+    authorized = _new_event(payment, "authorized", payment.total_charged, reference=result.reference)
+    captured = _new_event(payment, "captured", payment.total_charged)
+    _hold(
+        payment, charged=True, events=[*events, authorized, captured], changed=["provider_reference", "provider_token"]
+    )
     return payment
 
 
@@ -275,7 +278,7 @@ def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Paymen
     """One-click payment with a saved card: the same flow as a card payment, charged through the token."""
     method = saved_method_usable(buyer=target.buyer, method_id=method_id)
     fee = _priced(target, Method.CARD, network=method.brand, country=method.country or target.buyer.country)
-    payment = _new_payment(
+    payment, events = _new_payment(
         target,
         Method.CARD,
         method.provider,
@@ -292,12 +295,15 @@ def saved_card_payment_start(*, target: PaymentTarget, method_id: str) -> Paymen
         token=method.token, amount=payment.charge_amount, currency=payment.charge_currency, idempotency_key=payment.id
     )
     if not result.approved:
-        return _failed(payment, result.decline_code, result.decline_message)
+        return _failed(payment, result.decline_code, result.decline_message, events)
     payment.provider_reference, payment.provider_token = result.reference, result.token
-    _save(payment, "provider_reference", "provider_token")
-    _event(payment, "authorized", payment.total_charged, reference=result.reference, saved_method=method.id)
-    _event(payment, "captured", payment.total_charged)
-    _fund_and_hold(payment)
+    authorized = _new_event(
+        payment, "authorized", payment.total_charged, reference=result.reference, saved_method=method.id
+    )
+    captured = _new_event(payment, "captured", payment.total_charged)
+    _hold(
+        payment, charged=True, events=[*events, authorized, captured], changed=["provider_reference", "provider_token"]
+    )
     return payment
 
 
@@ -319,7 +325,7 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
             code="account_number_invalid",
         )
     fee = _priced(target, Method.ECHECK)
-    payment = _new_payment(
+    payment, events = _new_payment(
         target,
         Method.ECHECK,
         providers.BANK_DEBIT_PROVIDER.name,
@@ -335,12 +341,11 @@ def echeck_payment_start(*, target: PaymentTarget, bank_account: dict[str, Any],
         idempotency_key=payment.id,
     )
     if not result.approved:
-        return _failed(payment, result.decline_code, result.decline_message)
+        return _failed(payment, result.decline_code, result.decline_message, events)
     payment.provider_reference = result.reference
-    _save(payment, "provider_reference")
-    _event(payment, "authorized", payment.total_charged, reference=result.reference)
-    _event(payment, "captured", payment.total_charged)
-    _fund_and_hold(payment)
+    authorized = _new_event(payment, "authorized", payment.total_charged, reference=result.reference)
+    captured = _new_event(payment, "captured", payment.total_charged)
+    _hold(payment, charged=True, events=[*events, authorized, captured], changed=["provider_reference"])
     return payment
 
 
@@ -357,13 +362,14 @@ def redirect_payment_start(*, target: PaymentTarget, method: str, wallet: str = 
     fee = _priced(target, key)
     provider = providers.redirect_provider(method)
     # `wallet` names what the approval page shows, for local methods too (sepa, boleto)
-    payment = _new_payment(target, method, provider.name, PaymentStatus.REQUIRES_ACTION, fee, wallet=key)
+    payment, events = _new_payment(target, method, provider.name, PaymentStatus.REQUIRES_ACTION, fee, wallet=key)
     payment.provider_reference = provider.start(
         payment_id=payment.id, wallet=key, amount=payment.charge_amount, currency=payment.charge_currency
     )
     _save(payment, "provider_reference")
     if method != Method.WALLET:
-        _event(payment, "awaiting_funds", payment.charge_amount, expected_by=funds_expected_by(key))
+        events.append(_new_event(payment, "awaiting_funds", payment.charge_amount, expected_by=funds_expected_by(key)))
+    PaymentEvent.objects.bulk_create(events)
     return payment
 
 
@@ -376,9 +382,9 @@ def wallet_payment_confirm(*, payment: Payment, approval_token: str) -> Payment:
         raise PaymentNotConfirmable(
             _("The wallet approval could not be verified."), code="wallet_approval_invalid", status=422
         )
-    _event(payment, "authorized", payment.total_charged, wallet=payment.wallet)
-    _event(payment, "captured", payment.total_charged)
-    _fund_and_hold(payment)
+    authorized = _new_event(payment, "authorized", payment.total_charged, wallet=payment.wallet)
+    captured = _new_event(payment, "captured", payment.total_charged)
+    _hold(payment, charged=True, events=[authorized, captured])
     return payment
 
 
@@ -390,7 +396,7 @@ def bank_transfer_payment_start(*, target: PaymentTarget) -> Payment:
             code="fx_not_supported",
         )
     _priced(target, Method.BANK_TRANSFER)
-    payment = _new_payment(
+    payment, events = _new_payment(
         target,
         Method.BANK_TRANSFER,
         providers.BANK_TRANSFER_PROVIDER.name,
@@ -398,7 +404,10 @@ def bank_transfer_payment_start(*, target: PaymentTarget) -> Payment:
         0,
         bank_reference=providers.new_bank_reference(),
     )
-    _event(payment, "awaiting_funds", payment.amount, expected_by=funds_expected_by(Method.BANK_TRANSFER))
+    expected = funds_expected_by(Method.BANK_TRANSFER)
+    PaymentEvent.objects.bulk_create(
+        [*events, _new_event(payment, "awaiting_funds", payment.amount, expected_by=expected)]
+    )
     return payment
 
 
@@ -496,25 +505,33 @@ def bank_receipt_record(
         payment.status = PaymentStatus.PARTIALLY_FUNDED
         _save(payment, "status", "received_amount")
         return ReceiptOutcome(receipt, payment, False)
-    _save(payment, "received_amount")
-    _event(payment, "captured", payment.amount)
-    _hold(payment)
+    _hold(payment, events=[_new_event(payment, "captured", payment.amount)])  # saves received_amount too
     return ReceiptOutcome(receipt, payment, True)
 
 
-def payment_release(*, payment: Payment) -> Payment:
-    net, fee = escrow.escrow_release(payment_id=payment.id, order_id=payment.order_id, currency=payment.currency)
-    if net == 0 and fee == 0:
+def payment_release(*, payment: Payment, hold: Transfer | None) -> Payment:
+    """Release the payment's active `hold` (`escrow.active_holds`) to the supplier, keeping the reserve."""
+    if hold is None:
         return payment
+    net, fee = escrow.release_split(hold.amount)
+    reserve = payouts.reserve_claim(
+        payment_id=payment.id, supplier_id=payment.supplier_id, currency=payment.currency, released=net
+    )
+    escrow.escrow_release(
+        payment_id=payment.id,
+        order_id=payment.order_id,
+        currency=payment.currency,
+        hold=hold,
+        then=[reserve] if reserve else [],
+    )
     payment.status = PaymentStatus.RELEASED
     payment.released_amount = net
     _save(payment, "status", "released_amount")
-    _event(payment, "released", net, service_fee=fee)
-    reserved = payouts.reserve_hold(
-        payment_id=payment.id, supplier_id=payment.supplier_id, currency=payment.currency, released=net
-    )
-    if reserved:
-        _event(payment, "reserve_held", reserved, expected_by=clock.today() + timedelta(days=reserve_days()))
+    events = [_new_event(payment, "released", net, service_fee=fee)]
+    if reserve:
+        expected = clock.today() + timedelta(days=reserve_days())
+        events.append(_new_event(payment, "reserve_held", reserve.amount, expected_by=expected))
+    PaymentEvent.objects.bulk_create(events)
     return payment
 
 

@@ -15,11 +15,11 @@ is refused by the database even when two requests race.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -375,13 +375,20 @@ def reserve_percent() -> Decimal:
     return Decimal(settings.TRADESHIELD_PAYOUT_RESERVE_PERCENT)
 
 
-def reserve_hold(*, payment_id: str, supplier_id: str, currency: str, released: int) -> int:
-    """Keep the policy share of a release in the supplier's reserve for the post-sales window.
-    Idempotent per payment; returns the amount reserved."""
+def reserve_claim(*, payment_id: str, supplier_id: str, currency: str, released: int) -> ledger.Movement | None:
+    """Keep the policy share of a release in the supplier's reserve for the post-sales window: the reserve's
+    row, and its ledger movement (`reserve:P`) for the caller to apply with the release it depends on.
+    None when there is nothing to keep or the payment has its reserve already (idempotent per payment)."""
     amount = apply_percent(released, reserve_percent())
-    if amount <= 0 or ReserveHold.objects.filter(pk=payment_id).exists():
-        return 0
-    ledger.transfer_create(
+    if amount <= 0 or not _reserve_row_claim(
+        payment_id=payment_id,
+        organization_id=supplier_id,
+        currency=currency,
+        amount=amount,
+        release_at=clock.now() + timedelta(days=settings.TRADESHIELD_PAYOUT_RESERVE_DAYS),
+    ):
+        return None
+    return ledger.single(
         id=f"reserve:{payment_id}",
         debit=ledger.account_ensure(kind=AccountKind.SUPPLIER_AVAILABLE, currency=currency, owner_ref=supplier_id),
         credit=reserve_account(supplier_id, currency),
@@ -389,14 +396,21 @@ def reserve_hold(*, payment_id: str, supplier_id: str, currency: str, released: 
         code="reserve_hold",
         ref=payment_id,
     )
-    ReserveHold.objects.create(
-        payment_id=payment_id,
-        organization_id=supplier_id,
-        currency=currency,
-        amount=amount,
-        release_at=clock.now() + timedelta(days=settings.TRADESHIELD_PAYOUT_RESERVE_DAYS),
-    )
-    return amount
+
+
+def _reserve_row_claim(
+    *, payment_id: str, organization_id: str, currency: str, amount: int, release_at: datetime
+) -> bool:
+    """Insert the payment's reserve row unless it has one already (its primary key), in one statement:
+    True if this call inserted it."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {ReserveHold._meta.db_table} (payment_id, organization_id, currency, amount, release_at,"
+            " released_at, created_at) VALUES (%s, %s, %s, %s, %s, NULL, %s)"
+            " ON CONFLICT (payment_id) DO NOTHING RETURNING payment_id",
+            [payment_id, organization_id, currency, amount, release_at, clock.now()],
+        )
+        return cur.fetchone() is not None
 
 
 def reserves_release_due(limit: int = 500) -> int:

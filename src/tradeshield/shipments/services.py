@@ -7,7 +7,6 @@ carrier notifications), so the events of one order are applied one at a time and
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -15,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,8 @@ from tradeshield.shipments.models import EventKind, EventSource, Mode, Shipment,
 
 # A shipment may be created while the order is paid (the first) or already shipped (the next ones).
 OPEN_FOR_SHIPMENTS = {OrderStatus.PAID, OrderStatus.SHIPPED}
+# What a shipment's events decide (tracking.derive); the rest of its row does not change with them.
+DERIVED_FIELDS = ("status", "eta", "handed_over_at", "delivered_at", "last_event_at")
 
 
 @dataclass(frozen=True)
@@ -82,17 +84,16 @@ def carrier_code(carrier: str) -> str:
     return slugify(carrier)[:100]
 
 
-def remaining_quantities(order: Order) -> dict[int, Decimal]:
-    """Per order line id: what no shipment carries yet."""
-    shipped: dict[int, Decimal] = defaultdict(Decimal)
-    for part in ShipmentLine.objects.filter(shipment__order=order):
-        shipped[part.line_id] += part.quantity
-    return {line.id: line.quantity - shipped[line.id] for line in order.lines.all()}
+def remaining_quantities(order: Order) -> list[tuple[LineItem, Decimal]]:
+    """The order's lines, each with what no shipment carries yet (one statement)."""
+    lines = order.lines.annotate(shipped=Coalesce(Sum("shipment_lines__quantity"), Decimal(0)))
+    return [(line, line.quantity - line.shipped) for line in lines]
 
 
 def _allocate(order: Order, wanted: list[LineQuantity] | None) -> list[tuple[LineItem, Decimal]]:
-    lines = {line.position: line for line in order.lines.all()}
-    remaining = remaining_quantities(order)
+    with_remaining = remaining_quantities(order)
+    lines = {line.position: line for line, _ in with_remaining}
+    remaining = {line.id: left for line, left in with_remaining}
     if wanted is None:  # everything that is left
         return [(line, remaining[line.id]) for line in lines.values() if remaining[line.id] > 0]
     if not wanted:
@@ -235,7 +236,8 @@ def order_ship(*, actor: Actor, order_id: str, carrier: str, tracking_number: st
     allocation = _allocate(order, None)
     if allocation:
         shipment = _create(order, actor, allocation, mode=mode, carrier=carrier, tracking_number=tracking_number)
-        _record(shipment, order, EventInput(EventKind.PICKED_UP, clock.now()), source=EventSource.MANUAL, actor=actor)
+        picked_up = EventInput(EventKind.PICKED_UP, clock.now())
+        _record(shipment, order, picked_up, source=EventSource.MANUAL, actor=actor, new_shipment=True)
     _sync_order(order, actor, strict=True)
     if order.status != OrderStatus.SHIPPED:
         raise QuantityExceeded(
@@ -278,35 +280,52 @@ def _snapshot(shipment: Shipment) -> tuple[str, datetime | None]:
 
 
 def _record(
-    shipment: Shipment, order: Order, event: EventInput, *, source: str, actor: Actor | None, carrier: str = ""
+    shipment: Shipment,
+    order: Order,
+    event: EventInput,
+    *,
+    source: str,
+    actor: Actor | None,
+    carrier: str = "",
+    new_shipment: bool = False,
 ) -> EventOutcome:
-    """Store one event (or recognise it as a repeat), recompute the shipment, and notify what changed."""
+    """Store one event (or recognise it as a repeat), recompute the shipment, and notify what changed.
+
+    `new_shipment`: created in this transaction, so the shipment has no event yet and no other request
+    can add one: nothing to look for, and no race to guard against."""
     _validate(event)
     key = dedupe_key(shipment, event, source=source, carrier=carrier)
-    existing = ShipmentEvent.objects.filter(dedupe_key=key).first()
-    if existing is not None:
-        return EventOutcome(existing, duplicate=True)
+    if not new_shipment:
+        existing = ShipmentEvent.objects.filter(dedupe_key=key).first()
+        if existing is not None:
+            return EventOutcome(existing, duplicate=True)
     before_status, before_eta = _snapshot(shipment)
-    try:
-        with transaction.atomic():
-            row = ShipmentEvent.objects.create(
-                shipment=shipment,
-                kind=event.kind,
-                occurred_at=event.occurred_at,
-                location=event.location.strip(),
-                description=event.description.strip(),
-                new_eta=event.eta,
-                source=source,
-                actor=actor.label if actor else f"carrier {carrier}".strip(),
-                dedupe_key=key,
-            )
-    except IntegrityError:  # the same event committed by a concurrent request a moment ago
-        return EventOutcome(ShipmentEvent.objects.get(dedupe_key=key), duplicate=True)
-    derived = tracking.derive(list(shipment.events.all()), shipment.estimated_arrival)
-    for field in ("status", "eta", "handed_over_at", "delivered_at", "last_event_at"):
+    row = ShipmentEvent(
+        shipment=shipment,
+        kind=event.kind,
+        occurred_at=event.occurred_at,
+        location=event.location.strip(),
+        description=event.description.strip(),
+        new_eta=event.eta,
+        source=source,
+        actor=actor.label if actor else f"carrier {carrier}".strip(),
+        dedupe_key=key,
+    )
+    if new_shipment:
+        row.save(force_insert=True)
+        events = [row]
+    else:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:  # the same event committed by a concurrent request a moment ago
+            return EventOutcome(ShipmentEvent.objects.get(dedupe_key=key), duplicate=True)
+        events = list(shipment.events.all())
+    derived = tracking.derive(events, shipment.estimated_arrival)
+    for field in DERIVED_FIELDS:
         setattr(shipment, field, getattr(derived, field))
     shipment.updated_at = clock.now()
-    shipment.save()
+    shipment.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
     _notify(shipment, order, row, actor, before_status=before_status, before_eta=before_eta)
     return EventOutcome(row, duplicate=False)
 
@@ -379,7 +398,7 @@ def _sync_order(order: Order, actor: Actor | None, *, strict: bool) -> None:
     passed) stays where it is: the events are kept on the shipment, and both sides are told once per
     shipment (`shipment.handover_blocked`). The next event, or "mark as shipped", tries again.
     """
-    shipments = list(order.shipments.prefetch_related("lines"))
+    shipments = list(order.shipments.all())
     if order.status == OrderStatus.PAID:
         handed = [s for s in shipments if s.handed_over_at is not None]
         if handed:
@@ -400,10 +419,13 @@ def _sync_order(order: Order, actor: Actor | None, *, strict: bool) -> None:
                     raise
                 _report_blocked(order, actor, handed, error.code)
                 return
-    lines = list(order.lines.all())
-    delivered_at = timeliness.complete_at(
-        lines, shipments, lambda s: s.delivered_at if s.status == EventKind.DELIVERED else None
-    )
+    delivered_at = None
+    delivered = [s for s in shipments if s.status == EventKind.DELIVERED]
+    if delivered:  # what each carries matters only once something is delivered
+        prefetch_related_objects(delivered, "lines")
+        delivered_at = timeliness.complete_at(
+            list(order.lines.all()), delivered, lambda s: s.delivered_at if s.status == EventKind.DELIVERED else None
+        )
     _correct_dates(order, shipments, delivered_at)
     if order.status == OrderStatus.SHIPPED and delivered_at is not None:
         orders.transition(
