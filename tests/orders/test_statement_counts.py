@@ -28,18 +28,19 @@ from tradeshield.shipments import services as shipping
 
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
 
+# (Each notification job is one insert without a savepoint; a credit refresh already queued is one read.)
 # Card payment: lock the order and its milestones, risk assessment, method offer and fee rule, payment,
 # the order's escrow account, one ledger batch (fund, fee, hold), the payment's new status, its four
 # events in one insert, two order events (each with its notification job), milestone, order status.
-PAY_STATEMENTS = 22
+PAY_STATEMENTS = 18
 # Mark as shipped: lock, order lines with what is shipped of them, shipment, its line, `shipment.created`
 # event and job, the pick-up event, the shipment's derived fields, the order's shipments, order status,
 # `order.shipped` event and job, the supplier's credit refresh (already queued).
-SHIP_STATEMENTS = 22
+SHIP_STATEMENTS = 15
 # Confirm receipt: lock, open dispute?, order status, `order.completed` event and jobs, the funded
 # payments, their holds, reserve row, one ledger batch (release, reserve), payment status, payment events
 # in one insert, milestones, `escrow.released` event and job.
-RECEIPT_STATEMENTS = 24
+RECEIPT_STATEMENTS = 17
 
 
 def _order(buyer: Actor, supplier: Actor) -> Order:
