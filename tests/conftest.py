@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tradeshield.kit import clock
 from tradeshield.ledger import services as ledger
@@ -75,6 +76,14 @@ def make_party(kind: OrgKind, name: str, country: str, role: str = "owner", curr
 def _ledger_account_cache() -> None:
     """Tests roll back or empty the tables between them, which production never does to accounts."""
     ledger.account_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request leaves its language active on the thread; each test starts, and ends, in the default one."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from tradeshield.accounts.languages import supported_language
 from tradeshield.accounts.models import User
 from tradeshield.kit.errors import Invalid
@@ -11,7 +13,7 @@ def user_set_preferred_language(*, user: User, language: str) -> User:
     """Save the language `user` reads the app, emails and notifications in; "" goes back to the browser's."""
     code = supported_language(language) if language else ""
     if code is None:
-        raise Invalid("This language is not supported.", field="language", code="unsupported_language")
+        raise Invalid(_("This language is not supported."), field="language", code="unsupported_language")
     if user.preferred_language != code:
         user.preferred_language = code
         User.objects.filter(pk=user.pk).update(preferred_language=code)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from tradeshield.api.validation import validation_message
 from tradeshield.credit.api import router as credit_router
 from tradeshield.disputes.api import router as disputes_router
 from tradeshield.inspections.api import public as inspections_public_router
@@ -68,6 +70,13 @@ def _field(loc: Any) -> str:
     return out
 
 
+def _http_error_message(exc: HttpError) -> str:
+    """Django Ninja's own HttpErrors, in the reader's language; any other keeps its text."""
+    if exc.status_code == 403 and str(exc) == "CSRF check Failed":
+        return _("CSRF check Failed")
+    return str(exc)
+
+
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return error_response(exc)
@@ -78,24 +87,24 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     first = exc.errors[0] if exc.errors else {}
     kind = str(first.get("type", ""))
     field = _field(first.get("loc", ()))
-    message = str(first.get("msg", "Invalid request."))
+    message = validation_message(first, str(first.get("msg") or _("Invalid request.")))
     if kind == "extra_forbidden":
-        message = f"Unknown field {field!r}."
+        message = _("Unknown field %(field)s.") % {"field": repr(field)}
     return error_json(422, PYDANTIC_CODES.get(kind, "invalid_value"), message, field or None)
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_json(401, "unauthenticated", "Send a valid bearer token or sign in.")
+    return error_json(401, "unauthenticated", _("Send a valid bearer token or sign in."))
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and "parse request body" in str(exc):
-        return error_json(400, "malformed_json", "The request body is not valid JSON.")
-    return error_json(exc.status_code, "http_error", str(exc))
+        return error_json(400, "malformed_json", _("The request body is not valid JSON."))
+    return error_json(exc.status_code, "http_error", _http_error_message(exc))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_json(404, "not_found", "Not found.")
+    return error_json(404, "not_found", _("Not found."))

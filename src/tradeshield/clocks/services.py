@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from tradeshield.clocks.errors import ClockCannotGoBack, TestClockNotFound
 from tradeshield.clocks.models import TestClock
 from tradeshield.kit.errors import Invalid
@@ -11,7 +13,7 @@ from tradeshield.kit.errors import Invalid
 
 def test_clock_create(*, name: str, start_at: datetime) -> TestClock:
     if start_at.tzinfo is None:
-        raise Invalid("The start time needs a time zone (RFC 3339, e.g. 2026-11-25T06:00:00Z).", field="start_at")
+        raise Invalid(_("The start time needs a time zone (RFC 3339, e.g. 2026-11-25T06:00:00Z)."), field="start_at")
     return TestClock.objects.create(name=name.strip() or "sandbox", now_at=start_at)
 
 
@@ -19,16 +21,18 @@ def test_clock_lock(clock_id: str) -> TestClock:
     clock = TestClock.objects.select_for_update().filter(pk=clock_id).first()
     if clock is None:
         raise TestClockNotFound(
-            "No such test clock. Only simulation clocks can be advanced; real time cannot.", field="clock_id"
+            _("No such test clock. Only simulation clocks can be advanced; real time cannot."), field="clock_id"
         )
     return clock
 
 
 def test_clock_check_target(clock: TestClock, to: datetime) -> None:
     if to.tzinfo is None:
-        raise Invalid("The target time needs a time zone.", field="to")
+        raise Invalid(_("The target time needs a time zone."), field="to")
     if to < clock.now_at:
-        raise ClockCannotGoBack(f"The clock stands at {clock.now_at.isoformat()}; it only moves forward.", field="to")
+        raise ClockCannotGoBack(
+            _("The clock stands at %(now)s; it only moves forward.") % {"now": clock.now_at.isoformat()}, field="to"
+        )
 
 
 def test_clock_set(clock: TestClock, to: datetime) -> TestClock:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
@@ -44,13 +46,16 @@ from tradeshield.organizations.auth import API_AUTH, actor_of
 
 router = Router(tags=["disputes"], auth=API_AUTH)
 ERRORS = ERROR_RESPONSES
+MAX_NOTE = 500
 
 
 def _amount(value: MoneySchema | None, currency: str, field: str) -> int | None:
     if value is None:
         return None
     if value.currency != currency:
-        raise CurrencyMismatch(f"This dispute is in {currency}.", field=f"{field}.currency")
+        raise CurrencyMismatch(
+            _("This dispute is in %(currency)s.") % {"currency": currency}, field=f"{field}.currency"
+        )
     return value.amount
 
 
@@ -187,8 +192,12 @@ def escalate(request: HttpRequest, dispute_id: str) -> dict[str, Any]:
 def add_evidence(
     request: HttpRequest, dispute_id: str, file: File[UploadedFile], note: Form[str] = ""
 ) -> Status[dict[str, Any]]:
-    if len(note) > 500:
-        raise DisputeInvalid("At most 500 characters.", field="note", code="text_too_long")
+    if len(note) > MAX_NOTE:
+        raise DisputeInvalid(
+            ngettext("At most %(limit)s character.", "At most %(limit)s characters.", MAX_NOTE) % {"limit": MAX_NOTE},
+            field="note",
+            code="text_too_long",
+        )
     evidence = services.evidence_add(
         actor=actor_of(request),
         dispute_id=dispute_id,

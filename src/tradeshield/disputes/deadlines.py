@@ -126,7 +126,7 @@ def fire(row_id: int, now: datetime) -> str | None:
             with transaction.atomic():
                 outcome = ACTIONS[DeadlineKind(row.kind)](dispute, order, row)
         except DomainError as error:
-            outcome = {"error": error.code, "message": error.message}
+            outcome = {"error": error.code, "message": str(error.message)}
         if outcome is None:
             row.due_at = now + services.policy.ASSIGN_RETRY
             row.save(update_fields=["due_at"])

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from tradeshield.accounts.models import User
 from tradeshield.disputes.errors import DisputeStateError
 from tradeshield.disputes.models import Dispute, DisputeStatus
@@ -34,7 +36,7 @@ def create(
     dispute: Dispute, order: Order, *, agency_id: str, scope: str, site_address: str, user: User | None
 ) -> Inspection:
     if order.inspections.filter(status__in=OPEN_STATUSES).exists():
-        raise DisputeStateError("A visit is already in progress for this order.", code="inspection_in_progress")
+        raise DisputeStateError(_("A visit is already in progress for this order."), code="inspection_in_progress")
     agency = accredited_agency(agency_id)
     plan = plan_for(order)
     now = clock.now()

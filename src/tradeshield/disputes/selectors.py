@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from tradeshield.accounts.models import StaffRole, User
 from tradeshield.disputes.errors import DisputeNotFound
@@ -35,7 +36,7 @@ def disputes_visible_to(actor: Actor) -> QuerySet[Dispute]:
 def dispute_get(actor: Actor, dispute_id: str) -> Dispute:
     dispute = disputes_visible_to(actor).filter(pk=dispute_id).first()
     if dispute is None:
-        raise DisputeNotFound("No such dispute.")
+        raise DisputeNotFound(_("No such dispute."))
     return dispute
 
 
@@ -45,7 +46,7 @@ def dispute_for_expert(actor: Actor, dispute_id: str) -> Dispute:
     if actor.staff_role == StaffRole.TRADE_EXPERT:
         dispute = Dispute.objects.filter(pk=dispute_id).first()
         if dispute is None:
-            raise DisputeNotFound("No such dispute.")
+            raise DisputeNotFound(_("No such dispute."))
         return dispute
     return dispute_get(actor, dispute_id)
 
@@ -70,7 +71,9 @@ def open_dispute_freeze(order: Order) -> str | None:
     dispute = open_dispute(order.id)
     if dispute is None:
         return None
-    return f"Dispute {dispute.id} is open on this order: its funds are frozen until it is resolved."
+    return _("Dispute %(dispute)s is open on this order: its funds are frozen until it is resolved.") % {
+        "dispute": dispute.id
+    }
 
 
 def expert_queue(user: User) -> QuerySet[Dispute]:

@@ -13,10 +13,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.accounts.models import StaffRole, User
 from tradeshield.disputes import inspection as ordered_inspection
-from tradeshield.disputes import payouts, policy
+from tradeshield.disputes import payouts, policy, refusals
 from tradeshield.disputes.errors import DisputeForbidden, DisputeInvalid, DisputeNotFound, DisputeStateError
 from tradeshield.disputes.models import (
     ARBITRATION_STATUSES,
@@ -66,7 +68,7 @@ def _lock(dispute_id: str) -> tuple[Order, Dispute]:
     """Lock the order, then the dispute (the one order every writer takes them in)."""
     order_id = Dispute.objects.filter(pk=dispute_id).values_list("order_id", flat=True).first()
     if order_id is None:
-        raise DisputeNotFound("No such dispute.")
+        raise DisputeNotFound(_("No such dispute."))
     order = Order.objects.select_for_update().get(pk=order_id)
     return order, Dispute.objects.select_for_update().get(pk=dispute_id)
 
@@ -80,48 +82,52 @@ def _lock_as(actor: Actor, dispute_id: str) -> tuple[Order, Dispute, str | None]
 def _party(actor: Actor, dispute_id: str, *sides: str) -> tuple[Order, Dispute, str]:
     order, dispute, side = _lock_as(actor, dispute_id)
     if side not in sides:
-        who = " or ".join(sides)
-        raise DisputeForbidden(f"Only the {who} can do this on a dispute.", code="wrong_party")
+        raise DisputeForbidden(refusals.only_sides(sides), code="wrong_party")
     actor.require("dispute.act")
     return order, dispute, side
 
 
 def _require_status(dispute: Dispute, statuses: tuple[str, ...] | set[str], code: str, what: str) -> None:
     if dispute.status not in statuses:
-        raise DisputeStateError(f"A dispute that is {dispute.status} cannot {what}.", code=code)
+        raise DisputeStateError(refusals.cannot(dispute.status, what), code=code)
 
 
 def _text(value: str, field: str, *, required: bool = True, minimum: int = 1) -> str:
     value = (value or "").strip()
     if "\x00" in value:
-        raise DisputeInvalid("Text may not contain NUL characters.", field=field, code="text_invalid")
+        raise DisputeInvalid(_("Text may not contain NUL characters."), field=field, code="text_invalid")
     if required and len(value) < minimum:
         raise DisputeInvalid(
-            f"Write at least {minimum} characters." if minimum > 1 else "This text is required.",
+            ngettext("Write at least %(minimum)s character.", "Write at least %(minimum)s characters.", minimum)
+            % {"minimum": minimum}
+            if minimum > 1
+            else _("This text is required."),
             field=field,
             code="text_required",
         )
     if len(value) > MAX_TEXT:
-        raise DisputeInvalid(f"At most {MAX_TEXT} characters.", field=field, code="text_too_long")
+        raise DisputeInvalid(
+            ngettext("At most %(limit)s character.", "At most %(limit)s characters.", MAX_TEXT) % {"limit": MAX_TEXT},
+            field=field,
+            code="text_too_long",
+        )
     return value
 
 
 def _amount_within(amount: int, dispute_amount: int, field: str, code: str, what: str) -> int:
     if amount < 0:
-        raise DisputeInvalid("An amount cannot be negative.", field=field, code="amount_negative")
+        raise DisputeInvalid(_("An amount cannot be negative."), field=field, code="amount_negative")
     if amount > dispute_amount:
-        raise DisputeInvalid(
-            f"{what} cannot exceed the amount paid ({dispute_amount} minor units).", field=field, code=code
-        )
+        raise DisputeInvalid(refusals.exceeds_paid(what, dispute_amount), field=field, code=code)
     return amount
 
 
 def _requested(remedy: str, amount: int | None, disputed: int) -> int:
     if remedy not in Remedy.values:
-        raise DisputeInvalid("Unknown remedy.", field="remedy", code="remedy_invalid")
+        raise DisputeInvalid(_("Unknown remedy."), field="remedy", code="remedy_invalid")
     if remedy == Remedy.PARTIAL_REFUND:
         if amount is None or amount <= 0:
-            raise DisputeInvalid("A partial refund needs an amount.", field="amount", code="amount_required")
+            raise DisputeInvalid(_("A partial refund needs an amount."), field="amount", code="amount_required")
         return _amount_within(amount, disputed, "amount", "amount_exceeds_paid", "The refund asked")
     if remedy == Remedy.REPLACEMENT:
         return 0
@@ -168,7 +174,7 @@ def _resolve(
         status=status, outcome=outcome, resolved_at=now, updated_at=now
     )
     if updated != 1:
-        raise DisputeStateError("The dispute changed while this request ran; reload it.", code="dispute_changed")
+        raise DisputeStateError(_("The dispute changed while this request ran; reload it."), code="dispute_changed")
     dispute.status, dispute.outcome, dispute.resolved_at = status, outcome, now
     inspections = ordered_inspection.settle(dispute, order, buyer_amount)
     if inspections:
@@ -208,11 +214,11 @@ def dispute_open(
     order = lock_order(actor, order_id)
     require_party(actor, order, "buyer", "dispute.act")
     if reason not in Reason.values:
-        raise DisputeInvalid("Unknown reason.", field="reason", code="reason_invalid")
+        raise DisputeInvalid(_("Unknown reason."), field="reason", code="reason_invalid")
     description = _text(description, "description")
     now = clock.now()
     if open_dispute(order.id) is not None:
-        raise DisputeStateError("A dispute is already open on this order.", code="dispute_already_open")
+        raise DisputeStateError(_("A dispute is already open on this order."), code="dispute_already_open")
     if order.status in PRE_RELEASE_STATUSES:
         stage, disputed = Stage.PRE_RELEASE, payouts.held_in_escrow(order)
     elif order.status == OrderStatus.COMPLETED:
@@ -220,7 +226,12 @@ def dispute_open(
         if completed is None or now > completed + policy.POST_SALES_WINDOW:
             days = policy.POST_SALES_WINDOW.days
             raise DisputeStateError(
-                f"Disputes can be opened up to {days} days after receipt was confirmed; that window has closed.",
+                ngettext(
+                    "Disputes can be opened up to %(days)s day after receipt was confirmed; that window has closed.",
+                    "Disputes can be opened up to %(days)s days after receipt was confirmed; that window has closed.",
+                    days,
+                )
+                % {"days": days},
                 code="dispute_window_closed",
             )
         # What earlier post-sales disputes refunded is not paid any more.
@@ -228,11 +239,11 @@ def dispute_open(
         stage, disputed = Stage.POST_SALES, payouts.paid_and_released(order) - (earlier["total"] or 0)
     else:
         raise DisputeStateError(
-            f"An order that is {order.status} cannot be disputed (nothing has been paid for it, or it was refunded).",
+            refusals.order_not_disputable(order.status),
             code="order_not_disputable",
         )
     if disputed <= 0:
-        raise DisputeStateError("Nothing paid on this order is left to dispute.", code="order_not_disputable")
+        raise DisputeStateError(_("Nothing paid on this order is left to dispute."), code="order_not_disputable")
     requested = _requested(remedy, amount, disputed)
     risk.screen(
         kind="refund_request",
@@ -269,7 +280,7 @@ def dispute_open(
         with transaction.atomic():
             dispute.save(force_insert=True)
     except IntegrityError:
-        raise DisputeStateError("A dispute is already open on this order.", code="dispute_already_open") from None
+        raise DisputeStateError(_("A dispute is already open on this order."), code="dispute_already_open") from None
     _deadline(dispute, DeadlineKind.SUPPLIER_RESPONSE, dispute.supplier_respond_by)
     _deadline(dispute, DeadlineKind.AUTO_ESCALATE, dispute.auto_escalate_at)
     _event(
@@ -302,11 +313,11 @@ def dispute_counter(*, actor: Actor, dispute_id: str, amount: int, text: str, re
     order, dispute, side = _party(actor, dispute_id, "buyer", "supplier")
     _require_status(dispute, (S.NEGOTIATING,), "dispute_not_negotiating", "take offers")
     if dispute.offer_by == side:
-        raise DisputeStateError("Wait for the other side's answer to your offer.", code="offer_pending")
+        raise DisputeStateError(_("Wait for the other side's answer to your offer."), code="offer_pending")
     amount = _amount_within(amount, dispute.disputed_amount, "amount", "counter_exceeds_paid", "A counter-offer")
     remedy = remedy or (Remedy.PARTIAL_REFUND if amount < dispute.disputed_amount else Remedy.FULL_REFUND)
     if remedy not in Remedy.values:
-        raise DisputeInvalid("Unknown remedy.", field="remedy", code="remedy_invalid")
+        raise DisputeInvalid(_("Unknown remedy."), field="remedy", code="remedy_invalid")
     dispute.offer_by, dispute.offer_amount, dispute.offer_remedy = side, amount, remedy
     dispute.offer_text = _text(text, "text")
     if side == "supplier":
@@ -322,7 +333,7 @@ def dispute_accept(*, actor: Actor, dispute_id: str) -> Dispute:
     order, dispute, side = _party(actor, dispute_id, "buyer", "supplier")
     _require_status(dispute, (S.NEGOTIATING,), "dispute_not_negotiating", "take offers")
     if dispute.offer_by == side:
-        raise DisputeStateError("You cannot accept your own offer.", code="offer_pending")
+        raise DisputeStateError(_("You cannot accept your own offer."), code="offer_pending")
     if side == "supplier":
         _supplier_responded(dispute)
         _save(dispute, "supplier_responded_at")
@@ -341,12 +352,12 @@ def dispute_accept(*, actor: Actor, dispute_id: str) -> Dispute:
 @transaction.atomic
 def dispute_reject(*, actor: Actor, dispute_id: str, text: str) -> Dispute:
     """The supplier rejects the request; it must have put its evidence on the case first."""
-    order, dispute, _ = _party(actor, dispute_id, "supplier")
+    order, dispute, _side = _party(actor, dispute_id, "supplier")
     _require_status(dispute, (S.NEGOTIATING,), "dispute_not_negotiating", "be rejected")
     text = _text(text, "text")
     if not dispute.evidence.filter(side="supplier").exists():
         raise DisputeInvalid(
-            "Upload your evidence (photos, documents) before rejecting the request.",
+            _("Upload your evidence (photos, documents) before rejecting the request."),
             field="evidence",
             code="evidence_required",
         )
@@ -368,11 +379,11 @@ def dispute_edit(
     description: str | None = None,
 ) -> Dispute:
     """The buyer changes the request while negotiating (the supplier's deadline does not move)."""
-    order, dispute, _ = _party(actor, dispute_id, "buyer")
+    order, dispute, _side = _party(actor, dispute_id, "buyer")
     _require_status(dispute, (S.NEGOTIATING,), "dispute_not_negotiating", "be edited")
     if reason is not None:
         if reason not in Reason.values:
-            raise DisputeInvalid("Unknown reason.", field="reason", code="reason_invalid")
+            raise DisputeInvalid(_("Unknown reason."), field="reason", code="reason_invalid")
         dispute.reason = reason
     if description is not None:
         dispute.description = _text(description, "description")
@@ -400,7 +411,7 @@ def dispute_edit(
 
 @transaction.atomic
 def dispute_withdraw(*, actor: Actor, dispute_id: str) -> Dispute:
-    order, dispute, _ = _party(actor, dispute_id, "buyer")
+    order, dispute, _side = _party(actor, dispute_id, "buyer")
     _require_status(dispute, (S.NEGOTIATING, S.ESCALATED), "dispute_not_withdrawable", "be withdrawn")
     return _resolve(
         dispute, order, actor=actor, outcome=Outcome.WITHDRAWN, buyer_amount=0, release_rest=False, status=S.WITHDRAWN
@@ -463,7 +474,7 @@ def escalate(dispute: Dispute, order: Order, actor: Actor | None) -> Dispute:
         status=S.ESCALATED, escalated_at=now, updated_at=now
     )
     if updated != 1:
-        raise DisputeStateError("The dispute changed while this request ran; reload it.", code="dispute_changed")
+        raise DisputeStateError(_("The dispute changed while this request ran; reload it."), code="dispute_changed")
     dispute.status, dispute.escalated_at = S.ESCALATED, now
     _close_deadlines(dispute, DeadlineKind.SUPPLIER_RESPONSE, DeadlineKind.AUTO_ESCALATE, outcome="escalated")
     _event(dispute, order, "escalated", actor, automatic=actor is None)
@@ -473,12 +484,12 @@ def escalate(dispute: Dispute, order: Order, actor: Actor | None) -> Dispute:
 
 @transaction.atomic
 def dispute_escalate(*, actor: Actor, dispute_id: str) -> Dispute:
-    order, dispute, _ = _party(actor, dispute_id, "buyer")
+    order, dispute, _side = _party(actor, dispute_id, "buyer")
     _require_status(dispute, (S.NEGOTIATING,), "dispute_not_negotiating", "be escalated")
     if clock.now() < dispute.buyer_may_escalate_at:
         raise DisputeStateError(
-            "The supplier has 3 days to respond; you can escalate from "
-            f"{dispute.buyer_may_escalate_at:%Y-%m-%d %H:%M} UTC.",
+            _("The supplier has 3 days to respond; you can escalate from %(moment)s UTC.")
+            % {"moment": f"{dispute.buyer_may_escalate_at:%Y-%m-%d %H:%M}"},
             code="escalation_too_early",
         )
     return escalate(dispute, order, actor)
@@ -524,10 +535,10 @@ def _expert_case(actor: Actor, dispute_id: str) -> tuple[Order, Dispute]:
     """Lock a case for its assigned expert. Another expert is told it is not theirs (403)."""
     if actor.staff_role != StaffRole.TRADE_EXPERT or actor.user is None:
         dispute_get(actor, dispute_id)  # 404 for strangers
-        raise DisputeForbidden("Only the trade expert assigned to this case can do this.", code="not_trade_expert")
+        raise DisputeForbidden(_("Only the trade expert assigned to this case can do this."), code="not_trade_expert")
     order, dispute = _lock(dispute_id)
     if dispute.expert_id != actor.user.id:
-        raise DisputeForbidden("This case is not assigned to you.", code="dispute_not_assigned")
+        raise DisputeForbidden(_("This case is not assigned to you."), code="dispute_not_assigned")
     return order, dispute
 
 
@@ -536,9 +547,13 @@ def evidence_request(*, actor: Actor, dispute_id: str, side: str, text: str, due
     order, dispute = _expert_case(actor, dispute_id)
     _require_status(dispute, ARBITRATION_STATUSES, "dispute_not_in_arbitration", "take evidence requests")
     if side not in ("buyer", "supplier"):
-        raise DisputeInvalid("Ask the buyer or the supplier.", field="side", code="side_invalid")
+        raise DisputeInvalid(_("Ask the buyer or the supplier."), field="side", code="side_invalid")
     if not 1 <= due_days <= policy.EVIDENCE_DAYS_MAX:
-        raise DisputeInvalid(f"Give 1 to {policy.EVIDENCE_DAYS_MAX} days.", field="due_days", code="due_days_invalid")
+        raise DisputeInvalid(
+            _("Give 1 to %(maximum)s days.") % {"maximum": policy.EVIDENCE_DAYS_MAX},
+            field="due_days",
+            code="due_days_invalid",
+        )
     request = EvidenceRequest.objects.create(
         dispute=dispute,
         side=side,
@@ -633,10 +648,10 @@ def settlement_sign(*, actor: Actor, dispute_id: str) -> Dispute:
         Settlement.objects.select_for_update().filter(dispute=dispute, status=Settlement.Status.PROPOSED).first()
     )
     if settlement is None:
-        raise DisputeStateError("No settlement is proposed on this dispute.", code="no_settlement")
+        raise DisputeStateError(_("No settlement is proposed on this dispute."), code="no_settlement")
     field = f"{side}_signed_at"
     if getattr(settlement, field) is not None:
-        raise DisputeStateError("You have signed; the other party has not yet.", code="settlement_awaiting_other")
+        raise DisputeStateError(_("You have signed; the other party has not yet."), code="settlement_awaiting_other")
     setattr(settlement, field, clock.now())
     settlement.status = Settlement.Status.SIGNED
     settlement.save(update_fields=[field, "status"])
@@ -656,17 +671,19 @@ def settlement_sign(*, actor: Actor, dispute_id: str) -> Dispute:
 
 def _check_split(dispute: Dispute, buyer_amount: int, supplier_amount: int) -> None:
     if buyer_amount < 0 or supplier_amount < 0:
-        raise DisputeInvalid("Shares cannot be negative.", field="buyer_amount", code="amount_negative")
+        raise DisputeInvalid(_("Shares cannot be negative."), field="buyer_amount", code="amount_negative")
     total = buyer_amount + supplier_amount
     if total > dispute.disputed_amount:
         raise DisputeInvalid(
-            f"The split ({total}) exceeds the disputed amount ({dispute.disputed_amount} minor units).",
+            _("The split (%(total)s) exceeds the disputed amount (%(disputed)s minor units).")
+            % {"total": total, "disputed": dispute.disputed_amount},
             field="buyer_amount",
             code="split_exceeds_disputed_amount",
         )
     if total < dispute.disputed_amount:
         raise DisputeInvalid(
-            f"The split ({total}) must add up to the disputed amount ({dispute.disputed_amount} minor units).",
+            _("The split (%(total)s) must add up to the disputed amount (%(disputed)s minor units).")
+            % {"total": total, "disputed": dispute.disputed_amount},
             field="supplier_amount",
             code="split_incomplete",
         )
@@ -694,7 +711,7 @@ def dispute_decide(*, actor: Actor, dispute_id: str, buyer_amount: int, supplier
         updated_at=now,
     )
     if updated != 1:
-        raise DisputeStateError("The case changed while this request ran; reload it.", code="dispute_changed")
+        raise DisputeStateError(_("The case changed while this request ran; reload it."), code="dispute_changed")
     dispute.refresh_from_db()
     _event(
         dispute,
@@ -724,10 +741,10 @@ def dispute_appeal(*, actor: Actor, dispute_id: str, reasons: str) -> Dispute:
     order, dispute, side = _party(actor, dispute_id, "buyer", "supplier")
     _require_status(dispute, (S.DECIDED,), "dispute_not_appealable", "be appealed")
     if dispute.appealed_at is not None:
-        raise DisputeStateError("This case has been appealed once already.", code="already_appealed")
+        raise DisputeStateError(_("This case has been appealed once already."), code="already_appealed")
     assert dispute.appeal_by is not None
     if clock.now() > dispute.appeal_by:
-        raise DisputeStateError("The appeal window has closed.", code="appeal_window_closed")
+        raise DisputeStateError(_("The appeal window has closed."), code="appeal_window_closed")
     reasons = _text(reasons, "reasons", minimum=policy.MIN_REASONS)
     now = clock.now()
     updated = Dispute.objects.filter(pk=dispute.pk, status=S.DECIDED, appealed_at__isnull=True).update(
@@ -741,7 +758,7 @@ def dispute_appeal(*, actor: Actor, dispute_id: str, reasons: str) -> Dispute:
         updated_at=now,
     )
     if updated != 1:
-        raise DisputeStateError("The case changed while this request ran; reload it.", code="dispute_changed")
+        raise DisputeStateError(_("The case changed while this request ran; reload it."), code="dispute_changed")
     dispute.refresh_from_db()
     _close_deadlines(dispute, DeadlineKind.APPEAL_WINDOW, outcome="appealed")
     _event(dispute, order, "appealed", actor, side=side, reasons=reasons[:1000])

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from tradeshield.idempotency import services
 from tradeshield.kit.errors import DomainError
@@ -33,7 +34,7 @@ class IdempotencyMiddleware:
                 return error_json(
                     400,
                     "idempotency_key_required",
-                    "This request moves money: send an Idempotency-Key header.",
+                    _("This request moves money: send an Idempotency-Key header."),
                     "Idempotency-Key",
                 )
             return self.get_response(request)

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.utils.translation import gettext as _
 
 from tradeshield.idempotency.models import IdempotencyRecord
 from tradeshield.kit import clock
@@ -48,7 +49,9 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) -> Claim:
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise KeyInvalid(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters.")
+        raise KeyInvalid(
+            _("Idempotency-Key must be 1 to %(maximum)s printable characters.") % {"maximum": MAX_KEY_LENGTH}
+        )
     now = clock.real_now()
     try:
         with savepoint_if_in_transaction():  # in autocommit mode (a request), the INSERT commits alone
@@ -65,14 +68,14 @@ def claim(*, scope: str, key: str, method: str, path: str, request_hash: str) ->
         pass
     record = IdempotencyRecord.objects.get(scope=scope, key=key)
     if record.request_hash != request_hash:
-        raise KeyReused("This Idempotency-Key was used with a different request.")
+        raise KeyReused(_("This Idempotency-Key was used with a different request."))
     if record.state == IdempotencyRecord.State.DONE:
         return Claim(record, replay=True)
     reclaimed = IdempotencyRecord.objects.filter(
         pk=record.pk, state=IdempotencyRecord.State.IN_FLIGHT, locked_until__lt=now
     ).update(locked_until=now + IN_FLIGHT_LOCK)
     if reclaimed != 1:
-        raise RequestInFlight("A request with this Idempotency-Key is still being processed.")
+        raise RequestInFlight(_("A request with this Idempotency-Key is still being processed."))
     return Claim(record, replay=False)
 
 

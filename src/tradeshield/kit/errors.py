@@ -19,7 +19,7 @@ class DomainError(Exception):
             self.status = status
 
     def as_dict(self) -> dict[str, object]:
-        body: dict[str, object] = {"code": self.code, "message": self.message}
+        body: dict[str, object] = {"code": self.code, "message": str(self.message)}  # str(): a lazy translation
         if self.field:
             body["field"] = self.field
         return {"error": body}

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from tradeshield.kit.errors import DomainError
 
 # ISO 4217 minor-unit exponents of the currencies the platform settles in.
@@ -66,7 +68,9 @@ def currency_exponent(currency: str) -> int:
     try:
         return CURRENCY_EXPONENTS[currency]
     except KeyError:
-        raise UnsupportedCurrency(f"Currency {currency!r} is not supported.", field="currency") from None
+        raise UnsupportedCurrency(
+            _("Currency %(currency)s is not supported.") % {"currency": repr(currency)}, field="currency"
+        ) from None
 
 
 def check_currency(currency: str) -> str:
@@ -76,11 +80,11 @@ def check_currency(currency: str) -> str:
 
 def check_amount(amount: int, *, field: str = "amount", allow_zero: bool = False) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise InvalidAmount("Amounts are integers in minor units.", field=field)
+        raise InvalidAmount(_("Amounts are integers in minor units."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
-        raise InvalidAmount("Amount must be greater than zero.", field=field)
+        raise InvalidAmount(_("Amount must be greater than zero."), field=field)
     if amount > MAX_AMOUNT:
-        raise InvalidAmount(f"Amount must not exceed {MAX_AMOUNT}.", field=field)
+        raise InvalidAmount(_("Amount must not exceed %(maximum)s.") % {"maximum": MAX_AMOUNT}, field=field)
     return amount
 
 
@@ -122,7 +126,7 @@ class Money:
     def __post_init__(self) -> None:
         check_currency(self.currency)
         if isinstance(self.amount, bool) or not isinstance(self.amount, int):
-            raise InvalidAmount("Amounts are integers in minor units.")
+            raise InvalidAmount(_("Amounts are integers in minor units."))
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
@@ -134,7 +138,9 @@ class Money:
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency}.")
+            raise CurrencyMismatch(
+                _("Cannot combine %(first)s with %(second)s.") % {"first": self.currency, "second": other.currency}
+            )
 
     def as_dict(self) -> dict[str, object]:
         return {"amount": self.amount, "currency": self.currency}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
@@ -33,7 +34,7 @@ class StrictIn(Schema):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if contains_nul(value):
-            raise ValueError("Text may not contain NUL (U+0000) characters.")
+            raise ValueError(_("Text may not contain NUL (U+0000) characters."))
         return value
 
     @field_validator("*", mode="after")
@@ -44,7 +45,7 @@ class StrictIn(Schema):
             try:
                 return value.astimezone(UTC)
             except OverflowError:
-                raise ValueError("The time is out of range.") from None
+                raise ValueError(_("The time is out of range.")) from None
         return value
 
 

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from tradeshield.kit import clock
 from tradeshield.kit.errors import DomainError
 
@@ -50,16 +52,16 @@ def verify(
     of captured messages, which the sender's clock and ours agree on.
     """
     if not msg_id or not timestamp or not signature_header:
-        raise SignatureInvalid("Missing webhook-id, webhook-timestamp or webhook-signature header.")
+        raise SignatureInvalid(_("Missing webhook-id, webhook-timestamp or webhook-signature header."))
     try:
         ts = int(timestamp)
     except ValueError:
-        raise SignatureInvalid("webhook-timestamp must be Unix seconds.") from None
+        raise SignatureInvalid(_("webhook-timestamp must be Unix seconds.")) from None
     if abs(clock.real_now().timestamp() - ts) > tolerance_seconds:
-        raise SignatureInvalid("The webhook timestamp is outside the tolerance window.")
+        raise SignatureInvalid(_("The webhook timestamp is outside the tolerance window."))
     candidates = signature_header.split()
     for secret in secrets:
         expected = sign(msg_id=msg_id, timestamp=ts, body=body, secret=secret)
         if any(hmac.compare_digest(expected, candidate) for candidate in candidates):
             return
-    raise SignatureInvalid("The webhook signature does not match.")
+    raise SignatureInvalid(_("The webhook signature does not match."))

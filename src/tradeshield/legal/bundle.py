@@ -157,7 +157,7 @@ def build_bundle(order: Order) -> Bundle:
         try:
             contents[f"files/{file_id}-{_safe_name(stored.name)}"] = files.file_read(stored)
         except DomainError as error:
-            unreadable.append({"file": file_id, "problem": error.message})
+            unreadable.append({"file": file_id, "problem": str(error.message)})
     contents["summary.pdf"] = summary_pdf(case, audit, generated_at)
     manifest = {
         "format": BUNDLE_FORMAT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.kit.errors import NotFound
 from tradeshield.legal.models import Consultation
@@ -24,5 +25,5 @@ def consultations_visible_to(actor: Actor) -> QuerySet[Consultation]:
 def consultation_get(actor: Actor, consultation_id: str) -> Consultation:
     consultation = consultations_visible_to(actor).filter(pk=consultation_id).first()
     if consultation is None:
-        raise NotFound("No such consultation.")
+        raise NotFound(_("No such consultation."))
     return consultation

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.disputes.models import Dispute
 from tradeshield.files import services as files
@@ -27,9 +29,18 @@ def _label(actor: Actor) -> str:
 def _body(body: str) -> str:
     body = body.strip()
     if not body:
-        raise Invalid("Write a message.", field="body", code="message_empty")
+        raise Invalid(_("Write a message."), field="body", code="message_empty")
     if len(body) > MAX_BODY:
-        raise Invalid(f"Messages are limited to {MAX_BODY} characters.", field="body", code="message_too_long")
+        raise Invalid(
+            ngettext(
+                "Messages are limited to %(limit)s character.",
+                "Messages are limited to %(limit)s characters.",
+                MAX_BODY,
+            )
+            % {"limit": MAX_BODY},
+            field="body",
+            code="message_too_long",
+        )
     return body
 
 
@@ -37,10 +48,10 @@ def consultation_request(actor: Actor, *, order_id: str, firm_id: str, question:
     """A party of the order sends the order's evidence bundle and a first question to a partner firm."""
     order = order_get(actor, order_id)  # strangers: 404
     if actor.organization is None:
-        raise Forbidden("Only a party of the order can ask for legal consultation.", code="not_a_party")
+        raise Forbidden(_("Only a party of the order can ask for legal consultation."), code="not_a_party")
     firm = legal_partners().filter(pk=firm_id).first()
     if firm is None:
-        raise Invalid("No such legal partner.", field="firm_id", code="unknown_legal_partner")
+        raise Invalid(_("No such legal partner."), field="firm_id", code="unknown_legal_partner")
     body = _body(question)
     bundle = build_bundle(order)
     dispute = Dispute.objects.filter(order=order).order_by("-created_at").first()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from django.utils.translation import gettext as _
+
 from tradeshield.accounts.models import User
 from tradeshield.kit.errors import Forbidden
 from tradeshield.organizations.models import MemberRole, Membership, Organization, OrgKind
@@ -89,7 +91,10 @@ class Actor:
 
     def require(self, permission: str) -> None:
         if not self.can(permission):
-            raise Forbidden(f"Your role does not allow this action ({permission}).", code="forbidden_role")
+            raise Forbidden(
+                _("Your role does not allow this action (%(permission)s).") % {"permission": permission},
+                code="forbidden_role",
+            )
 
 
 def actor_for_user(user: User, via: str = "session") -> Actor:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -141,7 +142,7 @@ def list_organizations(
 def _require_admin(request: HttpRequest) -> Organization:
     actor = actor_of(request)
     if actor.organization is None or not actor.can("org.admin"):
-        raise Forbidden("Only an organization owner manages API keys.", code="forbidden_role")
+        raise Forbidden(_("Only an organization owner manages API keys."), code="forbidden_role")
     return actor.organization
 
 

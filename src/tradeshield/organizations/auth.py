@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from tradeshield.kit.errors import Unauthenticated
@@ -36,7 +37,7 @@ API_AUTH = [BearerAuth(), SessionActorAuth()]
 def actor_of(request: HttpRequest) -> Actor:
     actor = getattr(request, "auth", None)
     if not isinstance(actor, Actor):
-        raise Unauthenticated("Authentication required.")
+        raise Unauthenticated(_("Authentication required."))
     return actor
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tradeshield.accounts.models import User
 from tradeshield.kit import clock
@@ -35,7 +36,7 @@ def organization_create(
     default_currency: str = "USD",
 ) -> Organization:
     if len(country) != 2 or not country.isalpha():
-        raise Invalid("Country must be an ISO 3166-1 alpha-2 code.", field="country")
+        raise Invalid(_("Country must be an ISO 3166-1 alpha-2 code."), field="country")
     check_currency(default_currency)
     return Organization.objects.create(
         name=name,
@@ -77,7 +78,7 @@ def api_key_create(*, organization: Organization, name: str, created_by: User | 
 def api_key_revoke(*, organization: Organization, key_id: str) -> ApiKey:
     key = ApiKey.objects.filter(id=key_id, organization=organization).first()
     if key is None:
-        raise NotFound("No such API key.", code="api_key_not_found")
+        raise NotFound(_("No such API key."), code="api_key_not_found")
     if key.revoked_at is None:
         key.revoked_at = clock.now()
         key.save(update_fields=["revoked_at"])
@@ -90,7 +91,7 @@ def personal_token_issue(*, email: str, password: str, ip: str | None = None) ->
     user = authenticate(username=email.lower(), password=password)
     if user is None or not user.is_active:
         throttle.login_failed(email=email, ip=ip)
-        raise Unauthenticated("Email or password is wrong.", code="invalid_credentials")
+        raise Unauthenticated(_("Email or password is wrong."), code="invalid_credentials")
     throttle.login_succeeded(email=email)
     secret = random_token(PERSONAL_TOKEN_PREFIX, 32)
     token = PersonalToken.objects.create(

@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from tradeshield.kit.errors import Invalid
 
 MAX_LENGTH = 500
@@ -47,7 +50,15 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > MAX_LENGTH:
-        raise ExpressionInvalid(f"A condition is at most {MAX_LENGTH} characters.", field="condition")
+        raise ExpressionInvalid(
+            ngettext(
+                "A condition is at most %(limit)s character.",
+                "A condition is at most %(limit)s characters.",
+                MAX_LENGTH,
+            )
+            % {"limit": MAX_LENGTH},
+            field="condition",
+        )
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -62,7 +73,9 @@ def tokenize(text: str) -> list[Token]:
             try:
                 tokens.append(Token("num", Decimal(raw), start))
             except InvalidOperation:
-                raise ExpressionInvalid(f"Bad number at position {start + 1}.", field="condition") from None
+                raise ExpressionInvalid(
+                    _("Bad number at position %(position)s.") % {"position": start + 1}, field="condition"
+                ) from None
         elif ch.isalpha() or ch == "_":
             start = i
             while i < len(text) and (text[i].isalnum() or text[i] == "_"):
@@ -72,7 +85,9 @@ def tokenize(text: str) -> list[Token]:
         elif ch in "\"'":
             end = text.find(ch, i + 1)
             if end < 0:
-                raise ExpressionInvalid(f"Unterminated string at position {i + 1}.", field="condition")
+                raise ExpressionInvalid(
+                    _("Unterminated string at position %(position)s.") % {"position": i + 1}, field="condition"
+                )
             tokens.append(Token("str", text[i + 1 : end], i))
             i = end + 1
         elif text[i : i + 2] in COMPARISONS:
@@ -82,7 +97,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("op", ch, i))
             i += 1
         else:
-            raise ExpressionInvalid(f"Unexpected character {ch!r} at position {i + 1}.", field="condition")
+            raise ExpressionInvalid(
+                _("Unexpected character %(character)s at position %(position)s.")
+                % {"character": repr(ch), "position": i + 1},
+                field="condition",
+            )
     tokens.append(Token("end", None, len(text)))
     return tokens
 
@@ -102,10 +121,14 @@ class _Parser:
         self.i += 1
         return token
 
-    def fail(self, what: str) -> ExpressionInvalid:
+    def fail(self, expected: str) -> ExpressionInvalid:
         token = self.peek()
-        found = "the end" if token.kind == "end" else repr(str(token.value))
-        return ExpressionInvalid(f"{what}, found {found} at position {token.pos + 1}.", field="condition")
+        found = _("the end") if token.kind == "end" else repr(str(token.value))
+        return ExpressionInvalid(
+            _("%(expected)s, found %(found)s at position %(position)s.")
+            % {"expected": expected, "found": found, "position": token.pos + 1},
+            field="condition",
+        )
 
     def at(self, kind: str, *values: str) -> bool:
         token = self.peek()
@@ -114,13 +137,13 @@ class _Parser:
     def parse(self) -> tuple[Node, str]:
         node = self.expr()
         if not self.at("end"):
-            raise self.fail("Expected an operator or the end")
+            raise self.fail(_("Expected an operator or the end"))
         return node
 
     def expr(self) -> tuple[Node, str]:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionInvalid("The condition is nested too deeply.", field="condition")
+            raise ExpressionInvalid(_("The condition is nested too deeply."), field="condition")
         left = self.and_expr()
         while self.at("kw", "or"):
             self.take()
@@ -140,7 +163,7 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise ExpressionInvalid("The condition is nested too deeply.", field="condition")
+                raise ExpressionInvalid(_("The condition is nested too deeply."), field="condition")
             operand = self._bool(self.not_expr())
             self.depth -= 1
             return ("not", operand), "bool"
@@ -152,9 +175,13 @@ class _Parser:
             op = self.take().value
             right = self.sum()
             if left[1] != right[1]:
-                raise ExpressionInvalid(f"Cannot compare a {left[1]} with a {right[1]} ({op}).", field="condition")
+                raise ExpressionInvalid(
+                    _("Cannot compare a %(left)s with a %(right)s (%(operator)s).")
+                    % {"left": left[1], "right": right[1], "operator": op},
+                    field="condition",
+                )
             if op not in ("==", "!=") and left[1] != "num":
-                raise ExpressionInvalid(f"{op} compares numbers only.", field="condition")
+                raise ExpressionInvalid(_("%(operator)s compares numbers only.") % {"operator": op}, field="condition")
             return ("cmp", op, left[0], right[0]), "bool"
         return left
 
@@ -194,28 +221,34 @@ class _Parser:
             kind = self.names.get(token.value)
             if kind is None:
                 raise ExpressionInvalid(
-                    f"Unknown signal {token.value!r}.", field="condition", code="rule_unknown_signal"
+                    _("Unknown signal %(name)s.") % {"name": repr(token.value)},
+                    field="condition",
+                    code="rule_unknown_signal",
                 )
             return ("name", token.value), kind
         if self.at("op", "("):
             self.take()
             inner = self.expr()
             if not self.at("op", ")"):
-                raise self.fail("Expected ')'")
+                raise self.fail(_("Expected ')'"))
             self.take()
             return inner
-        raise self.fail("Expected a number, a string or a signal name")
+        raise self.fail(_("Expected a number, a string or a signal name"))
 
     @staticmethod
     def _bool(typed: tuple[Node, str]) -> Node:
         if typed[1] != "bool":
-            raise ExpressionInvalid(f"Expected a condition (true/false), not a {typed[1]}.", field="condition")
+            raise ExpressionInvalid(
+                _("Expected a condition (true/false), not a %(kind)s.") % {"kind": typed[1]}, field="condition"
+            )
         return typed[0]
 
     @staticmethod
     def _num(typed: tuple[Node, str]) -> Node:
         if typed[1] != "num":
-            raise ExpressionInvalid(f"Arithmetic needs numbers, not a {typed[1]}.", field="condition")
+            raise ExpressionInvalid(
+                _("Arithmetic needs numbers, not a %(kind)s.") % {"kind": typed[1]}, field="condition"
+            )
         return typed[0]
 
 
@@ -223,7 +256,7 @@ def compile_condition(text: str, names: Mapping[str, str]) -> Node:
     """Parse and type-check a rule condition; raise ExpressionInvalid (422) with where and why."""
     node, kind = _Parser(text, names).parse()
     if kind != "bool":
-        raise ExpressionInvalid("A condition must be true or false (use a comparison).", field="condition")
+        raise ExpressionInvalid(_("A condition must be true or false (use a comparison)."), field="condition")
     return node
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tradeshield.organizations.actors import Actor
 from tradeshield.risk.errors import RiskCaseNotFound
@@ -27,7 +28,7 @@ def case_get(actor: Actor, case_id: str) -> RiskCase:
     require_risk_staff(actor)
     case = RiskCase.objects.select_related("assessment").filter(pk=case_id).first()
     if case is None:
-        raise RiskCaseNotFound("No such risk case.")
+        raise RiskCaseNotFound(_("No such risk case."))
     return case
 
 

@@ -18,6 +18,9 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tradeshield.kit import clock, jobs
 from tradeshield.organizations.actors import Actor
@@ -47,6 +50,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 RELAY_TASK = "notifications.relay_risk_case"
 STAFF_ROLES = {"admin", "support_agent"}
+# A decided case's status inside a sentence ("This case is approved, …").
+CASE_STATUS_WORDS: dict[str, Promise] = {
+    CaseStatus.APPROVED: pgettext_lazy("risk case status in a sentence", "approved"),
+    CaseStatus.DECLINED: pgettext_lazy("risk case status in a sentence", "declined"),
+    CaseStatus.CLOSED: pgettext_lazy("risk case status in a sentence", "closed"),
+}
 
 _compiled: dict[str, expr.Node] = {}
 
@@ -155,7 +164,7 @@ def screen(
     if snap.frozen:
         assessment.outcome, assessment.matched = Outcome.FREEZE, [*matched, "account_frozen"]
         raise AccountFrozen(
-            "This account is frozen by risk monitoring; contact support to have it reviewed.", records=[assessment]
+            _("This account is frozen by risk monitoring; contact support to have it reviewed."), records=[assessment]
         )
     if outcome == Outcome.REVIEW and snap.approved_case_id:
         RiskCase.objects.filter(pk=snap.approved_case_id, used_at__isnull=True).update(used_at=now)
@@ -166,7 +175,7 @@ def screen(
         return assessment
     if outcome == Outcome.REVIEW and snap.pending_case_id:
         raise ReviewPending(
-            "This action is already waiting for a risk review; you will be able to repeat it once it is approved.",
+            _("This action is already waiting for a risk review; you will be able to repeat it once it is approved."),
             records=[assessment],
         )
     case = RiskCase(
@@ -183,19 +192,19 @@ def screen(
     )
     if outcome == Outcome.REVIEW:
         raise ReviewPending(
-            "This action is held for a risk review by our team; repeat it once it is approved.",
+            _("This action is held for a risk review by our team; repeat it once it is approved."),
             records=[assessment, case],
             case=case,
         )
     if outcome == Outcome.SUSPEND:
         raise TransactionSuspended(
-            "This transaction was suspended by risk monitoring; nothing was charged or moved.",
+            _("This transaction was suspended by risk monitoring; nothing was charged or moved."),
             records=[assessment, case],
             case=case,
         )
     freeze = AccountFreeze(organization_id=organization_id, case=case, reason=", ".join(matched), frozen_at=now)
     raise AccountFrozen(
-        "This account was frozen by risk monitoring; contact support to have it reviewed.",
+        _("This account was frozen by risk monitoring; contact support to have it reviewed."),
         records=[assessment, case, freeze],
         case=case,
     )
@@ -238,13 +247,13 @@ def screened(fn: Callable[P, R]) -> Callable[P, R]:
 
 def require_risk_staff(actor: Actor) -> None:
     if actor.staff_role not in STAFF_ROLES:
-        raise RiskForbidden("Only platform risk staff (admins and support agents) may do this.")
+        raise RiskForbidden(_("Only platform risk staff (admins and support agents) may do this."))
 
 
 def _reason(reason: str) -> str:
     text = (reason or "").strip()
     if len(text) < 3:
-        raise RiskInvalid("Give a reason (at least 3 characters).", field="reason", code="reason_required")
+        raise RiskInvalid(_("Give a reason (at least 3 characters)."), field="reason", code="reason_required")
     return text[:2000]
 
 
@@ -268,7 +277,7 @@ def case_decide(*, actor: Actor, case_id: str, approve: bool, reason: str = "") 
     require_risk_staff(actor)
     case = RiskCase.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
-        raise RiskCaseNotFound("No such risk case.")
+        raise RiskCaseNotFound(_("No such risk case."))
     text = (reason or "").strip()[:2000] if approve else _reason(reason)
     updated = RiskCase.objects.filter(pk=case.pk, status=CaseStatus.PENDING).update(
         status=CaseStatus.APPROVED if approve else CaseStatus.DECLINED,
@@ -277,7 +286,10 @@ def case_decide(*, actor: Actor, case_id: str, approve: bool, reason: str = "") 
         reason=text,
     )
     if updated != 1:
-        raise RiskStateError(f"This case is {case.status}, not waiting for a review.")
+        raise RiskStateError(
+            _("This case is %(status)s, not waiting for a review.")
+            % {"status": CASE_STATUS_WORDS.get(case.status, case.status)}
+        )
     case.refresh_from_db()
     _log(actor, "approve" if approve else "decline", text, case, case.organization_id)
     return case
@@ -294,7 +306,7 @@ def account_unfreeze(*, actor: Actor, organization_id: str, reason: str) -> Acco
         .first()
     )
     if freeze is None:
-        raise RiskStateError("This account is not frozen.", code="account_not_frozen")
+        raise RiskStateError(_("This account is not frozen."), code="account_not_frozen")
     freeze.unfrozen_at = clock.now()
     freeze.unfrozen_by = actor.user.email if actor.user else ""
     freeze.unfreeze_reason = text
@@ -315,9 +327,9 @@ def rule_save(*, actor: Actor, name: str, condition: str, weight: int, active: b
     text = _reason(reason)
     rule_check(condition)
     if not name.strip() or len(name) > 80:
-        raise RiskInvalid("A rule needs a name of at most 80 characters.", field="name")
+        raise RiskInvalid(_("A rule needs a name of at most 80 characters."), field="name")
     if not -1000 <= weight <= 1000:
-        raise RiskInvalid("The weight must be between -1000 and 1000.", field="weight")
+        raise RiskInvalid(_("The weight must be between -1000 and 1000."), field="weight")
     rule, _created = RiskRule.objects.update_or_create(
         name=name.strip(),
         defaults={

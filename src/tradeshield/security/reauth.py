@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.kit import clock
 from tradeshield.security import throttle
@@ -38,7 +40,11 @@ def require_recent_auth(request: HttpRequest, user: Any | None, *, via: str) -> 
     """Raise ReauthRequired unless the acting user proved their password just now or recently."""
     if user is None:
         raise ReauthRequired(
-            f"API keys cannot perform this action; use a personal token and send your password in the {HEADER} header.",
+            _(
+                "API keys cannot perform this action; use a personal token and send your password in the "
+                "%(header)s header."
+            )
+            % {"header": HEADER},
         )
     if via == "session" and recently_authenticated(request):
         return
@@ -52,7 +58,13 @@ def require_recent_auth(request: HttpRequest, user: Any | None, *, via: str) -> 
                 mark_password_entered(request)
             return
         throttle.login_failed(email=user.email, ip=ip)
-        raise ReauthRequired("The password is wrong.", code="reauth_failed")
+        raise ReauthRequired(_("The password is wrong."), code="reauth_failed")
+    minutes = settings.TRADESHIELD_REAUTH_MINUTES
     raise ReauthRequired(
-        f"Confirm your password first (within the last {settings.TRADESHIELD_REAUTH_MINUTES} minutes)."
+        ngettext(
+            "Confirm your password first (within the last %(minutes)s minute).",
+            "Confirm your password first (within the last %(minutes)s minutes).",
+            minutes,
+        )
+        % {"minutes": minutes}
     )

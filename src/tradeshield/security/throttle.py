@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock
 from tradeshield.security.errors import TooManyAttempts
@@ -38,7 +39,7 @@ def login_check(*, email: str, ip: str | None) -> None:
         if stats["oldest"] is not None and recent.count() >= limit:
             retry = max(retry, math.ceil((stats["oldest"] + window - now).total_seconds()))
     if retry:
-        raise TooManyAttempts("Too many failed sign-in attempts. Try again later.", retry_after=max(retry, 1))
+        raise TooManyAttempts(_("Too many failed sign-in attempts. Try again later."), retry_after=max(retry, 1))
 
 
 def login_failed(*, email: str, ip: str | None) -> None:

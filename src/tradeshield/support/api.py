@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tradeshield.kit.schemas import ERROR_RESPONSES
@@ -55,7 +56,7 @@ def queue(
     request: HttpRequest, status: str | None = None, priority: str | None = None, assignee: str | None = None
 ) -> list[Ticket]:
     if not services.is_agent(actor_of(request)):
-        raise SupportForbidden("Support agents only.")
+        raise SupportForbidden(_("Support agents only."))
     return list(staff_queue(status=status, priority=priority, assignee=assignee)[:200])
 
 

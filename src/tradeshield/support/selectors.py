@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from tradeshield.kit import clock
 from tradeshield.organizations.actors import Actor
@@ -31,7 +32,7 @@ def tickets_visible_to(actor: Actor) -> QuerySet[Ticket]:
 def ticket_get(actor: Actor, ticket_id: str) -> Ticket:
     ticket = tickets_visible_to(actor).filter(pk=ticket_id).first()
     if ticket is None:
-        raise TicketNotFound("No such ticket.")
+        raise TicketNotFound(_("No such ticket."))
     return ticket
 
 

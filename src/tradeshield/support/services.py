@@ -7,6 +7,8 @@ from functools import partial
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tradeshield.accounts.models import StaffRole, User
 from tradeshield.kit import clock
@@ -42,9 +44,12 @@ def is_agent(actor: Actor) -> bool:
 def _text(value: str, field: str, limit: int = MAX_MESSAGE) -> str:
     value = (value or "").strip()
     if not value:
-        raise SupportInvalid("This may not be empty.", field=field)
+        raise SupportInvalid(_("This may not be empty."), field=field)
     if len(value) > limit:
-        raise SupportInvalid(f"At most {limit} characters.", field=field)
+        raise SupportInvalid(
+            ngettext("At most %(limit)s character.", "At most %(limit)s characters.", limit) % {"limit": limit},
+            field=field,
+        )
     return value
 
 
@@ -58,7 +63,7 @@ def targets(priority: str) -> tuple[int, int]:
 def _locked(ticket_id: str) -> Ticket:
     ticket = Ticket.objects.select_for_update().filter(pk=ticket_id).first()
     if ticket is None:
-        raise TicketNotFound("No such ticket.")
+        raise TicketNotFound(_("No such ticket."))
     return ticket
 
 
@@ -76,7 +81,7 @@ def _open(
     from_agent: bool = False,
 ) -> Ticket:
     if priority not in Priority.values:
-        raise SupportInvalid("Unknown priority.", field="priority")
+        raise SupportInvalid(_("Unknown priority."), field="priority")
     now = clock.now()
     first, resolution = targets(priority)
     ticket = Ticket(
@@ -102,7 +107,7 @@ def _open(
 def ticket_open(*, actor: Actor, subject: str, body: str, priority: str = Priority.NORMAL) -> Ticket:
     """A buyer or supplier member opens a ticket in the in-app chat."""
     if not actor.trades or actor.user is None:
-        raise SupportForbidden("Only buyer and supplier members open tickets here.")
+        raise SupportForbidden(_("Only buyer and supplier members open tickets here."))
     return _open(
         subject=subject,
         body=body,
@@ -121,9 +126,9 @@ def message_post(*, actor: Actor, ticket_id: str, body: str, channel: str = Chan
     ticket = _locked(ticket_id)
     agent = is_agent(actor)
     if not agent and (actor.org_id is None or actor.org_id != ticket.organization_id):
-        raise TicketNotFound("No such ticket.")
+        raise TicketNotFound(_("No such ticket."))
     if ticket.status == Status.CLOSED:
-        raise TicketClosed("This ticket is closed.")
+        raise TicketClosed(_("This ticket is closed."))
     message = Message.objects.create(
         ticket=ticket, author=actor.user, from_agent=agent, channel=channel, body=_text(body, "body")
     )
@@ -164,10 +169,10 @@ def email_received(*, sender: str, subject: str, body: str, token: str | None) -
 @transaction.atomic
 def call_log(*, actor: Actor, ticket_id: str, caller: str, summary: str, duration_seconds: int) -> PhoneCall:
     if not is_agent(actor) or actor.user is None:
-        raise SupportForbidden("Only support agents log calls.")
+        raise SupportForbidden(_("Only support agents log calls."))
     ticket = _locked(ticket_id)
     if duration_seconds < 0 or duration_seconds > 24 * 3600:
-        raise SupportInvalid("Duration is 0 to 86400 seconds.", field="duration_seconds")
+        raise SupportInvalid(_("Duration is 0 to 86400 seconds."), field="duration_seconds")
     call = PhoneCall.objects.create(
         ticket=ticket,
         agent=actor.user,
@@ -184,11 +189,11 @@ def call_log(*, actor: Actor, ticket_id: str, caller: str, summary: str, duratio
 @transaction.atomic
 def ticket_reassign(*, actor: Actor, ticket_id: str, assignee_id: str) -> Ticket:
     if not is_agent(actor):
-        raise SupportForbidden("Only support agents reassign tickets.")
+        raise SupportForbidden(_("Only support agents reassign tickets."))
     ticket = _locked(ticket_id)
     agent = User.objects.filter(pk=assignee_id, staff_role=StaffRole.SUPPORT_AGENT, is_active=True).first()
     if agent is None:
-        raise SupportInvalid("No such support agent.", field="assignee_id")
+        raise SupportInvalid(_("No such support agent."), field="assignee_id")
     ticket.assignee = agent
     ticket.save(update_fields=["assignee"])
     return ticket
@@ -198,9 +203,9 @@ def ticket_reassign(*, actor: Actor, ticket_id: str, assignee_id: str) -> Ticket
 def ticket_close(*, actor: Actor, ticket_id: str) -> Ticket:
     ticket = _locked(ticket_id)
     if not is_agent(actor) and (actor.org_id is None or actor.org_id != ticket.organization_id):
-        raise TicketNotFound("No such ticket.")
+        raise TicketNotFound(_("No such ticket."))
     if ticket.status == Status.CLOSED:
-        raise TicketClosed("This ticket is already closed.")
+        raise TicketClosed(_("This ticket is already closed."))
     ticket.status = Status.CLOSED
     ticket.closed_at = clock.now()
     ticket.save(update_fields=["status", "closed_at"])
@@ -212,16 +217,20 @@ def survey_answer(*, actor: Actor, ticket_id: str, rating: int, comment: str = "
     ticket = _locked(ticket_id)
     if actor.org_id is None or actor.org_id != ticket.organization_id:
         if is_agent(actor):
-            raise SupportForbidden("Only the customer answers the survey.")
-        raise TicketNotFound("No such ticket.")
+            raise SupportForbidden(_("Only the customer answers the survey."))
+        raise TicketNotFound(_("No such ticket."))
     if ticket.status != Status.CLOSED:
-        raise TicketNotClosed("The survey opens when the ticket is closed.")
+        raise TicketNotClosed(_("The survey opens when the ticket is closed."))
     if ticket.rated_at is not None:
-        raise SurveyAlreadyAnswered("This survey has been answered.")
+        raise SurveyAlreadyAnswered(_("This survey has been answered."))
     if not 1 <= rating <= 5:
-        raise SupportInvalid("A rating is 1 to 5.", field="rating")
+        raise SupportInvalid(_("A rating is 1 to 5."), field="rating")
     if len(comment) > MAX_MESSAGE:
-        raise SupportInvalid(f"At most {MAX_MESSAGE} characters.", field="comment")
+        raise SupportInvalid(
+            ngettext("At most %(limit)s character.", "At most %(limit)s characters.", MAX_MESSAGE)
+            % {"limit": MAX_MESSAGE},
+            field="comment",
+        )
     ticket.rating, ticket.rating_comment, ticket.rated_at = rating, comment.strip(), clock.now()
     ticket.save(update_fields=["rating", "rating_comment", "rated_at"])
     return ticket

@@ -37,6 +37,13 @@ def not_found_on(error: DomainError) -> None:
         raise Http404(error.message) from error
 
 
+def labelled(label: object, problem: object) -> str:
+    """A form error in a flash message, after its field's label when it has one ("Amount: …")."""
+    if not label:
+        return str(problem)
+    return _("%(label)s: %(problem)s") % {"label": label, "problem": problem}
+
+
 def apply_error(form: forms.BaseForm | None, error: DomainError, aliases: dict[str, str] | None = None) -> None:
     """Show a domain error next to the field it names, or at the top of the form."""
     field = (error.field or "").split(".")[-1]

@@ -28,7 +28,7 @@ from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
 from tradeshield.web import dispute_forms as dforms
 from tradeshield.web import forms
-from tradeshield.web.views.common import Outcome, actor_of, new_key, not_found_on, run_once
+from tradeshield.web.views.common import Outcome, actor_of, labelled, new_key, not_found_on, run_once
 
 S = DisputeStatus
 MONEY_ACTIONS = {"accept", "withdraw", "sign", "decide"}
@@ -57,7 +57,7 @@ def dispute_open(request: HttpRequest, order_id: str) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for problem in errors:
-                messages.error(request, f"{label}: {problem}" if label else str(problem))
+                messages.error(request, labelled(label, problem))
         return redirect(back)
     data = form.cleaned_data
     try:
@@ -158,7 +158,7 @@ def _valid(form: Any) -> dict[str, Any]:
     if not form.is_valid():
         first = next(iter(form.errors.items()))
         label = form.fields[first[0]].label if first[0] in form.fields else ""
-        raise Invalid(f"{label}: {first[1][0]}" if label else str(first[1][0]), code="form_invalid")
+        raise Invalid(labelled(label, first[1][0]), code="form_invalid")
     return dict(form.cleaned_data)
 
 

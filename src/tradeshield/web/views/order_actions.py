@@ -26,7 +26,7 @@ from tradeshield.orders.selectors import order_get
 from tradeshield.organizations.actors import Actor
 from tradeshield.shipments import services as shipping
 from tradeshield.web import forms
-from tradeshield.web.views.common import Outcome, actor_of, not_found_on, run_once
+from tradeshield.web.views.common import Outcome, actor_of, labelled, not_found_on, run_once
 
 ActionView = Callable[..., HttpResponse]
 
@@ -54,7 +54,7 @@ def invalid_form(request: HttpRequest, form: django_forms.Form, back: str) -> Ht
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
+            messages.error(request, labelled(label, error))
     return redirect(back)
 
 
