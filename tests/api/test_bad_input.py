@@ -27,6 +27,20 @@ def test_malformed_json_and_unknown_fields(buyer, supplier):
     assert Order.objects.count() == 0
 
 
+def test_a_missing_field_is_named_by_its_path_even_when_it_is_called_body(buyer, supplier):
+    missing_body = buyer.client.post("/support/tickets", {"subject": "Help"}, key=False)
+    _error(missing_body, 422, "missing_field")
+    assert missing_body.json()["error"]["field"] == "body"
+    body = order_body(buyer_id=buyer.org.id)
+    del body["lines"][0]["quantity"]
+    nested = supplier.client.post("/orders", body, key=False)
+    _error(nested, 422, "missing_field")
+    assert nested.json()["error"]["field"] == "lines[0].quantity"
+    limit = buyer.client.get("/orders?limit=lots")
+    _error(limit, 422, "invalid_value")
+    assert limit.json()["error"]["field"] == "limit"
+
+
 @pytest.mark.parametrize("amount", [0, -100, 10**16, 10**30])
 def test_zero_negative_and_overflowing_prices(buyer, supplier, amount):
     response = supplier.client.post("/orders", order_body(buyer_id=buyer.org.id, unit_price=amount), key=False)

@@ -62,8 +62,17 @@ PYDANTIC_CODES = {
 }
 
 
+_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
 def _field(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    """The field's path inside the request: ninja's location minus its leading source and schema
+    parameter (`body.payload.lines.0.quantity` -> `lines[0].quantity`); a field may itself be named `body`."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] == "payload":
+        parts = parts[1:]
     out = ""
     for part in parts:
         out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
