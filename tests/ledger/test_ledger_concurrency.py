@@ -88,6 +88,41 @@ def test_concurrent_resolutions_of_one_pending_transfer_resolve_it_once():
     assert_books_balance()
 
 
+def test_concurrent_batches_on_shared_guarded_accounts_never_overdraw_nor_deadlock():
+    """Each connection's batch holds and releases 200 from escrow A and 100 from escrow B, half of them
+    naming B first; A holds enough for five batches. A batch locks its guarded accounts in id order
+    before it checks its elements, so no two batches deadlock, and each sees what the one before it left."""
+    funding = ledger.account_ensure(kind=AccountKind.BUYER_FUNDING, currency="USD")
+    a, b = (ledger.account_ensure(kind=AccountKind.ESCROW, currency="USD", owner_ref=o) for o in ("ord_a", "ord_b"))
+    ledger.transfers_apply(
+        [ledger.single(id=f"fund:{e.id}", debit=funding, credit=e, amount=1_000, code="fund") for e in (a, b)]
+    )
+
+    def hold_and_release(i: int, escrow: Account, supplier: Account, n: int) -> list[ledger.Movement]:
+        hold = f"hold:{i}:{escrow.id}:{n}"
+        return [
+            ledger.pending(id=hold, debit=escrow, credit=supplier, amount=100, code="hold"),
+            ledger.post(id=f"post:{i}:{escrow.id}:{n}", pending_id=hold),
+        ]
+
+    def batch(i: int) -> None:
+        supplier = ledger.account_ensure(kind=AccountKind.SUPPLIER_AVAILABLE, currency="USD", owner_ref=f"s{i}")
+        from_a = [*hold_and_release(i, a, supplier, 0), *hold_and_release(i, a, supplier, 1)]
+        from_b = hold_and_release(i, b, supplier, 0)
+        ledger.transfers_apply([*from_a, *from_b] if i % 2 else [*from_b, *from_a])
+
+    outcomes = race(batch)
+    assert outcomes == Counter({"ok": 5, "InsufficientFunds": RACERS - 5}), outcomes
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.balance, a.debits_pending, b.balance, b.debits_pending) == (0, 0, 500, 0)
+    posted = Transfer.objects.filter(kind="post")
+    assert sum(t.amount for t in posted if t.debit_account_id == a.id) == a.debits_posted == 1_000
+    assert sum(t.amount for t in posted if t.debit_account_id == b.id) == b.debits_posted == 500
+    assert Transfer.objects.filter(kind="pending").count() == 3 * 5
+    assert_books_balance()
+
+
 def test_the_same_transfer_from_many_connections_moves_money_once():
     funding, escrow = _funded_escrow(100)
 
@@ -97,6 +132,24 @@ def test_the_same_transfer_from_many_connections_moves_money_once():
     assert race(fund_again) == Counter({"ok": RACERS})
     escrow.refresh_from_db()
     assert escrow.balance == 150
+    assert_books_balance()
+
+
+def test_the_same_batch_from_many_connections_moves_money_once():
+    """Between unguarded accounts nothing is locked before the INSERT, so the racers meet at the ids:
+    each waits for the first, skips its rows, and looks again."""
+    funding = ledger.account_ensure(kind=AccountKind.BUYER_FUNDING, currency="USD")
+    fees = ledger.account_ensure(kind=AccountKind.PROCESSOR_FEES, currency="USD")
+
+    def fees_again(i: int) -> None:
+        transfers = ledger.transfers_apply(
+            [ledger.single(id=f"fee:{n}", debit=funding, credit=fees, amount=10 + n, code="fee") for n in range(3)]
+        )
+        assert [t.amount for t in transfers] == [10, 11, 12]
+
+    assert race(fees_again) == Counter({"ok": RACERS})
+    assert Transfer.objects.filter(id__startswith="fee:").count() == 3
+    assert Account.objects.get(id=fees.id).balance == 33
     assert_books_balance()
 
 

@@ -53,49 +53,54 @@ DROP TRIGGER IF EXISTS ledger_transfer_validate ON ledger_transfer;
 CREATE TRIGGER ledger_transfer_validate BEFORE INSERT ON ledger_transfer
     FOR EACH ROW EXECUTE FUNCTION ledger_transfer_validate();
 
--- 3. After a transfer is stored: move the balances of guarded accounts, locking them in id order.
+-- 3. After each statement that stores transfers: move the balances of guarded accounts.
 -- Unguarded accounts (the platform's and the outside world's, shared by every payment of a currency)
 -- keep no running totals: their balance is summed from their transfers when read, so payments do
 -- not queue on their rows. Guarded accounts keep exact totals under the row lock, for the overdraft
--- check. An UPDATE whose condition fails on a row does not lock it.
+-- check. The trigger runs once per statement over the transfers it stored (`added`): what they do to
+-- each account is summed first and each account is updated once, in id order (a stable lock order
+-- avoids deadlocks), so a statement that stores many movements on the same accounts leaves one new
+-- version of each account row, not one per movement. The account constraints (no overdraft) are
+-- therefore checked on each statement's net effect; ledger_transfers() checks a batch's elements one
+-- by one before it inserts them. A resolution releases the amount its pending transfer held. An
+-- UPDATE whose condition fails on a row does not lock it.
 CREATE OR REPLACE FUNCTION ledger_transfer_apply() RETURNS trigger AS $$
 DECLARE
-    held bigint := 0;      -- pending amount released by a resolution
-    pending_add bigint := 0;
-    posted_add bigint := 0;
+    s record;
 BEGIN
-    IF NEW.kind = 'single' THEN
-        posted_add := NEW.amount;
-    ELSIF NEW.kind = 'pending' THEN
-        pending_add := NEW.amount;
-    ELSE
-        SELECT amount INTO held FROM ledger_transfer WHERE id = NEW.pending_id;
-        IF NEW.kind = 'post' THEN
-            posted_add := NEW.amount;
-        END IF;
-    END IF;
-    IF NEW.debit_account_id < NEW.credit_account_id THEN
-        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
-                                  debits_posted = debits_posted + posted_add
-         WHERE id = NEW.debit_account_id AND guarded;
-        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
-                                  credits_posted = credits_posted + posted_add
-         WHERE id = NEW.credit_account_id AND guarded;
-    ELSE
-        UPDATE ledger_account SET credits_pending = credits_pending + pending_add - held,
-                                  credits_posted = credits_posted + posted_add
-         WHERE id = NEW.credit_account_id AND guarded;
-        UPDATE ledger_account SET debits_pending = debits_pending + pending_add - held,
-                                  debits_posted = debits_posted + posted_add
-         WHERE id = NEW.debit_account_id AND guarded;
-    END IF;
+    FOR s IN
+        WITH moves AS (
+            SELECT n.debit_account_id, n.credit_account_id,
+                   CASE WHEN n.kind = 'pending' THEN n.amount
+                        WHEN n.kind = 'single' THEN 0
+                        ELSE -p.amount END AS pending_add,
+                   CASE WHEN n.kind IN ('single', 'post') THEN n.amount ELSE 0 END AS posted_add
+              FROM added n LEFT JOIN ledger_transfer p ON p.id = n.pending_id
+        ), sides AS (
+            SELECT debit_account_id AS account_id, pending_add AS d_pending, posted_add AS d_posted,
+                   0::bigint AS c_pending, 0::bigint AS c_posted
+              FROM moves
+            UNION ALL
+            SELECT credit_account_id, 0, 0, pending_add, posted_add FROM moves
+        )
+        SELECT account_id, sum(d_pending)::bigint AS d_pending, sum(d_posted)::bigint AS d_posted,
+               sum(c_pending)::bigint AS c_pending, sum(c_posted)::bigint AS c_posted
+          FROM sides GROUP BY account_id ORDER BY account_id
+    LOOP
+        UPDATE ledger_account SET debits_pending = debits_pending + s.d_pending,
+                                  debits_posted = debits_posted + s.d_posted,
+                                  credits_pending = credits_pending + s.c_pending,
+                                  credits_posted = credits_posted + s.c_posted
+         WHERE id = s.account_id AND guarded;
+    END LOOP;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
 
 DROP TRIGGER IF EXISTS ledger_transfer_apply ON ledger_transfer;
 CREATE TRIGGER ledger_transfer_apply AFTER INSERT ON ledger_transfer
-    FOR EACH ROW EXECUTE FUNCTION ledger_transfer_apply();
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_apply();
 
 -- 4. Balances change only through transfers: a direct UPDATE of the totals is refused.
 CREATE OR REPLACE FUNCTION ledger_account_totals_guard() RETURNS trigger AS $$

@@ -7,7 +7,7 @@ Each movement is one call of the `ledger_transfer()` database function (migratio
 why a transfer would be refused before writing, so a refusal raises the domain error below and
 leaves the caller's transaction usable, and it inserts through the same triggers and constraints
 as any other writer. `transfers_apply` sends several movements in one call of `ledger_transfers()`
-(migration 0007), all or none.
+(migrations 0007 and 0011), all or none.
 """
 
 from __future__ import annotations
@@ -144,7 +144,8 @@ def _call(args: list[Any], *, id: str, pending_id: str | None) -> tuple[Any, ...
 
 @dataclass(frozen=True)
 class Movement:
-    """One movement of a batch for `transfers_apply`; build it with `pending`, `single`, `post`, `void`."""
+    """One movement of a batch for `transfers_apply`; build it with `pending`, `single`, `post`, `void`,
+    `expire`."""
 
     id: str
     kind: TransferKind
@@ -213,6 +214,10 @@ def void(*, id: str, pending_id: str, code: str = "void") -> Movement:
     return Movement(id=id, kind=TransferKind.VOID, code=code, pending_id=pending_id)
 
 
+def expire(*, id: str, pending_id: str, code: str = "expire") -> Movement:
+    return Movement(id=id, kind=TransferKind.EXPIRE, code=code, pending_id=pending_id)
+
+
 def _restore_accounts(movement: Movement) -> None:
     """A cached account whose creating transaction rolled back: create it again."""
     for account in (movement.debit, movement.credit):
@@ -262,13 +267,16 @@ def transfers_apply(movements: Sequence[Movement]) -> list[Transfer]:
         return []
     now = timezone.now()
     rows = _call_batch(movements, now)
-    if len(rows) == 1 and rows[0][1] == "no_account" and len(movements) >= 1:
+    if rows[0][1] == "no_account":
         for movement in movements:  # not only the refused one: a later one may name another such account
             _restore_accounts(movement)
         rows = _call_batch(movements, now)
-    if len(rows) != len(movements):
-        refused = movements[rows[0][0] - 1]
-        raise _refuse(rows[0][1], id=refused.id, pending_id=refused.pending_id)
+    # A refused batch is one row: the refused element's position and outcome (a batch of one movement
+    # is one row either way).
+    position, outcome = rows[0][0], rows[0][1]
+    if outcome not in ("created", "existing"):
+        refused = movements[position - 1]
+        raise _refuse(outcome, id=refused.id, pending_id=refused.pending_id)
     return [
         Transfer.from_db(connection.alias, list(_TRANSFER_FIELDS), [m.id, *row[2:]])
         for m, row in zip(movements, rows, strict=True)
@@ -303,4 +311,4 @@ def transfer_void(*, id: str, pending_id: str, code: str = "void") -> Transfer:
 
 
 def transfer_expire(*, id: str, pending_id: str, code: str = "expire") -> Transfer:
-    return _apply(Movement(id=id, kind=TransferKind.EXPIRE, code=code, pending_id=pending_id))
+    return _apply(expire(id=id, pending_id=pending_id, code=code))
