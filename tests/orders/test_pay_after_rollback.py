@@ -3,36 +3,21 @@ transaction that rolled back are created again, all of them, not only the first 
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
 from django.db import transaction
-from tests.helpers import assert_books_balance
 
-from tradeshield.kit import clock
+from tests.helpers import assert_books_balance
+from tests.orders.common import CARD, confirmed_order
 from tradeshield.ledger.models import Account, Transfer
-from tradeshield.orders import paying, services
+from tradeshield.orders import paying
 from tradeshield.organizations.actors import actor_for_user
 from tradeshield.payments.models import Payment, PaymentEvent
-
-CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
 
 
 @pytest.mark.django_db
 def test_a_payment_rolled_back_after_its_ledger_batch_can_be_made_again(buyer, supplier):
     buyer_actor, supplier_actor = actor_for_user(buyer.user), actor_for_user(supplier.user)
-    terms = services.OrderTerms(
-        title="LED panels",
-        currency="USD",
-        incoterm="FOB",
-        named_place="Shenzhen (Yantian)",
-        ship_by_date=clock.today() + timedelta(days=30),
-        lines=[services.LineInput("LED panel 60x60", Decimal("100"), "pcs", 1250)],
-    )
-    order = services.order_create(actor=supplier_actor, counterparty_id=buyer.org.id, terms=terms)
-    services.order_confirm(actor=supplier_actor, order_id=order.id)
-    services.order_confirm(actor=buyer_actor, order_id=order.id)
+    order = confirmed_order(buyer_actor, supplier_actor)
 
     with transaction.atomic():  # the first attempt creates (and caches) every account, then rolls back
         paying.order_pay(actor=buyer_actor, order_id=order.id, method="card", card=CARD)

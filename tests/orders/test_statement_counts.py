@@ -12,21 +12,16 @@ The failure message lists every statement.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-
 import pytest
-from tests.helpers import assert_books_balance
 
-from tradeshield.kit import clock
+from tests.helpers import assert_books_balance
+from tests.orders.common import CARD, confirmed_order
 from tradeshield.ledger.models import Transfer
-from tradeshield.orders import paying, services
+from tradeshield.orders import paying
 from tradeshield.orders.models import Order
 from tradeshield.organizations.actors import Actor, actor_for_user
 from tradeshield.payments.models import Payment
 from tradeshield.shipments import services as shipping
-
-CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": clock.today().year + 3, "cvc": "123"}
 
 # (Each notification job is one insert without a savepoint; a credit refresh already queued is one read.)
 # Card payment: lock the order and its milestones, risk assessment, method offer and fee rule, payment,
@@ -41,22 +36,6 @@ SHIP_STATEMENTS = 15
 # payments, their holds, reserve row, one ledger batch (release, reserve), payment status, payment events
 # in one insert, milestones, `escrow.released` event and job.
 RECEIPT_STATEMENTS = 17
-
-
-def _order(buyer: Actor, supplier: Actor) -> Order:
-    assert buyer.organization is not None
-    terms = services.OrderTerms(
-        title="LED panels",
-        currency="USD",
-        incoterm="FOB",
-        named_place="Shenzhen (Yantian)",
-        ship_by_date=clock.today() + timedelta(days=30),
-        lines=[services.LineInput("LED panel 60x60", Decimal("100"), "pcs", 1250)],
-    )
-    order = services.order_create(actor=supplier, counterparty_id=buyer.organization.id, terms=terms)
-    services.order_confirm(actor=supplier, order_id=order.id)
-    services.order_confirm(actor=buyer, order_id=order.id)
-    return order
 
 
 def _pay(buyer: Actor, order: Order) -> None:
@@ -76,7 +55,7 @@ def _receive(buyer: Actor, order: Order) -> None:
 @pytest.fixture
 def actors(buyer, supplier) -> tuple[Actor, Actor]:
     buyer_actor, supplier_actor = actor_for_user(buyer.user), actor_for_user(supplier.user)
-    first = _order(buyer_actor, supplier_actor)  # warms the caches, as a running server has them
+    first = confirmed_order(buyer_actor, supplier_actor)  # warms the caches, as a running server has them
     _pay(buyer_actor, first)
     _ship(supplier_actor, first)
     _receive(buyer_actor, first)
@@ -85,7 +64,7 @@ def actors(buyer, supplier) -> tuple[Actor, Actor]:
 
 def test_pay_ship_and_confirm_receipt_take_their_pinned_statement_counts(actors, django_assert_num_queries):
     buyer, supplier = actors
-    order = _order(buyer, supplier)
+    order = confirmed_order(buyer, supplier)
     with django_assert_num_queries(PAY_STATEMENTS):
         _pay(buyer, order)
     with django_assert_num_queries(SHIP_STATEMENTS):
